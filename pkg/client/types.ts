@@ -1,0 +1,105 @@
+// The client contract every component codes against. Implementations live beside this file.
+import type { ApiObject, DeleteOptions, List, WatchEvent } from '../../api/meta/v1';
+import type { ResourceInfo } from '../../api/resources';
+
+/** What a kubeconfig context resolves to. */
+export interface ClientConfig {
+  server: string;            // https://127.0.0.1:6443
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  token?: string;
+  namespace?: string;        // the context's namespace, default 'default'
+  insecureSkipTLSVerify?: boolean;
+  userAgent?: string;
+  timeoutMs?: number;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | string[] | undefined>;
+  body?: unknown;
+  contentType?: string;      // default application/json
+  accept?: string;           // default application/json
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+export interface ListQuery {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+}
+
+export interface WatchQuery extends ListQuery {
+  allowWatchBookmarks?: boolean;
+  timeoutSeconds?: number;
+}
+
+export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
+
+/**
+ * Typed access to one resource (`client.resource(podsInfo)`). `namespace` is ignored for
+ * cluster-scoped resources; '' lists across all namespaces. Errors are StatusError.
+ */
+export interface ResourceClient<T extends ApiObject = ApiObject> {
+  readonly info: ResourceInfo;
+  get(namespace: string, name: string, signal?: AbortSignal): Promise<T>;
+  list(namespace: string, q?: ListQuery, signal?: AbortSignal): Promise<List<T>>;
+  create(namespace: string, obj: T, opts?: { dryRun?: boolean; fieldManager?: string }): Promise<T>;
+  update(namespace: string, obj: T): Promise<T>;
+  updateStatus(namespace: string, obj: T): Promise<T>;
+  patch(namespace: string, name: string, type: PatchType, patch: unknown, opts?: { subresource?: string; fieldManager?: string; dryRun?: boolean; force?: boolean }): Promise<T>;
+  delete(namespace: string, name: string, opts?: DeleteOptions): Promise<unknown>;
+  /** POST to a subresource, e.g. pods/binding. */
+  createSubresource(namespace: string, name: string, subresource: string, body: unknown): Promise<unknown>;
+  /** Yields events until the server closes the stream or `signal` aborts; an ERROR event with a 410 Status is thrown as expired(). */
+  watch(namespace: string, q: WatchQuery, signal: AbortSignal): AsyncIterable<WatchEvent<T>>;
+}
+
+export interface Client {
+  readonly config: ClientConfig;
+  resource<T extends ApiObject = ApiObject>(info: ResourceInfo): ResourceClient<T>;
+  /** Raw request; resolves with the parsed JSON body (or text), throws StatusError on >= 400. */
+  request<R = unknown>(method: string, path: string, opts?: RequestOptions): Promise<R>;
+  /** Raw streaming GET (pods/log?follow=true); the caller reads the stream. */
+  stream(path: string, opts?: RequestOptions): Promise<NodeJS.ReadableStream>;
+}
+
+export type EventHandler<T> = {
+  add?(obj: T): void;
+  update?(oldObj: T, newObj: T): void;
+  delete?(obj: T): void;
+};
+
+/** A shared informer: list, then watch, into an indexed cache; handlers only enqueue keys. */
+export interface Informer<T extends ApiObject = ApiObject> {
+  addEventHandler(h: EventHandler<T>): void;
+  /** Runs until signal aborts. */
+  run(signal: AbortSignal): Promise<void>;
+  hasSynced(): boolean;
+  /** Resolves when the first list has been delivered. */
+  waitForSync(signal?: AbortSignal): Promise<void>;
+  /** `namespace/name` or `name` for cluster-scoped objects. */
+  get(key: string): T | undefined;
+  list(): T[];
+  /** Objects indexed under `value` by the named indexer (`namespace` is always present). */
+  byIndex(indexName: string, value: string): T[];
+}
+
+export interface WorkQueue {
+  add(key: string): void;
+  addRateLimited(key: string): void;
+  addAfter(key: string, ms: number): void;
+  forget(key: string): void;
+  /** Resolves with the next key, or undefined once shut down. A key is never handed out twice at once. */
+  get(): Promise<string | undefined>;
+  done(key: string): void;
+  shutDown(): void;
+  len(): number;
+}
+
+export interface EventRecorder {
+  event(obj: ApiObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}

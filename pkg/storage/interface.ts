@@ -1,0 +1,47 @@
+// The storage contract (apiserver storage.Interface, kine Backend). Keys are
+// /registry/<resource>/<namespace>/<name>; resourceVersion is etcd's revision.
+import type { ApiObject, WatchEvent } from '../../api/meta/v1';
+
+export interface Preconditions { resourceVersion?: string; uid?: string }
+
+export interface ListOptions {
+  /** Return objects as of this revision ('' or undefined: latest). */
+  resourceVersion?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListResult { items: ApiObject[]; resourceVersion: string; continue?: string }
+
+export interface Store {
+  /** Fails with AlreadyExists (409). The stored object carries its new resourceVersion. */
+  create(key: string, obj: ApiObject): Promise<ApiObject>;
+  /** Fails with NotFound. */
+  get(key: string): Promise<ApiObject>;
+  list(prefix: string, opts?: ListOptions): Promise<ListResult>;
+  /**
+   * Read-modify-write with compare-and-swap on mod_revision; retries on a lost race unless the
+   * caller pinned a resourceVersion in `pre`, in which case a mismatch is Conflict (409).
+   * `tryUpdate` may throw a StatusError to abort.
+   */
+  guaranteedUpdate(key: string, tryUpdate: (cur: ApiObject) => ApiObject, pre?: Preconditions): Promise<ApiObject>;
+  /** Fails with NotFound, or Conflict when a precondition does not hold. Returns the last state. */
+  delete(key: string, pre?: Preconditions): Promise<ApiObject>;
+  /**
+   * Events after `fromRV` (exclusive) under `prefix`; '' or '0' means from now, after synthetic
+   * ADDED events for the current state when fromRV is '0'. Throws expired (410) when fromRV has
+   * been compacted. Ends when `signal` aborts.
+   */
+  watch(prefix: string, fromRV: string, signal: AbortSignal): AsyncIterable<WatchEvent>;
+  /** The current revision of the store. */
+  currentRevision(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Storage key of an object; cluster-scoped objects have no namespace segment. */
+export const objectKey = (resource: string, namespace: string | undefined, name: string): string =>
+  namespace ? `/registry/${resource}/${namespace}/${name}` : `/registry/${resource}/${name}`;
+
+/** Prefix of every object of a resource, optionally within one namespace. */
+export const resourcePrefix = (resource: string, namespace?: string): string =>
+  namespace ? `/registry/${resource}/${namespace}/` : `/registry/${resource}/`;
