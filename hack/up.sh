@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and starts a one-node cluster in the background.
+# Returns when the node is Ready. Extra arguments go to `berth up` (e.g. --port-offset 100).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_installed
+exec node "$BERTH_ROOT/dist/cmd/berth/main.js" up --image "$BUSYBOX_ARCHIVE" "$@"

@@ -1,0 +1,110 @@
+// Flag declarations of the `berth` binary. Each subcommand only parses flags and calls the
+// component's run function from its package; the actions live in those packages.
+import { Command } from 'commander';
+import { createLogger, type Logger } from '../log';
+import { defaultHome, paths, portsWithOffset, readConfig, type ClusterConfig } from './config';
+import { componentSpecs } from './components';
+import { runSupervisor } from './supervisor';
+import { up } from './up';
+import { down } from './down';
+
+type Run = (signal: AbortSignal) => Promise<void>;
+
+const int = (v: string) => Number.parseInt(v, 10);
+const list = (v: string) => v.split(',').filter(Boolean);
+
+/** Builds the command tree; the chosen subcommand stores its action in `chosen`. */
+export const berthCommand = (chosen: { run?: Run }): Command => {
+  const program = new Command('berth').description('Berth: a Kubernetes-style container orchestrator')
+    .option('--v <level>', 'log verbosity', '0').enablePositionalOptions().passThroughOptions();
+  const logger = (component: string): Logger => createLogger(component, { verbosity: int(program.opts().v ?? '0') });
+  const sub = (name: string, description: string) => program.command(name).description(description).option('--v <level>', 'log verbosity');
+
+  sub('up', 'start a one-node cluster in the background and wait until the node is Ready')
+    .option('--home <dir>', 'state directory', defaultHome())
+    .option('--port-offset <n>', 'shift every port by n (a second cluster on this machine)', int)
+    .option('--node-name <name>').option('--bridge <name>').option('--pod-cidr <cidr>').option('--cgroup-parent <name>')
+    .option('--image <archive...>', 'OCI image archives to import', [])
+    .option('--timeout <seconds>', 'how long to wait for the node', int, 120)
+    .action((o) => {
+      const overrides: Partial<ClusterConfig> = {};
+      if (o.portOffset !== undefined) overrides.ports = portsWithOffset(o.portOffset);
+      if (o.nodeName) overrides.nodeName = o.nodeName;
+      if (o.bridge) overrides.bridge = o.bridge;
+      if (o.podCidr) overrides.podCidr = o.podCidr;
+      if (o.cgroupParent) overrides.cgroupParent = o.cgroupParent;
+      chosen.run = async () => {
+        const started = Date.now();
+        const progress = (line: string) => process.stderr.write(`berth up: ${line}\n`);
+        const cfg = await up({ home: o.home, overrides, images: o.image, timeoutMs: o.timeout * 1000, progress, log: logger('up') });
+        process.stdout.write(`Berth is running (node ${cfg.nodeName} Ready in ${((Date.now() - started) / 1000).toFixed(1)}s).\n` +
+          `  export KUBECONFIG=${paths(cfg.home).kubeconfig}\n`);
+      };
+    });
+
+  sub('down', 'stop the cluster and remove its pods')
+    .option('--home <dir>', 'state directory', defaultHome()).option('--purge', 'also delete the state directory', false)
+    .action((o) => { chosen.run = () => down(o.home, o.purge, logger('down')); });
+
+  sub('server', 'run every component of a one-node cluster as supervised children (started by up)')
+    .option('--home <dir>', 'state directory', defaultHome())
+    .action((o) => {
+      chosen.run = (signal) => {
+        const cfg = readConfig(o.home);
+        if (!cfg) throw new Error(`no cluster config in ${o.home}; run "berth up" first`);
+        return runSupervisor({ specs: componentSpecs(cfg), logDir: paths(cfg.home).logs, log: logger('server') }, signal);
+      };
+    });
+
+  sub('apiserver', 'serve the Kubernetes API over HTTPS, backed by etcd')
+    .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs', list)
+    .option('--bind <addr>', 'address to listen on', '127.0.0.1').option('--port <n>', 'HTTPS port', int, 6443)
+    .requiredOption('--pki-dir <dir>', 'cluster CA and certificates')
+    .action((o) => {
+      chosen.run = async (signal) => (await import('../apiserver')).runApiserver(
+        { etcdServers: o.etcdServers, bind: o.bind, port: o.port, pkiDir: o.pkiDir }, logger('apiserver'), signal);
+    });
+
+  sub('runtime', 'serve the CRI-like runtime over gRPC on a unix socket')
+    .requiredOption('--root <dir>').requiredOption('--socket <path>').option('--health-port <n>', '', int, 10249)
+    .option('--cgroup-parent <name>', '', 'berth').option('--bridge <name>', '', 'berth0')
+    .option('--pod-cidr <cidr>', '', '10.244.0.0/24').option('--network-name <name>', '', 'berth')
+    .action((o) => {
+      chosen.run = async (signal) => (await import('../runtime')).runRuntime({
+        root: o.root, socket: o.socket, healthPort: o.healthPort, cgroupParent: o.cgroupParent,
+        bridge: o.bridge, podCidr: o.podCidr, networkName: o.networkName,
+      }, logger('runtime'), signal);
+    });
+
+  sub('import', 'import an OCI image archive into the runtime image store')
+    .option('--home <dir>', 'state directory', defaultHome()).argument('<archive>')
+    .action((archive: string, o) => {
+      chosen.run = async () => { await (await import('../runtime')).importImage(paths(o.home).runtime, archive, logger('import')); };
+    });
+
+  sub('agent', 'run the node agent')
+    .requiredOption('--kubeconfig <path>').option('--node-name <name>').option('--node-ip <ip>', '', '127.0.0.1')
+    .requiredOption('--runtime-socket <path>').option('--port <n>', '', int, 10250).option('--health-port <n>', '', int, 10248)
+    .requiredOption('--pki-dir <dir>').requiredOption('--pod-log-dir <dir>')
+    .action((o) => {
+      chosen.run = async (signal) => (await import('../agent')).runAgent({
+        kubeconfig: o.kubeconfig, nodeName: o.nodeName, nodeIP: o.nodeIp, runtimeSocket: o.runtimeSocket,
+        port: o.port, healthPort: o.healthPort, pkiDir: o.pkiDir, podLogDir: o.podLogDir,
+      }, logger('agent'), signal);
+    });
+
+  sub('scheduler', 'assign pending pods to nodes')
+    .requiredOption('--kubeconfig <path>').option('--health-port <n>', '', int, 10259)
+    .action((o) => {
+      chosen.run = async (signal) => (await import('../scheduler')).runScheduler(
+        { kubeconfig: o.kubeconfig, healthPort: o.healthPort }, logger('scheduler'), signal);
+    });
+
+  sub('controller-manager', 'run the controllers')
+    .requiredOption('--kubeconfig <path>').option('--health-port <n>', '', int, 10257)
+    .action((o) => {
+      chosen.run = async (signal) => (await import('../controller')).runControllerManager(
+        { kubeconfig: o.kubeconfig, healthPort: o.healthPort }, logger('controller-manager'), signal);
+    });
+  return program;
+};

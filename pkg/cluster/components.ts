@@ -1,0 +1,79 @@
+// What `berth server` starts, in order, and how it knows each one is up. Every component but
+// etcd is this same program with a subcommand, so one build serves the whole node.
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { type ClusterConfig, paths } from './config';
+
+export interface ComponentSpec {
+  name: string;
+  command: string;
+  args: string[];
+  /** Resolves true once the component answers. */
+  ready(): Promise<boolean>;
+}
+
+const httpOk = (url: string, pkiDir?: string): Promise<boolean> => new Promise((resolve) => {
+  const opts = pkiDir ? { ca: fs.readFileSync(path.join(pkiDir, 'ca.crt')), timeout: 1000 } : { timeout: 1000 };
+  const req = (url.startsWith('https') ? https : http).get(url, opts, (res) => {
+    res.resume();
+    resolve(res.statusCode === 200);
+  });
+  req.on('error', () => resolve(false));
+  req.on('timeout', () => { req.destroy(); resolve(false); });
+});
+
+/** Path of the compiled `berth` entry point that the supervisor re-executes. */
+export const berthMain = (): string => path.resolve(__dirname, '..', '..', 'cmd', 'berth', 'main.js');
+
+export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
+  const p = paths(cfg.home);
+  const { ports } = cfg;
+  const node = (sub: string, args: string[]) => ({
+    command: process.execPath, args: [berthMain(), sub, ...args, `--v=${cfg.verbosity}`],
+  });
+  const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;
+  return [
+    {
+      name: 'etcd', command: '/usr/bin/etcd',
+      args: [
+        '--name', 'berth', '--data-dir', p.etcd,
+        '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
+        '--listen-peer-urls', `http://127.0.0.1:${ports.etcdPeer}`,
+        '--initial-advertise-peer-urls', `http://127.0.0.1:${ports.etcdPeer}`,
+        '--initial-cluster', `berth=http://127.0.0.1:${ports.etcdPeer}`,
+        '--quota-backend-bytes', String(2 * 1024 ** 3), '--log-level', 'warn',
+      ],
+      ready: () => httpOk(`${etcdUrl}/health`),
+    },
+    {
+      name: 'apiserver',
+      ...node('apiserver', ['--etcd-servers', etcdUrl, '--bind', '127.0.0.1', '--port', String(ports.apiserver), '--pki-dir', p.pki]),
+      ready: () => httpOk(`https://127.0.0.1:${ports.apiserver}/readyz`, p.pki),
+    },
+    {
+      name: 'runtime',
+      ...node('runtime', ['--root', p.runtime, '--socket', p.socket, '--health-port', String(ports.runtimeHealth),
+        '--cgroup-parent', cfg.cgroupParent, '--bridge', cfg.bridge, '--pod-cidr', cfg.podCidr, '--network-name', cfg.networkName]),
+      ready: () => httpOk(`http://127.0.0.1:${ports.runtimeHealth}/healthz`),
+    },
+    {
+      name: 'agent',
+      ...node('agent', ['--kubeconfig', p.kubeconfig, '--node-name', cfg.nodeName, '--node-ip', cfg.nodeIP,
+        '--runtime-socket', p.socket, '--port', String(ports.agent), '--health-port', String(ports.agentHealth),
+        '--pki-dir', p.pki, '--pod-log-dir', p.podLogs]),
+      ready: () => httpOk(`http://127.0.0.1:${ports.agentHealth}/healthz`),
+    },
+    {
+      name: 'scheduler',
+      ...node('scheduler', ['--kubeconfig', p.kubeconfig, '--health-port', String(ports.scheduler)]),
+      ready: () => httpOk(`http://127.0.0.1:${ports.scheduler}/healthz`),
+    },
+    {
+      name: 'controller-manager',
+      ...node('controller-manager', ['--kubeconfig', p.kubeconfig, '--health-port', String(ports.controllerManager)]),
+      ready: () => httpOk(`http://127.0.0.1:${ports.controllerManager}/healthz`),
+    },
+  ];
+};
