@@ -28,9 +28,11 @@ export interface Store {
   /** Fails with NotFound, or Conflict when a precondition does not hold. Returns the last state. */
   delete(key: string, pre?: Preconditions): Promise<ApiObject>;
   /**
-   * Events after `fromRV` (exclusive) under `prefix`; '' or '0' means from now, after synthetic
-   * ADDED events for the current state when fromRV is '0'. Throws expired (410) when fromRV has
-   * been compacted. Ends when `signal` aborts.
+   * Events after `fromRV` (exclusive) under `prefix`. '' or '0' (as upstream's "Get State and
+   * Start at Most Recent") first yields synthetic ADDED events for the current state, then the
+   * changes after that state. Throws expired (410, `too old resource version: X (Y)`) when fromRV
+   * has been compacted. Ends when `signal` aborts. DELETED events carry the last state with the
+   * deletion's revision as resourceVersion.
    */
   watch(prefix: string, fromRV: string, signal: AbortSignal): AsyncIterable<WatchEvent>;
   /** The current revision of the store. */
