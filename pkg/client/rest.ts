@@ -1,0 +1,226 @@
+// The REST client (client-go rest + dynamic client): JSON over node:https with a keep-alive
+// agent carrying the kubeconfig's CA and client certificate. Error bodies are rebuilt into
+// StatusError; idempotent GETs are retried with back-off on 429/5xx/connection refused.
+import http from 'node:http';
+import https from 'node:https';
+import { apiVersionOf, type ResourceInfo } from '../../api/resources';
+import type { ApiObject, List } from '../../api/meta/v1';
+import { fromStatusBody, timeout as timeoutError } from '../apimachinery/errors';
+import { realClock, sleep, type Clock } from './clock';
+import { readWatchStream } from './watch-stream';
+import type { Client, ClientConfig, PatchType, RequestOptions, ResourceClient } from './types';
+
+export interface ClientOptions {
+  clock?: Clock;
+  /** Retries of an idempotent GET after the first attempt (default 3). */
+  maxRetries?: number;
+  /** First retry delay, doubling per retry (default 100ms). */
+  retryBaseMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const RETRY_CODES = new Set([429, 500, 502, 503, 504]);
+const RETRY_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+
+export const patchContentTypes: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+/** A retryable failure of one attempt, carrying the error to throw when retries run out. */
+class Retryable extends Error {
+  constructor(override readonly cause: Error, readonly retryAfterMs?: number) { super(cause.message); }
+}
+
+const abortError = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error ? signal.reason : Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+
+/** Parses a body by its content type; error bodies are tried as JSON even without one. */
+const parseBody = (text: string, contentType: string | undefined, isError: boolean): unknown => {
+  if (text === '') return undefined;
+  if (contentType?.includes('json')) return JSON.parse(text);
+  if (isError && text.startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      return `${text} (${(err as Error).message})`; // not a Status: fromStatusBody wraps the text
+    }
+  }
+  return text;
+};
+
+const readAll = async (res: http.IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+const buildQuery = (url: URL, query: RequestOptions['query']) => {
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
+  }
+};
+
+export const createClient = (config: ClientConfig, opts: ClientOptions = {}): Client => {
+  const clock = opts.clock ?? realClock;
+  const base = new URL(config.server);
+  const isHttps = base.protocol === 'https:';
+  const agent = isHttps
+    ? new https.Agent({ keepAlive: true, ca: config.ca, cert: config.cert, key: config.key, rejectUnauthorized: !config.insecureSkipTLSVerify })
+    : new http.Agent({ keepAlive: true });
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const userAgent = config.userAgent ?? `berth/0.1.0 (${process.platform}/${process.arch})`;
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  /** Sends one request and resolves with the response once its headers arrive. */
+  const open = (method: string, path: string, ro: RequestOptions, signal: AbortSignal): Promise<http.IncomingMessage> => {
+    const url = new URL(basePath + path, base);
+    buildQuery(url, ro.query);
+    const headers: Record<string, string> = { Accept: ro.accept ?? 'application/json', 'User-Agent': userAgent, ...ro.headers };
+    if (config.token) headers.Authorization = `Bearer ${config.token}`;
+    let payload: Buffer | undefined;
+    if (ro.body !== undefined) {
+      payload = Buffer.isBuffer(ro.body) ? ro.body : Buffer.from(typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body));
+      headers['Content-Type'] = ro.contentType ?? 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    return new Promise((resolve, reject) => {
+      const req = (isHttps ? https : http).request(url, { method, headers, agent, signal }, resolve);
+      req.on('error', reject);
+      req.end(payload);
+    });
+  };
+
+  /** Runs `fn` under a deadline and the caller's signal; a deadline becomes a 504 Timeout StatusError. */
+  const withDeadline = async <R>(what: string, ro: RequestOptions, ms: number, fn: (signal: AbortSignal) => Promise<R>): Promise<R> => {
+    const ac = new AbortController();
+    let timedOut = false;
+    const onAbort = () => ac.abort(ro.signal?.reason);
+    ro.signal?.addEventListener('abort', onAbort, { once: true });
+    if (ro.signal?.aborted) ac.abort(ro.signal.reason);
+    const timer = clock.setTimeout(() => { timedOut = true; ac.abort(); }, ms);
+    try {
+      return await fn(ac.signal);
+    } catch (err) {
+      if (timedOut) throw timeoutError(`${what} timed out after ${ms}ms`);
+      if (ro.signal?.aborted) throw abortError(ro.signal);
+      throw err;
+    } finally {
+      clock.clearTimeout(timer);
+      ro.signal?.removeEventListener('abort', onAbort);
+    }
+  };
+
+  /** Turns a >= 400 response into a StatusError, marked retryable when it may pass. */
+  const failure = async (res: http.IncomingMessage): Promise<Error> => {
+    const code = res.statusCode ?? 500;
+    const err = fromStatusBody(code, parseBody(await readAll(res), res.headers['content-type'], true));
+    if (!RETRY_CODES.has(code)) return err;
+    const retryAfter = Number(res.headers['retry-after']);
+    return new Retryable(err, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+  };
+
+  const attempt = async (method: string, path: string, ro: RequestOptions): Promise<unknown> =>
+    withDeadline(`${method} ${path}`, ro, timeoutMs, async (signal) => {
+      let res: http.IncomingMessage;
+      try {
+        res = await open(method, path, ro, signal);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw code && RETRY_ERRNOS.has(code) ? new Retryable(err as Error) : err;
+      }
+      if ((res.statusCode ?? 500) >= 400) throw await failure(res);
+      return parseBody(await readAll(res), res.headers['content-type'], false);
+    });
+
+  /** Only GETs are retried: they are idempotent, and a retried POST could create twice. */
+  const request = async <R>(method: string, path: string, ro: RequestOptions = {}): Promise<R> => {
+    const retries = method === 'GET' ? (opts.maxRetries ?? 3) : 0;
+    for (let i = 0; ; i++) {
+      try {
+        return (await attempt(method, path, ro)) as R;
+      } catch (err) {
+        if (!(err instanceof Retryable)) throw err;
+        if (i >= retries || ro.signal?.aborted) throw err.cause;
+        const backoff = (opts.retryBaseMs ?? 100) * 2 ** i;
+        await sleep(clock, Math.min(Math.max(backoff, err.retryAfterMs ?? 0), 10_000), ro.signal);
+      }
+    }
+  };
+
+  /** Opens a long-lived GET; the deadline covers only the wait for the response headers. */
+  const stream = async (path: string, ro: RequestOptions = {}): Promise<http.IncomingMessage> => {
+    const [p, q] = path.split('?', 2);
+    const merged: RequestOptions = { ...ro, query: { ...Object.fromEntries(new URLSearchParams(q ?? '')), ...ro.query } };
+    const signal = ro.signal ?? new AbortController().signal;
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const timer = clock.setTimeout(() => reject(timeoutError(`GET ${p} timed out after ${timeoutMs}ms waiting for a response`)), timeoutMs);
+      open('GET', p, merged, signal).then(resolve, reject).finally(() => clock.clearTimeout(timer));
+    });
+    if ((res.statusCode ?? 500) >= 400) {
+      const err = await failure(res);
+      throw err instanceof Retryable ? err.cause : err;
+    }
+    return res;
+  };
+
+  const client: Client = {
+    config,
+    request,
+    stream,
+    resource: <T extends ApiObject>(info: ResourceInfo) => resourceClient<T>(info, request, stream),
+  };
+  return client;
+};
+
+type RequestFn = <R>(method: string, path: string, ro?: RequestOptions) => Promise<R>;
+type StreamFn = (path: string, ro?: RequestOptions) => Promise<http.IncomingMessage>;
+
+/** URL of a collection: core `/api/v1[/namespaces/<ns>]/<plural>`, groups `/apis/<g>/<v>/...`. */
+export const collectionPath = (info: ResourceInfo, namespace: string): string => {
+  const prefix = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
+  const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${prefix}${ns}/${info.plural}`;
+};
+
+export const objectPath = (info: ResourceInfo, namespace: string, name: string, subresource?: string): string =>
+  `${collectionPath(info, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+
+const resourceClient = <T extends ApiObject>(info: ResourceInfo, request: RequestFn, stream: StreamFn): ResourceClient<T> => {
+  const withType = (obj: T): T => ({ ...obj, apiVersion: obj.apiVersion ?? apiVersionOf(info), kind: obj.kind ?? info.kind });
+  const nsOf = (ns: string, obj: T) => ns || obj.metadata.namespace || '';
+  const nameOf = (obj: T) => obj.metadata.name ?? '';
+  return {
+    info,
+    get: (ns, name, signal) => request<T>('GET', objectPath(info, ns, name), { signal }),
+    list: (ns, q = {}, signal) => request<List<T>>('GET', collectionPath(info, ns), { query: { ...q }, signal }),
+    create: (ns, obj, o = {}) => request<T>('POST', collectionPath(info, nsOf(ns, obj)), {
+      body: withType(obj), query: { dryRun: o.dryRun ? 'All' : undefined, fieldManager: o.fieldManager },
+    }),
+    update: (ns, obj) => request<T>('PUT', objectPath(info, nsOf(ns, obj), nameOf(obj)), { body: withType(obj) }),
+    updateStatus: (ns, obj) => request<T>('PUT', objectPath(info, nsOf(ns, obj), nameOf(obj), 'status'), { body: withType(obj) }),
+    patch: (ns, name, type, patch, o = {}) => request<T>('PATCH', objectPath(info, ns, name, o.subresource), {
+      body: patch, contentType: patchContentTypes[type],
+      query: { fieldManager: o.fieldManager, dryRun: o.dryRun ? 'All' : undefined, force: o.force },
+    }),
+    delete: (ns, name, o) => request('DELETE', objectPath(info, ns, name), {
+      body: o ? { kind: 'DeleteOptions', apiVersion: 'v1', ...o } : undefined,
+    }),
+    createSubresource: (ns, name, sub, body) => request('POST', objectPath(info, ns, name, sub), { body }),
+    watch: (ns, q, signal) => ({
+      [Symbol.asyncIterator]: async function* () {
+        let res: http.IncomingMessage;
+        try {
+          res = await stream(collectionPath(info, ns), { query: { ...q, watch: true }, signal });
+        } catch (err) {
+          if (signal.aborted) return; // cancelled before the server answered
+          throw err;
+        }
+        yield* readWatchStream<T>(res, signal);
+      },
+    }),
+  };
+};
