@@ -1,0 +1,95 @@
+// Flattens an OCI config.json into exec.spec, the line format berth-shim reads.
+// The byte layout is declared here and mirrored in pkg/runtime/native/exec-spec.h:
+//
+//   - UTF-8 text; records end with '\n'; fields are separated by one ' ' (0x20).
+//   - field 0 is the keyword; the first record is `berth-exec-spec 1`.
+//   - other fields are percent-encoded: every byte outside [A-Za-z0-9._/:=,@+-] becomes %XX
+//     (upper-case hex); an empty field is a lone `%`.
+//   - records: root PATH | hostname NAME | ns TYPE PATH | newns TYPE | cgroup DIR | rootprop FLAGS |
+//     mount KIND SRC DST TYPE FLAGS DATA | symlink TARGET LINK | masked PATH | readonly PATH |
+//     user UID GID [GID…] | cwd PATH | env NAME=VALUE | arg VALUE
+//
+// Every decision (flags, order, which device nodes, symlinks) is made here; the shim replays.
+import { defaultDevices, defaultDevSymlinks, type OciMount, type OciNamespaceType, type OciSpec } from './oci-spec';
+
+// mount(2) flags from <sys/mount.h>.
+export const MS = {
+  RDONLY: 1, NOSUID: 2, NODEV: 4, NOEXEC: 8, REMOUNT: 32, BIND: 4096, REC: 16384,
+  PRIVATE: 1 << 18, SLAVE: 1 << 19, SHARED: 1 << 20, RELATIME: 1 << 21, STRICTATIME: 1 << 24,
+} as const;
+
+const optionFlags: Record<string, number> = {
+  ro: MS.RDONLY, nosuid: MS.NOSUID, nodev: MS.NODEV, noexec: MS.NOEXEC, bind: MS.BIND, rbind: MS.BIND | MS.REC,
+  relatime: MS.RELATIME, strictatime: MS.STRICTATIME,
+};
+// Options that only clear flags or set propagation on the root; they carry no mount(2) data.
+const ignoredOptions = new Set(['rw', 'suid', 'dev', 'exec', 'private', 'rprivate', 'slave', 'rslave']);
+
+const propagationFlags: Record<string, number> = {
+  private: MS.PRIVATE, rprivate: MS.PRIVATE | MS.REC, slave: MS.SLAVE, rslave: MS.SLAVE | MS.REC,
+  shared: MS.SHARED, rshared: MS.SHARED | MS.REC,
+};
+
+/** Splits OCI mount options into mount(2) flags and the comma-joined data string. */
+export const mountFlags = (options: string[] = []): { flags: number; data: string } => {
+  let flags = 0;
+  const data: string[] = [];
+  for (const o of options) {
+    if (o in optionFlags) flags |= optionFlags[o];
+    else if (!ignoredOptions.has(o)) data.push(o);
+  }
+  return { flags, data: data.join(',') };
+};
+
+export const escapeField = (s: string): string => {
+  if (s === '') return '%';
+  let out = '';
+  for (const byte of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9._/:=,@+-]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+};
+
+const record = (keyword: string, ...fields: (string | number)[]): string =>
+  [keyword, ...fields.map((f) => escapeField(String(f)))].join(' ');
+
+const nsName: Record<OciNamespaceType, string> = { pid: 'pid', network: 'net', mount: 'mnt', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup' };
+
+export interface ExecSpecInputs {
+  spec: OciSpec;
+  /** Absolute host path of the root filesystem (config.json may hold it relative to the bundle). */
+  rootPath: string;
+  /** Absolute cgroup directories to join, one per v1 controller (or one for v2). */
+  cgroupDirs: string[];
+  /** Whether a bind mount's host source is a regular file (decides what mount point to create). */
+  isFile: (hostPath: string) => boolean;
+}
+
+const mountRecord = (m: OciMount, isFile: (p: string) => boolean): string => {
+  const { flags, data } = mountFlags(m.options);
+  const kind = (flags & MS.BIND) !== 0 && isFile(m.source) ? 'file' : 'dir';
+  return record('mount', kind, m.source, m.destination, m.type === 'bind' ? '' : m.type, flags, data);
+};
+
+/** Renders exec.spec for `spec`. Device nodes and /dev symlinks follow the mounts, as in runc. */
+export const renderExecSpec = ({ spec, rootPath, cgroupDirs, isFile }: ExecSpecInputs): string => {
+  const lines = ['berth-exec-spec 1', record('root', rootPath)];
+  if (spec.hostname) lines.push(record('hostname', spec.hostname));
+  for (const ns of spec.linux.namespaces) {
+    lines.push(ns.path ? record('ns', nsName[ns.type], ns.path) : record('newns', nsName[ns.type]));
+  }
+  for (const dir of cgroupDirs) lines.push(record('cgroup', dir));
+  lines.push(record('rootprop', propagationFlags[spec.linux.rootfsPropagation ?? 'rprivate'] ?? MS.PRIVATE | MS.REC));
+  for (const m of spec.mounts) lines.push(mountRecord(m, isFile));
+  for (const dev of defaultDevices) lines.push(record('mount', 'file', dev, dev, '', MS.BIND, ''));
+  for (const [target, link] of defaultDevSymlinks) lines.push(record('symlink', target, link));
+  for (const p of spec.linux.maskedPaths) lines.push(record('masked', p));
+  for (const p of spec.linux.readonlyPaths) lines.push(record('readonly', p));
+  const u = spec.process.user;
+  lines.push(record('user', u.uid, u.gid, ...(u.additionalGids ?? [])));
+  lines.push(record('cwd', spec.process.cwd));
+  for (const e of spec.process.env) lines.push(record('env', e));
+  for (const a of spec.process.args) lines.push(record('arg', a));
+  return lines.join('\n') + '\n';
+};

@@ -1,0 +1,72 @@
+/*
+ * exec.spec: the flattened form of an OCI bundle's config.json that berth-shim reads.
+ * Mirrors pkg/runtime/exec-spec.ts (the one place that writes it). Keep both in step.
+ *
+ * Why a second file: config.json stays the source of truth (runc/crun run the same bundle),
+ * but a JSON reader in C is code we would have to trust; this format needs a 20-line reader.
+ * TypeScript makes every decision (mount flags, order, ids); the shim only replays it.
+ *
+ * Byte layout (version 1):
+ *   - UTF-8 text, records separated by '\n', fields within a record by one ' ' (0x20).
+ *   - the first field of a record is its keyword; the file's first record is "berth-exec-spec 1".
+ *   - every other field is percent-encoded: each byte outside [A-Za-z0-9._/:=,@+-] is written as
+ *     '%' and two upper-case hex digits, so fields never contain ' ', '\n' or '%' literally.
+ *     An empty field is written as "%" alone (one lone percent sign decodes to "").
+ *   - integers are decimal ASCII.
+ *
+ * Records (any order unless stated; repeated records apply in file order):
+ *   root PATH                     host path of the root filesystem (already mounted by TS)
+ *   hostname NAME                 set only when the UTS namespace is new
+ *   ns TYPE PATH                  join (setns) an existing namespace; TYPE = net|uts|ipc|pid|mnt|cgroup|user
+ *   newns TYPE                    create a namespace of TYPE in clone()
+ *   cgroup DIR                    host cgroup directory to join (writes "0" to DIR/cgroup.procs)
+ *   rootprop FLAGS                mount(2) propagation flags for "/" (e.g. MS_REC|MS_PRIVATE)
+ *   mount KIND SRC DST TYPE FLAGS DATA
+ *                                 KIND = dir|file: what to create at DST if missing;
+ *                                 DST is inside the container root; FLAGS are mount(2) flags;
+ *                                 a bind with extra flags is remounted with them (MS_REMOUNT|MS_BIND)
+ *   symlink TARGET LINK           LINK inside the container root, created after the mounts
+ *   masked PATH                   after pivot_root: /dev/null over a file, read-only tmpfs over a dir
+ *   readonly PATH                 after pivot_root: bind onto itself, remounted read-only
+ *   user UID GID [GID...]         identity for exec: setgroups(extra gids), setgid, setuid
+ *   cwd PATH                      chdir before exec
+ *   env NAME=VALUE                one per variable, in order
+ *   arg VALUE                     argv, in order; argv[0] is resolved through PATH from env
+ */
+#ifndef BERTH_EXEC_SPEC_H
+#define BERTH_EXEC_SPEC_H
+
+#include <stddef.h>
+
+#define SPEC_MAGIC "berth-exec-spec"
+#define SPEC_VERSION 1
+#define SPEC_MAX_FIELDS 72 /* "user" carries up to 69 supplementary groups */
+
+struct spec_mount {
+  char *kind, *src, *dst, *type, *data;
+  unsigned long flags;
+};
+
+struct spec_ns { char *type; char *path; };
+
+struct exec_spec {
+  char *root, *hostname, *cwd;
+  unsigned long rootprop;
+  struct spec_ns *ns; size_t n_ns;          /* joined (path) and new (path == NULL) */
+  char **cgroups; size_t n_cgroups;
+  struct spec_mount *mounts; size_t n_mounts;
+  char **symlinks; size_t n_symlinks;       /* pairs: target, link */
+  char **masked; size_t n_masked;
+  char **readonly; size_t n_readonly;
+  unsigned uid, gid; unsigned *gids; size_t n_gids;
+  char **env; size_t n_env;                 /* NULL-terminated */
+  char **args; size_t n_args;               /* NULL-terminated */
+};
+
+/* Parses PATH into *spec. On failure returns -1 with errno set and *bad_line to the 1-based line. */
+int spec_load(const char *path, struct exec_spec *spec, int *bad_line);
+
+/* Decodes a percent-encoded field in place; returns -1 on a malformed escape. */
+int spec_unescape(char *s);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * berth-shim: the small native helper of the Berth runtime. It holds no policy: TypeScript decides
+ * every namespace, mount, limit and id and writes them into the bundle; this program replays them
+ * with the syscalls Node cannot make (unshare/clone with namespace flags, setns, pivot_root, exec),
+ * and stays as the container's parent (like conmon) so the runtime can restart freely.
+ *
+ *   berth-shim ns-create [--net FILE] [--uts FILE] [--ipc FILE] [--hostname NAME]
+ *   berth-shim run --bundle DIR --id ID --log FILE --exit-file FILE --pid-file FILE
+ *
+ * Both report a failure as one JSON line on fd 3 (or stderr when fd 3 is not open) and exit 1.
+ * `run` reports success as {"pid":N} on fd 3 once the container process has exec'd.
+ */
+#define _GNU_SOURCE
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+int report_fd = 2;
+
+void stage(const char *name) {
+  /* A failed rename only costs visibility; it must not stop the container. */
+  if (prctl(PR_SET_NAME, name, 0, 0, 0) < 0) report_error(errno, "prctl", name, "PR_SET_NAME failed");
+}
+
+int write_all(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Appends s to out as a JSON string body (quotes and control characters escaped). */
+static size_t json_escape(char *out, size_t cap, const char *s) {
+  size_t n = 0;
+  for (; s && *s && n + 7 < cap; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') { out[n++] = '\\'; out[n++] = (char)c; }
+    else if (c < 0x20) n += (size_t)snprintf(out + n, cap - n, "\\u%04x", c);
+    else out[n++] = (char)c;
+  }
+  out[n] = '\0';
+  return n;
+}
+
+void report_error(int err, const char *op, const char *path, const char *message) {
+  char e_op[128], e_path[1024], e_msg[1024], line[2400];
+  json_escape(e_op, sizeof e_op, op);
+  json_escape(e_path, sizeof e_path, path);
+  json_escape(e_msg, sizeof e_msg, message);
+  int n = snprintf(line, sizeof line, "{\"errno\":%d,\"op\":\"%s\",\"path\":\"%s\",\"message\":\"%s\"}\n", err, e_op, e_path, e_msg);
+  if (n > 0) (void)!write_all(report_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+void fail(const char *op, const char *path) {
+  int err = errno;
+  report_error(err, op, path, strerror(err));
+  _exit(1);
+}
+
+int write_file_atomic(const char *path, const char *content) {
+  char tmp[4096];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) { errno = ENAMETOOLONG; return -1; }
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  if (write_all(fd, content, strlen(content)) < 0) { int e = errno; close(fd); errno = e; return -1; }
+  if (close(fd) < 0) return -1;
+  return rename(tmp, path);
+}
+
+void rfc3339_now(char out[40]) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(out, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out + n, 40 - n, ".%09ldZ", ts.tv_nsec);
+}
+
+int main(int argc, char **argv) {
+  if (fcntl(3, F_GETFD) >= 0) report_fd = 3;
+  if (argc >= 2 && strcmp(argv[1], "ns-create") == 0) return cmd_ns_create(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "run") == 0) return cmd_run(argc - 1, argv + 1);
+  errno = EINVAL;
+  report_error(EINVAL, "usage", argc >= 2 ? argv[1] : "", "usage: berth-shim ns-create|run [flags]");
+  return 2;
+}

@@ -1,0 +1,146 @@
+/* Container root filesystem and exec, replayed from exec.spec in the cloned child (new mount ns).
+ * Mirrors the order of runc's libcontainer/rootfs_linux.go: propagation, bind the root, mounts,
+ * symlinks, pivot_root, then masked and read-only paths. */
+#define _GNU_SOURCE
+#include "rootfs.h"
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Joins the container root and a path inside it. Symlinks inside the image are not resolved
+ * securely here (runc uses securejoin); the runtime only mounts onto paths it chose. */
+static void in_root(char *out, size_t cap, const char *root, const char *p) {
+  if (snprintf(out, cap, "%s/%s", root, p[0] == '/' ? p + 1 : p) >= (int)cap) {
+    errno = ENAMETOOLONG;
+    fail("path", p);
+  }
+}
+
+static void mkdir_p(const char *path) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  for (char *p = tmp + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(tmp, 0755) < 0 && errno != EEXIST) fail("mkdir", tmp);
+    *p = '/';
+  }
+  if (mkdir(tmp, 0755) < 0 && errno != EEXIST) fail("mkdir", tmp);
+}
+
+/* Creates the mount point: a directory, or an empty file for file bind mounts. */
+static void make_target(const char *kind, const char *target) {
+  struct stat st;
+  if (lstat(target, &st) == 0) return;
+  if (!strcmp(kind, "dir")) { mkdir_p(target); return; }
+  char parent[4096];
+  snprintf(parent, sizeof parent, "%s", target);
+  char *slash = strrchr(parent, '/');
+  if (slash && slash != parent) { *slash = '\0'; mkdir_p(parent); }
+  int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) fail("create", target);
+  close(fd);
+}
+
+static void do_mount(const char *root, struct spec_mount *m) {
+  char target[4096];
+  in_root(target, sizeof target, root, m->dst);
+  make_target(m->kind, target);
+  const char *src = m->src[0] ? m->src : NULL;
+  const char *type = m->type[0] ? m->type : NULL;
+  const char *data = m->data[0] ? m->data : NULL;
+  if (mount(src, target, type, m->flags, data) < 0) fail("mount", target);
+  /* A bind mount ignores most flags on the first call; they apply only on a remount. */
+  unsigned long extra = m->flags & ~(unsigned long)(MS_BIND | MS_REC);
+  if ((m->flags & MS_BIND) && extra) {
+    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | extra, NULL) < 0) fail("remount", target);
+  }
+}
+
+static void pivot(const char *root) {
+  stage("ctr:pivot");
+  /* pivot_root(".", ".") stacks the old root under the new one; detaching "." drops it
+   * without needing a directory for it inside the image (runc does the same). */
+  if (chdir(root) < 0) fail("chdir", root);
+  if (syscall(SYS_pivot_root, ".", ".") < 0) fail("pivot_root", root);
+  if (umount2(".", MNT_DETACH) < 0) fail("umount2", "old root");
+  if (chdir("/") < 0) fail("chdir", "/");
+}
+
+static void mask_path(const char *p) {
+  struct stat st;
+  if (stat(p, &st) < 0) { if (errno == ENOENT) return; fail("stat", p); }
+  if (S_ISDIR(st.st_mode)) {
+    if (mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL) < 0) fail("mount", p);
+  } else if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0) {
+    fail("mount", p);
+  }
+}
+
+static void readonly_path(const char *p) {
+  if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0) { if (errno == ENOENT) return; fail("mount", p); }
+  if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("remount", p);
+}
+
+void setup_rootfs(struct exec_spec *spec) {
+  stage("ctr:mounts");
+  if (spec->rootprop && mount(NULL, "/", NULL, spec->rootprop, NULL) < 0) fail("mount", "/ propagation");
+  if (mount(spec->root, spec->root, NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount", spec->root);
+  for (size_t i = 0; i < spec->n_mounts; i++) do_mount(spec->root, &spec->mounts[i]);
+  for (size_t i = 0; i + 1 < spec->n_symlinks; i += 2) {
+    char link[4096];
+    in_root(link, sizeof link, spec->root, spec->symlinks[i + 1]);
+    if (symlink(spec->symlinks[i], link) < 0 && errno != EEXIST) fail("symlink", link);
+  }
+  pivot(spec->root);
+  stage("ctr:paths");
+  for (size_t i = 0; i < spec->n_masked; i++) mask_path(spec->masked[i]);
+  for (size_t i = 0; i < spec->n_readonly; i++) readonly_path(spec->readonly[i]);
+}
+
+static const char *env_path(struct exec_spec *spec) {
+  for (size_t i = 0; i < spec->n_env; i++) if (!strncmp(spec->env[i], "PATH=", 5)) return spec->env[i] + 5;
+  return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+/* Resolves argv[0] like execvpe, but against the container's PATH rather than the shim's. */
+static const char *resolve(struct exec_spec *spec, char *buf, size_t cap) {
+  const char *name = spec->args[0];
+  if (strchr(name, '/')) return name;
+  const char *p = env_path(spec);
+  while (*p) {
+    const char *end = strchr(p, ':');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n > 0 && snprintf(buf, cap, "%.*s/%s", (int)n, p, name) < (int)cap && access(buf, X_OK) == 0) return buf;
+    p += n + (end ? 1 : 0);
+  }
+  errno = ENOENT;
+  report_error(ENOENT, "exec", name, "executable file not found in $PATH");
+  _exit(127);
+}
+
+void exec_process(struct exec_spec *spec) {
+  stage("ctr:exec");
+  int new_uts = 0;
+  for (size_t i = 0; i < spec->n_ns; i++) if (!strcmp(spec->ns[i].type, "uts") && !spec->ns[i].path) new_uts = 1;
+  if (new_uts && spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0) fail("sethostname", spec->hostname);
+  if (setgroups(spec->n_gids, (gid_t *)spec->gids) < 0) fail("setgroups", "");
+  if (setgid(spec->gid) < 0) fail("setgid", "");
+  if (setuid(spec->uid) < 0) fail("setuid", "");
+  if (chdir(spec->cwd) < 0) fail("chdir", spec->cwd);
+  char buf[4096];
+  const char *file = resolve(spec, buf, sizeof buf);
+  execve(file, spec->args, spec->env ? spec->env : (char *[]){ NULL });
+  int err = errno;
+  report_error(err, "exec", file, strerror(err));
+  _exit(err == ENOENT ? 127 : 126);
+}

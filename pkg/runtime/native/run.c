@@ -1,0 +1,219 @@
+/*
+ * berth-shim run: start one container from a bundle and stay as its parent.
+ *
+ * State machine (each stage renames the process; a failure reports JSON and exits non-zero):
+ *   shim:load     read <bundle>/exec.spec, open the log file              (caller still waiting)
+ *   shim:daemon   fork, setsid, fork: the shim survives the runtime; the first process exits 0
+ *   shim:setns    join the namespaces that have paths (the pod's net/uts/ipc)
+ *   shim:clone    clone() with the new namespaces (mount, pid, …) → container child:
+ *       ctr:cgroup    write "0" to each cgroup.procs, then send 'c' on the sync pipe
+ *       ctr:mounts    root propagation, bind the root, replay mounts, symlinks   (rootfs.c)
+ *       ctr:pivot     pivot_root(".", "."), detach the old root                  (rootfs.c)
+ *       ctr:paths     masked and read-only paths                                  (rootfs.c)
+ *       ctr:exec      hostname, groups/gid/uid, cwd, execve through PATH
+ *     the child's errors travel over the sync pipe (close-on-exec: EOF means exec succeeded)
+ *   shim:sync     after 'c': write the pid file; after EOF: report {"pid":N} on fd 3 and close it
+ *   shim:relay    copy the child's stdout/stderr into the log file in CRI format
+ *   shim:reap     waitpid, write the exit file {"exitCode","signal","finishedAt"}, exit 0
+ */
+#define _GNU_SOURCE
+#include "exec-spec.h"
+#include "rootfs.h"
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct run_args { const char *bundle, *id, *log, *exit_file, *pid_file; };
+
+struct child_ctx { struct exec_spec *spec; int sync_w, out_w, err_w; };
+
+static void parse_args(int argc, char **argv, struct run_args *a) {
+  memset(a, 0, sizeof *a);
+  for (int i = 1; i < argc; i += 2) {
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!v) { errno = EINVAL; fail("parse-args", argv[i]); }
+    if (!strcmp(argv[i], "--bundle")) a->bundle = v;
+    else if (!strcmp(argv[i], "--id")) a->id = v;
+    else if (!strcmp(argv[i], "--log")) a->log = v;
+    else if (!strcmp(argv[i], "--exit-file")) a->exit_file = v;
+    else if (!strcmp(argv[i], "--pid-file")) a->pid_file = v;
+    else { errno = EINVAL; fail("parse-args", argv[i]); }
+  }
+  if (!a->bundle || !a->id || !a->log || !a->exit_file || !a->pid_file) {
+    errno = EINVAL;
+    fail("parse-args", "--bundle, --id, --log, --exit-file and --pid-file are required");
+  }
+}
+
+static int ns_flag(const char *type) {
+  static const struct { const char *name; int flag; } map[] = {
+    { "net", CLONE_NEWNET }, { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC }, { "pid", CLONE_NEWPID },
+    { "mnt", CLONE_NEWNS }, { "cgroup", CLONE_NEWCGROUP }, { "user", CLONE_NEWUSER },
+  };
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) if (!strcmp(map[i].name, type)) return map[i].flag;
+  errno = EINVAL;
+  fail("namespace-type", type);
+}
+
+/* The first process returns to the caller once the daemon exists; the daemon continues. */
+static void daemonize(void) {
+  stage("shim:daemon");
+  pid_t pid = fork();
+  if (pid < 0) fail("fork", "");
+  if (pid > 0) {
+    int status;
+    if (waitpid(pid, &status, 0) < 0) fail("waitpid", "");
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+  }
+  if (setsid() < 0) fail("setsid", "");
+  pid = fork();
+  if (pid < 0) fail("fork", "");
+  if (pid > 0) _exit(0);
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull < 0) fail("open", "/dev/null");
+  for (int fd = 0; fd <= 2; fd++) if (dup2(devnull, fd) < 0) fail("dup2", "/dev/null");
+  if (chdir("/") < 0) fail("chdir", "/");
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+}
+
+static void join_namespaces(struct exec_spec *spec, int *clone_flags) {
+  stage("shim:setns");
+  *clone_flags = 0;
+  for (size_t i = 0; i < spec->n_ns; i++) {
+    int flag = ns_flag(spec->ns[i].type);
+    if (!spec->ns[i].path) { *clone_flags |= flag; continue; }
+    int fd = open(spec->ns[i].path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail("open", spec->ns[i].path);
+    if (setns(fd, flag) < 0) fail("setns", spec->ns[i].path);
+    close(fd);
+  }
+}
+
+static void join_cgroups(struct exec_spec *spec) {
+  stage("ctr:cgroup");
+  for (size_t i = 0; i < spec->n_cgroups; i++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cgroup.procs", spec->cgroups[i]);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fail("open", path);
+    if (write_all(fd, "0", 1) < 0) fail("write", path);
+    close(fd);
+  }
+}
+
+static int child_main(void *arg) {
+  struct child_ctx *c = arg;
+  report_fd = c->sync_w;
+  join_cgroups(c->spec);
+  if (write_all(c->sync_w, "c", 1) < 0) fail("write", "sync pipe");
+  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (devnull < 0) fail("open", "/dev/null");
+  if (dup2(devnull, 0) < 0 || dup2(c->out_w, 1) < 0 || dup2(c->err_w, 2) < 0) fail("dup2", "stdio");
+  setup_rootfs(c->spec);
+  exec_process(c->spec);
+  return 1; /* not reached: exec_process execs or fails */
+}
+
+static pid_t clone_child(struct child_ctx *ctx, int clone_flags) {
+  stage("shim:clone");
+  const size_t stack_size = 1 << 20;
+  void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) fail("mmap", "child stack");
+  pid_t pid = clone(child_main, (char *)stack + stack_size, clone_flags | SIGCHLD, ctx);
+  if (pid < 0) fail("clone", "");
+  return pid;
+}
+
+/* Reads the child's sync pipe until EOF; returns the bytes (NUL-terminated, possibly empty). */
+static void read_sync(int fd, char *buf, size_t cap, size_t *len) {
+  *len = 0;
+  for (;;) {
+    ssize_t n = read(fd, buf + *len, cap - 1 - *len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("read", "sync pipe");
+    if (n == 0 || (*len += (size_t)n) == cap - 1) break;
+  }
+  buf[*len] = '\0';
+}
+
+static void write_exit_file(const char *path, int status) {
+  char json[160], when[40];
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  rfc3339_now(when);
+  snprintf(json, sizeof json, "{\"exitCode\":%d,\"signal\":%d,\"finishedAt\":\"%s\"}\n", code, sig, when);
+  if (write_file_atomic(path, json) < 0) fail("write", path);
+}
+
+static int reap(pid_t pid, const char *exit_file) {
+  stage("shim:reap");
+  int status;
+  while (waitpid(pid, &status, 0) < 0) if (errno != EINTR) fail("waitpid", "");
+  write_exit_file(exit_file, status);
+  return 0;
+}
+
+int cmd_run(int argc, char **argv) {
+  struct run_args a;
+  struct exec_spec spec;
+  int bad_line, clone_flags, sync[2], out[2], err[2];
+  char path[4096];
+
+  stage("shim:load");
+  /* The report fd must not leak into the container, or the caller would wait for its exit. */
+  if (report_fd > 2 && fcntl(report_fd, F_SETFD, FD_CLOEXEC) < 0) fail("fcntl", "report fd");
+  parse_args(argc, argv, &a);
+  snprintf(path, sizeof path, "%s/exec.spec", a.bundle);
+  if (spec_load(path, &spec, &bad_line) < 0) {
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%d", path, bad_line);
+    fail("load-spec", where);
+  }
+  int log_fd = open(a.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (log_fd < 0) fail("open", a.log);
+  if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) fail("pipe2", "");
+
+  daemonize();
+  join_namespaces(&spec, &clone_flags);
+  struct child_ctx ctx = { &spec, sync[1], out[1], err[1] };
+  pid_t child = clone_child(&ctx, clone_flags);
+  close(sync[1]); close(out[1]); close(err[1]);
+
+  stage("shim:sync");
+  char msg[4096];
+  size_t len;
+  read_sync(sync[0], msg, sizeof msg, &len);
+  if (len == 0 || msg[0] != 'c') { /* failed before or while joining the cgroups */
+    if (len == 0) report_error(EPIPE, "sync", "", "container process exited before joining its cgroups");
+    else (void)!write_all(report_fd, msg, len);
+    reap(child, a.exit_file);
+    return 1;
+  }
+  char pid_text[32];
+  snprintf(pid_text, sizeof pid_text, "%d\n", child);
+  if (write_file_atomic(a.pid_file, pid_text) < 0) fail("write", a.pid_file);
+  if (len > 1) { /* the child reported an error after joining: setup or exec failed */
+    (void)!write_all(report_fd, msg + 1, len - 1);
+    reap(child, a.exit_file);
+    return 1;
+  }
+  char ok[48];
+  snprintf(ok, sizeof ok, "{\"pid\":%d}\n", child);
+  if (write_all(report_fd, ok, strlen(ok)) < 0) fail("write", "report fd");
+  close(report_fd);
+  report_fd = 2;
+
+  stage("shim:relay");
+  relay_logs(out[0], err[0], log_fd);
+  return reap(child, a.exit_file);
+}

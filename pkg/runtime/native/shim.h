@@ -1,0 +1,33 @@
+/* Shared helpers of berth-shim: stage naming and the one-line JSON error report (crun-style
+ * {errno, op, path, message}; runc-style bail = report, then a non-zero exit). */
+#ifndef BERTH_SHIM_H
+#define BERTH_SHIM_H
+
+#include <stddef.h>
+
+/* Where errors go: fd 3 when the caller passed one (the runtime always does), else stderr.
+ * In the container child it is the sync pipe to the shim, which forwards it. */
+extern int report_fd;
+
+/* Renames the process (PR_SET_NAME, 15 chars) so `ps` shows which stage is running or stuck. */
+void stage(const char *name);
+
+/* Writes {"errno":N,"op":OP,"path":PATH,"message":MSG}\n to report_fd. */
+void report_error(int err, const char *op, const char *path, const char *message);
+
+/* report_error(errno, op, path, strerror(errno)) and _exit(1). */
+void fail(const char *op, const char *path) __attribute__((noreturn));
+
+/* Writes all of buf (retrying on EINTR and short writes); -1 on error. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Writes CONTENT to PATH atomically (PATH.tmp, fsync-free rename); -1 on error with errno set. */
+int write_file_atomic(const char *path, const char *content);
+
+/* RFC 3339 UTC timestamp with nanoseconds, e.g. 2024-01-02T03:04:05.000000006Z (31 chars + NUL). */
+void rfc3339_now(char out[40]);
+
+int cmd_ns_create(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+#endif

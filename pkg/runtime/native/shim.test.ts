@@ -1,0 +1,120 @@
+// Protocol test of berth-shim (root only): sends it the exact bundle TypeScript writes
+// (config.json + exec.spec from renderExecSpec) and checks the report, exit file and CRI log.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { renderExecSpec } from '../exec-spec';
+import { defaultMaskedPaths, defaultMounts, defaultReadonlyPaths, type OciSpec } from '../oci-spec';
+import { defaultShimPath, runShim, ShimError } from '../shim-client';
+import { makeBusyboxRootfs } from '../test-rootfs';
+
+const isRoot = process.getuid?.() === 0;
+const d = isRoot ? describe : describe.skip;
+
+const cri = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) [FP] /;
+
+const waitFor = async (cond: () => boolean, timeoutMs = 10_000): Promise<void> => {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+d('berth-shim', () => {
+  let dir = '';
+  let rootfs = '';
+  const shim = defaultShimPath();
+
+  beforeAll(() => {
+    execFileSync(path.resolve(__dirname, '../../../hack/build-native.sh'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-shim-'));
+    rootfs = makeBusyboxRootfs(path.join(dir, 'rootfs'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const bundle = (name: string, args: string[], extra: Partial<OciSpec> = {}): string => {
+    const b = path.join(dir, name);
+    fs.mkdirSync(b);
+    const spec: OciSpec = {
+      ociVersion: '1.0.2',
+      process: { terminal: false, user: { uid: 0, gid: 0 }, args, env: ['PATH=/bin', 'GREETING=hi there'], cwd: '/tmp' },
+      root: { path: rootfs },
+      hostname: 'shim-test',
+      mounts: defaultMounts(),
+      linux: {
+        namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }, { type: 'network' }],
+        cgroupsPath: '', maskedPaths: defaultMaskedPaths, readonlyPaths: defaultReadonlyPaths,
+      },
+      ...extra,
+    };
+    fs.writeFileSync(path.join(b, 'config.json'), JSON.stringify(spec, null, 2));
+    fs.writeFileSync(path.join(b, 'exec.spec'), renderExecSpec({ spec, rootPath: rootfs, cgroupDirs: [], isFile: (p) => fs.statSync(p).isFile() }));
+    return b;
+  };
+
+  const run = (b: string) => runShim(shim, ['run', '--bundle', b, '--id', path.basename(b), '--log', `${b}/log`,
+    '--exit-file', `${b}/exit.json`, '--pid-file', `${b}/pid`]);
+
+  const exitOf = async (b: string): Promise<{ exitCode: number; signal: number; finishedAt: string }> => {
+    await waitFor(() => fs.existsSync(`${b}/exit.json`));
+    return JSON.parse(fs.readFileSync(`${b}/exit.json`, 'utf8'));
+  };
+
+  test('runs a process in new namespaces and logs in CRI format', async () => {
+    const b = bundle('hello', ['sh', '-c', 'echo "$GREETING"; echo pid=$$; hostname; pwd; echo oops >&2; exit 3']);
+    const report = await run(b);
+    expect(report.pid).toBeGreaterThan(1);
+    expect(fs.readFileSync(`${b}/pid`, 'utf8').trim()).toBe(String(report.pid));
+    const exit = await exitOf(b);
+    expect(exit).toMatchObject({ exitCode: 3, signal: 0 });
+    const lines = fs.readFileSync(`${b}/log`, 'utf8').trimEnd().split('\n');
+    for (const l of lines) expect(l).toMatch(cri);
+    const content = lines.map((l) => l.replace(cri, ''));
+    expect(content).toEqual(expect.arrayContaining(['hi there', 'pid=1', 'shim-test', '/tmp', 'oops']));
+    expect(lines.find((l) => l.endsWith(' oops'))).toMatch(/ stderr F oops$/);
+  });
+
+  test('splits lines over 16 KiB into partial records', async () => {
+    const b = bundle('long', ['sh', '-c', 'head -c 20000 /dev/zero | tr "\\0" a; echo']);
+    await run(b);
+    expect((await exitOf(b)).exitCode).toBe(0);
+    const lines = fs.readFileSync(`${b}/log`, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => l.split(' ')[2])).toEqual(['P', 'F']);
+    expect(lines.map((l) => l.replace(cri, '').length)).toEqual([16384, 20000 - 16384]);
+  });
+
+  test('reports 128+signal for a killed process', async () => {
+    const b = bundle('killed', ['sleep', '30']);
+    const { pid } = await run(b);
+    process.kill(pid ?? 0, 'SIGKILL');
+    expect(await exitOf(b)).toMatchObject({ exitCode: 137, signal: 9 });
+  });
+
+  test('reports a missing executable as a JSON error', async () => {
+    const b = bundle('missing', ['no-such-command']);
+    const err: unknown = await run(b).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ShimError);
+    expect(err).toMatchObject({ op: 'exec', path: 'no-such-command', message: expect.stringContaining('not found in $PATH') });
+    expect((await exitOf(b)).exitCode).toBe(127);
+  });
+
+  test('reports a malformed exec.spec with its line', async () => {
+    const b = bundle('bad', ['true']);
+    fs.appendFileSync(`${b}/exec.spec`, 'frobnicate 1\n');
+    await expect(run(b)).rejects.toMatchObject({ op: 'load-spec', errno: 22 });
+  });
+
+  test('ns-create pins namespaces to files', async () => {
+    const ns = ['net', 'uts', 'ipc'].map((t) => path.join(dir, `ns-${t}`));
+    for (const f of ns) fs.writeFileSync(f, '');
+    await runShim(shim, ['ns-create', '--net', ns[0], '--uts', ns[1], '--ipc', ns[2], '--hostname', 'pinned']);
+    try {
+      expect(execFileSync('nsenter', [`--uts=${ns[1]}`, 'hostname'], { encoding: 'utf8' }).trim()).toBe('pinned');
+      expect(execFileSync('nsenter', [`--net=${ns[0]}`, 'ip', '-o', 'link'], { encoding: 'utf8' })).toMatch(/^1: lo/);
+    } finally {
+      for (const f of ns) execFileSync('umount', [f]);
+    }
+  });
+});
