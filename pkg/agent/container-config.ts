@@ -1,0 +1,120 @@
+// Builds the CRI configs for a pod's sandbox and containers (upstream kuberuntime_sandbox.go,
+// kuberuntime_container.go, kubelet_pods.go makeEnvironmentVariables).
+import type { Pod, Container, EnvVar } from '../../api/core/v1';
+import {
+  annotationRestartCount, annotationTerminationGracePeriod, labelContainerName, labelPodName, labelPodNamespace, labelPodUID,
+  type ContainerConfig, type KeyValue, type LinuxContainerResources, type PodSandboxConfig,
+} from './runtime-client';
+import { containerRequests, podIdentity, podLogDirectory, podQOSClass } from './pod-util';
+import { bytes, cpuMilli } from './quantity';
+
+/** A container whose config cannot be built (reason CreateContainerConfigError). */
+export class ContainerConfigError extends Error {
+  override readonly name = 'ContainerConfigError';
+}
+
+export const podLabels = (pod: Pod): Record<string, string> => {
+  const id = podIdentity(pod);
+  return { [labelPodName]: id.name, [labelPodNamespace]: id.namespace, [labelPodUID]: id.uid };
+};
+
+export const sandboxConfig = (pod: Pod, podLogRoot: string, attempt: number): PodSandboxConfig => {
+  const id = podIdentity(pod);
+  return {
+    metadata: { name: id.name, namespace: id.namespace, uid: id.uid, attempt },
+    hostname: (pod.spec?.hostname ?? id.name).slice(0, 63),
+    logDirectory: podLogDirectory(podLogRoot, pod),
+    labels: { ...(pod.metadata?.labels ?? {}), ...podLabels(pod) },
+    annotations: { ...(pod.metadata?.annotations ?? {}) },
+    linux: {},
+  };
+};
+
+// cgroup v1 cpu.shares bounds and the CFS period, as upstream's cm/helpers_linux.go.
+const minShares = 2;
+const maxShares = 262144;
+const quotaPeriod = 100000;
+const minQuota = 1000;
+
+/** cpu request → shares, cpu limit → quota, memory limit → bytes, QoS → oom_score_adj. */
+export const containerResources = (pod: Pod, c: Container, memoryCapacity: number): LinuxContainerResources => {
+  const req = containerRequests(c);
+  const shares = Math.min(maxShares, Math.max(minShares, Math.floor((req.cpuMilli * 1024) / 1000)));
+  const res: LinuxContainerResources = { cpuShares: shares, oomScoreAdj: oomScoreAdj(pod, c, memoryCapacity) };
+  const cpuLimit = c.resources?.limits?.cpu;
+  if (cpuLimit !== undefined) {
+    res.cpuPeriod = quotaPeriod;
+    res.cpuQuota = Math.max(minQuota, Math.floor((cpuMilli(cpuLimit) * quotaPeriod) / 1000));
+  }
+  const memLimit = c.resources?.limits?.memory;
+  if (memLimit !== undefined) res.memoryLimitInBytes = bytes(memLimit);
+  return res;
+};
+
+/** Upstream's qos.GetContainerOOMScoreAdjust. */
+export const oomScoreAdj = (pod: Pod, c: Container, memoryCapacity: number): number => {
+  const qos = podQOSClass(pod);
+  if (qos === 'Guaranteed') return -997;
+  if (qos === 'BestEffort') return 1000;
+  const request = containerRequests(c).memory;
+  const adj = 1000 - Math.floor((1000 * request) / Math.max(1, memoryCapacity));
+  return Math.min(999, Math.max(2, adj));
+};
+
+export interface EnvContext { podIP: string; hostIP: string; nodeName: string }
+
+const labelRef = /^metadata\.(labels|annotations)\['(.+)'\]$/;
+
+const fieldRefValue = (pod: Pod, fieldPath: string, ctx: EnvContext): string => {
+  const m = labelRef.exec(fieldPath);
+  if (m) return (m[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[m[2]] ?? '';
+  switch (fieldPath) {
+    case 'metadata.name': return pod.metadata?.name ?? '';
+    case 'metadata.namespace': return pod.metadata?.namespace ?? 'default';
+    case 'metadata.uid': return pod.metadata?.uid ?? '';
+    case 'spec.nodeName': return pod.spec?.nodeName ?? ctx.nodeName;
+    case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? '';
+    case 'status.podIP': case 'status.podIPs': return ctx.podIP;
+    case 'status.hostIP': case 'status.hostIPs': return ctx.hostIP;
+    default: throw new ContainerConfigError(`unsupported fieldRef ${fieldPath}`);
+  }
+};
+
+/** Expands `$(VAR)` from `vars` (`$$` escapes), leaving unknown references as they are. */
+export const expand = (s: string, vars: Map<string, string>): string =>
+  s.replace(/\$\$|\$\(([^)]*)\)/g, (whole, name: string | undefined) => {
+    if (whole === '$$') return '$';
+    return name !== undefined && vars.has(name) ? (vars.get(name) ?? '') : whole;
+  });
+
+export const containerEnv = (pod: Pod, c: Container, ctx: EnvContext): KeyValue[] => {
+  const vars = new Map<string, string>();
+  for (const e of c.env ?? []) vars.set(e.name, envValue(pod, c, e, ctx, vars));
+  return [...vars].map(([key, value]) => ({ key, value }));
+};
+
+const envValue = (pod: Pod, c: Container, e: EnvVar, ctx: EnvContext, vars: Map<string, string>): string => {
+  if (e.valueFrom?.fieldRef) return fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, ctx);
+  if (e.valueFrom) throw new ContainerConfigError(`env ${e.name} of container ${c.name}: only value and fieldRef are supported yet`);
+  return expand(e.value ?? '', vars);
+};
+
+export const containerConfig = (pod: Pod, c: Container, restartCount: number, ctx: EnvContext & { memoryCapacity: number }): ContainerConfig => {
+  const envs = containerEnv(pod, c, ctx);
+  const vars = new Map(envs.map((kv) => [kv.key, kv.value]));
+  const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
+  return {
+    metadata: { name: c.name, attempt: restartCount },
+    image: { image: c.image ?? '' },
+    command: (c.command ?? []).map((s) => expand(s, vars)),
+    args: (c.args ?? []).map((s) => expand(s, vars)),
+    workingDir: c.workingDir ?? '',
+    envs,
+    labels: { ...podLabels(pod), [labelContainerName]: c.name },
+    annotations: { [annotationRestartCount]: String(restartCount), [annotationTerminationGracePeriod]: String(grace) },
+    logPath: `${c.name}/${restartCount}.log`,
+    stdin: c.stdin ?? false,
+    tty: c.tty ?? false,
+    linux: { resources: containerResources(pod, c, ctx.memoryCapacity) },
+  };
+};
