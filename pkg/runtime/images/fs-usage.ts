@@ -1,0 +1,27 @@
+// Disk use of the image filesystem for the CRI ImageFsInfo call: bytes in allocated blocks
+// (what `du` reports) and inodes, walked without following symlinks.
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FsInfo } from './types';
+
+export const fsUsage = async (dirs: string[]): Promise<FsInfo> => {
+  const seen = new Set<number>();
+  const total: FsInfo = { usedBytes: 0, inodesUsed: 0 };
+  const walk = async (p: string): Promise<void> => {
+    let st;
+    try {
+      st = await lstat(p);
+    } catch (err) {
+      // A snapshot removed while we walk is not an error for a usage figure.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    if (seen.has(st.ino)) return;
+    seen.add(st.ino);
+    total.inodesUsed++;
+    total.usedBytes += st.blocks * 512;
+    if (st.isDirectory()) for (const name of await readdir(p)) await walk(join(p, name));
+  };
+  for (const d of dirs) await walk(d);
+  return total;
+};
