@@ -95,13 +95,13 @@ export const syncPod = async (pod: Pod, d: SyncDeps): Promise<number> => {
       const w = await startContainer(pod, c, a, { sandboxId, sbConfig, podIP: state.podIPs[0] ?? '' }, d);
       if (w) { waiting.set(c.name, w.waiting); retryMs = Math.min(retryMs, w.retryMs); }
     }
-    await removeOldContainers(state, d);
   } else if (wantsStart) {
     for (const c of containersOf(pod)) waiting.set(c.name, { reason: 'ContainerCreating' });
     retryMs = Math.min(retryMs, d.backoff.get(`sandbox/${uid}`) || 10_000);
   }
 
   state = await observePod(d.runtime, uid);
+  await removeOldContainers(state, d);
   const status = buildPodStatus(pod, state, waiting, { now: d.clock.now(), hostIP: d.nodeIP });
   await d.statusManager.setStatus(pod, status);
   if (isTerminalPhase(status.phase)) {
