@@ -34,6 +34,8 @@ export const invalid = (kind: string, group: string, name: string, causes: Statu
     { name, group: group || undefined, kind, causes });
 };
 
+/** 422 without field causes: a patch that does not apply (upstream's generic 422 response). */
+export const unprocessable = (message: string) => failure(422, 'Invalid', message);
 export const badRequest = (message: string) => failure(400, 'BadRequest', message);
 export const forbidden = (message: string) => failure(403, 'Forbidden', message);
 export const unauthorized = (message = 'Unauthorized') => failure(401, 'Unauthorized', message);

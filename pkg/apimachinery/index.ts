@@ -9,3 +9,5 @@ export { parseFieldSelector, fieldSelectorOf, type FieldSelector, type FieldRequ
 export { parseQuantity, milliValue, quantityValue } from './quantity';
 export { parseYamlDocuments, toYaml, YamlError } from './yaml';
 export { generateName, validateDNS1123Subdomain, validateDNS1123Label } from './names';
+export { applyJsonPatch, applyMergePatch, deepEqual } from './patch';
+export { applyStrategicMergePatch } from './strategic-merge-patch';
