@@ -5,6 +5,7 @@ import type { ResourceClient } from '../client';
 import { FakeClock } from '../client/fake-clock';
 import { silentLogger } from '../log';
 import { newBinder, newPodConditionUpdater, withPodCondition } from './api-writes';
+import { toApiPod, type ApiPod } from './node-info';
 import { pod } from './testing';
 
 const cond = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' };
@@ -25,12 +26,12 @@ describe('withPodCondition', () => {
 });
 
 /** A ResourceClient fake that records calls; only the methods the scheduler uses do anything. */
-const fakePods = (behaviour: { updateStatus: (p: Pod) => Promise<Pod>; get?: () => Promise<Pod> }) => {
+const fakePods = (behaviour: { updateStatus: (p: ApiPod) => Promise<ApiPod>; get?: () => Promise<ApiPod> }) => {
   const calls: string[] = [];
   const unused = () => Promise.reject(new Error('unexpected call'));
   const info = findResource('', 'v1', 'pods');
   if (!info) throw new Error('pods not in resources');
-  const client: ResourceClient<Pod> = {
+  const client: ResourceClient<ApiPod> = {
     info,
     get: async () => { calls.push('get'); return behaviour.get ? behaviour.get() : unused(); },
     list: unused, create: unused, update: unused, patch: unused, delete: unused,
@@ -46,7 +47,7 @@ const gr = { group: '', resource: 'pods' };
 describe('pod condition updater', () => {
   test('retries a conflict with the current resourceVersion', async () => {
     let n = 0;
-    const fresh: Pod = { ...pod(), metadata: { ...pod().metadata, resourceVersion: '7' } };
+    const fresh: ApiPod = { ...pod(), metadata: { ...pod().metadata, resourceVersion: '7' } };
     const { client, calls } = fakePods({
       updateStatus: async (p) => { if (n++ === 0) throw conflict(gr, 'p', 'the object has been modified'); return p; },
       get: async () => fresh,
@@ -64,7 +65,7 @@ describe('pod condition updater', () => {
   test('stops when the pod got bound meanwhile', async () => {
     const { client, calls } = fakePods({
       updateStatus: async () => { throw conflict(gr, 'p', 'modified'); },
-      get: async () => pod({ nodeName: 'n1' }),
+      get: async () => toApiPod(pod({ nodeName: 'n1' })),
     });
     await newPodConditionUpdater(client, new FakeClock(0), silentLogger())(pod(), cond);
     expect(calls).toEqual(['updateStatus rv=1', 'get']);

@@ -3,10 +3,11 @@
 // on conflict as client-go's retry.RetryOnConflict).
 import type { Pod, PodCondition } from '../../api/core/v1';
 import { isConflict, isNotFound } from '../apimachinery';
+import { toApiPod, type ApiPod } from './node-info';
 import type { Clock, ResourceClient } from '../client';
 import type { Logger } from '../log';
 
-export const newBinder = (pods: ResourceClient<Pod>) => async (pod: Pod, nodeName: string): Promise<void> => {
+export const newBinder = (pods: ResourceClient<ApiPod>) => async (pod: Pod, nodeName: string): Promise<void> => {
   const name = pod.metadata?.name ?? '';
   const namespace = pod.metadata?.namespace ?? 'default';
   await pods.createSubresource(namespace, name, 'binding', {
@@ -19,7 +20,7 @@ export const newBinder = (pods: ResourceClient<Pod>) => async (pod: Pod, nodeNam
  * The pod with `condition` set (upstream podutil.UpdatePodCondition): lastTransitionTime moves
  * only when the status flips. undefined when nothing would change, so no write is needed.
  */
-export const withPodCondition = (pod: Pod, condition: PodCondition, now: string): Pod | undefined => {
+export const withPodCondition = <P extends Pod>(pod: P, condition: PodCondition, now: string): P | undefined => {
   const conditions = pod.status?.conditions ?? [];
   const old = conditions.find((c) => c.type === condition.type);
   if (old && old.status === condition.status && old.reason === condition.reason && old.message === condition.message) {
@@ -38,11 +39,11 @@ const maxConflictRetries = 5;
 /** Kubernetes times have second precision (metav1.Time). */
 export const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export const newPodConditionUpdater = (pods: ResourceClient<Pod>, clock: Pick<Clock, 'now'>, log: Logger) =>
+export const newPodConditionUpdater = (pods: ResourceClient<ApiPod>, clock: Pick<Clock, 'now'>, log: Logger) =>
   async (pod: Pod, condition: PodCondition): Promise<void> => {
     const name = pod.metadata?.name ?? '';
     const namespace = pod.metadata?.namespace ?? 'default';
-    let current = pod;
+    let current = toApiPod(pod);
     for (let attempt = 0; attempt < maxConflictRetries; attempt++) {
       // Bound meanwhile (by us in a later cycle, or by someone else): the condition is stale.
       if (current.spec?.nodeName) return;

@@ -6,7 +6,7 @@ import type { Pod, PodCondition } from '../../api/core/v1';
 import type { Clock, EventRecorder } from '../client';
 import type { Logger } from '../log';
 import type { SchedulerMetrics } from './metrics';
-import { podKey } from './node-info';
+import { podKey, toApiPod } from './node-info';
 import type { QueuedPodInfo, SchedulingQueue } from './queue';
 import type { Profile } from './registry';
 import type { SchedulerCache } from './cache';
@@ -86,7 +86,7 @@ export const runCycle = (deps: CycleDeps, info: QueuedPodInfo): CycleOutcome => 
 
 /** Upstream handleSchedulingFailure: event, requeue, then the PodScheduled condition. */
 const reportFailure = async (deps: CycleDeps, info: QueuedPodInfo, kind: 'unschedulable' | 'error', message: string): Promise<void> => {
-  deps.recorder.event(info.pod, 'Warning', 'FailedScheduling', message);
+  deps.recorder.event(toApiPod(info.pod), 'Warning', 'FailedScheduling', message);
   deps.queue.requeueAfterFailure(info, kind);
   await deps.updatePodCondition(info.pod, {
     type: 'PodScheduled', status: 'False', reason: kind === 'unschedulable' ? 'Unschedulable' : 'SchedulerError', message,
@@ -112,6 +112,6 @@ const bindingCycle = async (deps: CycleDeps, info: QueuedPodInfo, nodeName: stri
   const now = deps.clock.now();
   deps.metrics.attempt('scheduled', deps.profile.schedulerName, (now - start) / 1000);
   deps.metrics.e2eScheduled((now - info.initialAttemptTimestamp) / 1000, info.attempts);
-  deps.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${podKey(pod)} to ${nodeName}`);
+  deps.recorder.event(toApiPod(pod), 'Normal', 'Scheduled', `Successfully assigned ${podKey(pod)} to ${nodeName}`);
   deps.log.info('bound pod', { pod: key, node: nodeName, attempts: info.attempts });
 };

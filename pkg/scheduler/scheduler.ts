@@ -1,13 +1,14 @@
 // runScheduler: informers for nodes and pods → queue/cache → one scheduling cycle at a time,
 // bindings in the background; /healthz and /metrics on healthPort. Resolves after `signal`
 // aborts and every loop, binding and watch has finished.
-import type { Node, Pod } from '../../api/core/v1';
 import { findResource, type ResourceInfo } from '../../api/resources';
-import { createClient, createEventRecorder, createInformer, loadKubeconfig, realClock } from '../client';
+import type { ApiObject } from '../../api/meta/v1';
+import { createClient, createEventRecorder, createInformer, loadKubeconfig, realClock, type EventHandler } from '../client';
 import type { Logger } from '../log';
 import { newRegistry, serveHealth } from '../observability';
 import { newBinder, newPodConditionUpdater } from './api-writes';
 import { SchedulerCache } from './cache';
+import type { ApiNode, ApiPod } from './node-info';
 import { defaultSchedulerName, nodeEventHandler, podEventHandler } from './event-handlers';
 import { newSchedulerMetrics } from './metrics';
 import { SchedulingQueue } from './queue';
@@ -21,6 +22,20 @@ export interface SchedulerOptions {
 }
 
 const flushIntervalMs = 1000;
+
+/** A handler that throws (a malformed object) is logged; the informer's other handlers still run. */
+const guarded = <T extends ApiObject>(h: EventHandler<T>, log: Logger): EventHandler<T> => {
+  const run = (what: string, obj: T, fn: () => void) => {
+    try { fn(); } catch (err) {
+      log.error('event handler failed', { event: what, object: `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`, err });
+    }
+  };
+  return {
+    add: (obj) => run('add', obj, () => h.add?.(obj)),
+    update: (old, obj) => run('update', obj, () => h.update?.(old, obj)),
+    delete: (obj) => run('delete', obj, () => h.delete?.(obj)),
+  };
+};
 
 const mustFind = (plural: string): ResourceInfo => {
   const info = findResource('', 'v1', plural);
@@ -52,14 +67,14 @@ const runSchedulingLoop = async (deps: CycleDeps, signal: AbortSignal): Promise<
 
 export const runScheduler = async (opts: SchedulerOptions, log: Logger, signal: AbortSignal): Promise<void> => {
   const schedulerName = opts.schedulerName ?? defaultSchedulerName;
-  const client = createClient(await loadKubeconfig({ path: opts.kubeconfig }));
-  const pods = client.resource<Pod>(mustFind('pods'));
-  const nodeInformer = createInformer(client.resource<Node>(mustFind('nodes')), { log: log.child('nodes') });
-  const podInformer = createInformer(pods, { namespace: '', log: log.child('pods') });
+  const client = createClient(loadKubeconfig({ path: opts.kubeconfig }));
+  const pods = client.resource<ApiPod>(mustFind('pods'));
+  const nodeInformer = createInformer(client.resource<ApiNode>(mustFind('nodes')), { log });
+  const podInformer = createInformer(pods, { namespace: '', log });
   const queue = new SchedulingQueue({ clock: realClock });
   const cache = new SchedulerCache();
-  nodeInformer.addEventHandler(nodeEventHandler({ queue, cache, schedulerName }));
-  podInformer.addEventHandler(podEventHandler({ queue, cache, schedulerName }));
+  nodeInformer.addEventHandler(guarded(nodeEventHandler({ queue, cache, schedulerName }), log));
+  podInformer.addEventHandler(guarded(podEventHandler({ queue, cache, schedulerName }), log));
 
   const registry = newRegistry('scheduler');
   const deps: CycleDeps = {
