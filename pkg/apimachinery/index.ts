@@ -11,3 +11,4 @@ export { parseYamlDocuments, toYaml, YamlError } from './yaml';
 export { generateName, validateDNS1123Subdomain, validateDNS1123Label } from './names';
 export { applyJsonPatch, applyMergePatch, deepEqual } from './patch';
 export { applyStrategicMergePatch } from './strategic-merge-patch';
+export { createValidator, stripUnknownFields, type Validator, type ValidationResult } from './validation';
