@@ -6,6 +6,10 @@ set -euo pipefail
 BERTH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export BERTH_ROOT
 
+# The OCI archive of the base busybox image, built by hack/images/build.sh.
+BUSYBOX_ARCHIVE="$BERTH_ROOT/dist/images/busybox.oci.tar"
+export BUSYBOX_ARCHIVE
+
 # Debian packages the cluster and the tests need (command it provides → package).
 APT_PACKAGES=(
   etcd-server iptables containernetworking-plugins busybox-static iproute2 util-linux
@@ -40,12 +44,9 @@ build_all() {
   log "building TypeScript"
   npx tsc -p tsconfig.json
   "$BERTH_ROOT/hack/build-native.sh"
-  "$BERTH_ROOT/hack/images/build.sh"
+  "$BERTH_ROOT/hack/images/build.sh" "$BUSYBOX_ARCHIVE"
 }
 
-# The OCI archive of the base busybox image, built by hack/images/build.sh.
-BUSYBOX_ARCHIVE="$BERTH_ROOT/dist/images/busybox.oci.tar"
-export BUSYBOX_ARCHIVE
 
 ensure_installed() {
   [ "$(id -u)" -eq 0 ] || { log "Berth needs root (namespaces, cgroups, mounts)"; exit 1; }
