@@ -1,0 +1,141 @@
+// The express application: metrics and authentication middleware, discovery, openapi,
+// health and version, then every resource URL through the request-info parser and dispatch.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+import { pathNotFound, requestEntityTooLarge, badRequest } from '../apimachinery/errors';
+import { authenticate } from './authn';
+import {
+  aggregatedContentType, aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery,
+} from './discovery';
+import { buildOpenApiV3 } from './openapi';
+import { parseRequestInfo, type RequestInfo } from './request-info';
+import type { HandlerContext } from './handlers/context';
+import { dispatch } from './handlers/dispatch';
+import { sendError, sendJson } from './handlers/respond';
+import type { ApiserverMetrics } from './metrics';
+
+export interface AppDeps {
+  ctx: HandlerContext;
+  registry: Registry;
+  metrics: ApiserverMetrics;
+  /** Ends open watches when the server stops. */
+  stop: AbortSignal;
+  /** Undefined when ready, else why not (readyz). */
+  readiness: () => Promise<string | undefined>;
+}
+
+export const versionInfo = {
+  major: '1', minor: '33', gitVersion: 'v1.33.0-berth', gitCommit: '', gitTreeState: 'clean',
+  buildDate: '2025-01-01T00:00:00Z', goVersion: `node${process.versions.node}`, compiler: 'node', platform: 'linux/amd64',
+};
+
+const bodyLimit = 3 * 1024 * 1024;
+
+type AsyncRoute = (req: Request, res: Response) => Promise<void> | void;
+
+const route = (deps: AppDeps, fn: AsyncRoute) => (req: Request, res: Response) => {
+  Promise.resolve().then(() => fn(req, res)).catch((err: unknown) => sendError(res, err, deps.ctx.log));
+};
+
+const observe = (deps: AppDeps) => (req: Request, res: Response, next: NextFunction): void => {
+  const ri = parseRequestInfo(req.method, req.path, req.query as Record<string, unknown>);
+  res.locals.ri = ri;
+  const verb = ri?.verb ?? req.method.toLowerCase();
+  const resource = ri ? (ri.subresource ? `${ri.resource.plural}/${ri.subresource}` : ri.resource.plural) : '';
+  const long = ri?.verb === 'watch' || ri?.subresource === 'log';
+  const start = process.hrtime.bigint();
+  if (!long) deps.metrics.inflight.inc();
+  res.once('close', () => {
+    if (!long) deps.metrics.inflight.dec();
+    const code = String(res.statusCode);
+    deps.metrics.requests.inc({ verb, resource, code });
+    deps.metrics.latency.observe({ verb, resource }, Number(process.hrtime.bigint() - start) / 1e9);
+    deps.ctx.log.v(4, 'request', { verb, path: req.originalUrl, code, user: (res.locals.user as { name?: string } | undefined)?.name });
+  });
+  next();
+};
+
+const discoveryRoutes = (app: express.Express, deps: AppDeps): void => {
+  const discovery = (legacy: boolean) => route(deps, (req, res) => {
+    const v = negotiateDiscovery(req.headers.accept);
+    res.set('Vary', 'Accept');
+    if (v) sendJson(res, 200, aggregatedDiscovery(legacy, v), aggregatedContentType(v));
+    else sendJson(res, 200, legacy ? apiVersions(`${req.hostname}:${req.socket.localPort}`) : apiGroupList());
+  });
+  app.get('/api', discovery(true));
+  app.get('/apis', discovery(false));
+  app.get('/api/:version', route(deps, (req, res) => {
+    const doc = apiResourceList('', req.params.version);
+    if (!doc) throw pathNotFound();
+    sendJson(res, 200, doc);
+  }));
+  app.get('/apis/:group', route(deps, (req, res) => {
+    const doc = apiGroupDoc(req.params.group);
+    if (!doc) throw pathNotFound();
+    sendJson(res, 200, doc);
+  }));
+  app.get('/apis/:group/:version', route(deps, (req, res) => {
+    const doc = apiResourceList(req.params.group, req.params.version);
+    if (!doc) throw pathNotFound();
+    sendJson(res, 200, doc);
+  }));
+};
+
+const openApiRoutes = (app: express.Express, deps: AppDeps): void => {
+  const v3 = buildOpenApiV3();
+  // An empty protobuf document: kubectl ≤1.28 needs a parseable v2 reply (kubectl-wire §4.2).
+  app.get('/openapi/v2', (_req, res) => {
+    res.status(200).set('Content-Type', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf').end();
+  });
+  app.get('/openapi/v3', (_req, res) => sendJson(res, 200, v3.index));
+  app.get(/^\/openapi\/v3\/(.+)$/, route(deps, (req, res) => {
+    const doc = v3.docs.get((req.params as Record<string, string>)[0]);
+    if (!doc) throw pathNotFound();
+    const pinned = req.query.hash === doc.hash;
+    res.set('Cache-Control', pinned ? 'public, immutable, max-age=31536000' : 'no-cache, private');
+    res.set('ETag', `"${doc.hash}"`);
+    res.status(200).set('Content-Type', 'application/json').send(doc.body);
+  }));
+};
+
+const healthRoutes = (app: express.Express, deps: AppDeps): void => {
+  app.get(['/healthz', '/livez'], (_req, res) => { res.status(200).type('text/plain').send('ok'); });
+  app.get('/readyz', route(deps, async (_req, res) => {
+    const problem = await deps.readiness();
+    if (problem) res.status(500).type('text/plain').send(`[-]etcd failed: ${problem}\nreadyz check failed`);
+    else res.status(200).type('text/plain').send('ok');
+  }));
+  app.get('/version', (_req, res) => sendJson(res, 200, versionInfo));
+  app.get('/metrics', route(deps, async (_req, res) => {
+    res.status(200).set('Content-Type', deps.registry.contentType).send(await deps.registry.metrics());
+  }));
+};
+
+const bodyErrors = (deps: AppDeps) => (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+  const type = (err as { type?: string } | undefined)?.type;
+  if (type === 'entity.too.large') sendError(res, requestEntityTooLarge(`the request body is larger than ${bodyLimit} bytes`), deps.ctx.log);
+  else if (type) sendError(res, badRequest(`error reading the request body: ${(err as Error).message}`), deps.ctx.log);
+  else next(err);
+};
+
+export const buildApp = (deps: AppDeps): express.Express => {
+  const app = express();
+  app.set('query parser', 'simple');
+  app.set('etag', false);
+  app.disable('x-powered-by');
+  app.use(observe(deps));
+  app.use(authenticate);
+  app.use(express.raw({ type: () => true, limit: bodyLimit }));
+  app.use(bodyErrors(deps));
+  healthRoutes(app, deps);
+  openApiRoutes(app, deps);
+  discoveryRoutes(app, deps);
+  app.all(/^\/apis?\/.+/, route(deps, async (req, res) => {
+    const ri = res.locals.ri as RequestInfo | undefined;
+    if (!ri) throw pathNotFound();
+    await dispatch(deps.ctx, ri, req, res, deps.stop);
+  }));
+  app.use((_req, res) => sendError(res, pathNotFound(), deps.ctx.log));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, err, deps.ctx.log));
+  return app;
+};

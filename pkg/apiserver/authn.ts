@@ -1,0 +1,38 @@
+// Authentication by client certificate (CN = user, O = groups), verified by TLS against the
+// cluster CA; a few read-only paths are served anonymously. Authorization: every authenticated
+// user may do everything (skeleton; RBAC comes later).
+import type { TLSSocket } from 'node:tls';
+import type { NextFunction, Request, Response } from 'express';
+import { unauthorized } from '../apimachinery/errors';
+import { sendJson } from './handlers/respond';
+
+export interface UserInfo { name: string; groups: string[] }
+
+const anonymousPaths = new Set(['/healthz', '/livez', '/readyz', '/version']);
+export const isAnonymousPath = (path: string): boolean => anonymousPaths.has(path) || path === '/openapi' || path.startsWith('/openapi/');
+
+const asArray = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+export const userOf = (req: Request): UserInfo | undefined => {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert?.subject) return undefined;
+  return { name: asArray(cert.subject.CN)[0] ?? '', groups: asArray(cert.subject.O) };
+};
+
+export const authenticate = (req: Request, res: Response, next: NextFunction): void => {
+  const user = userOf(req);
+  if (user) {
+    res.locals.user = user;
+    next();
+    return;
+  }
+  if (isAnonymousPath(req.path)) {
+    res.locals.user = { name: 'system:anonymous', groups: ['system:unauthenticated'] } satisfies UserInfo;
+    next();
+    return;
+  }
+  const err = unauthorized();
+  sendJson(res, 401, err.status);
+};

@@ -1,0 +1,40 @@
+// Routes a parsed resource request to its handler.
+import type { Request, Response } from 'express';
+import { methodNotAllowed } from '../../apimachinery/errors';
+import type { RequestInfo } from '../request-info';
+import type { HandlerContext } from './context';
+import { handleGet, handleList } from './read';
+import { handleWatch } from './watch';
+import { handleCreate, handlePatch, handleUpdate } from './write';
+import { handleDelete } from './delete';
+import { handleBinding, handleScale } from './subresources';
+import { handleLog } from './log';
+
+type Handler = (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response) => Promise<void>;
+
+const mainHandlers: Partial<Record<RequestInfo['verb'], Handler>> = {
+  get: handleGet, list: handleList, update: handleUpdate, patch: handlePatch, delete: handleDelete,
+};
+
+const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Handler>>> = {
+  status: { get: handleGet, update: handleUpdate, patch: handlePatch },
+  binding: { create: handleBinding },
+  log: { get: handleLog },
+  scale: { get: handleScale, update: handleScale, patch: handleScale },
+};
+
+export const dispatch = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response, stop: AbortSignal): Promise<void> => {
+  if (ri.verb === 'watch' && !ri.subresource) {
+    if (ri.name) req.query.fieldSelector = [`metadata.name=${ri.name}`, String(req.query.fieldSelector ?? '')].filter(Boolean).join(',');
+    await handleWatch(ctx, { ...ri, name: '' }, req, res, stop);
+    return;
+  }
+  if (ri.verb === 'create' && !ri.subresource) {
+    if (ri.name) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    await handleCreate(ctx, ri, req, res);
+    return;
+  }
+  const handler = ri.subresource ? subresourceHandlers[ri.subresource]?.[ri.verb] : mainHandlers[ri.verb];
+  if (!handler) throw methodNotAllowed('the server does not allow this method on the requested resource');
+  await handler(ctx, ri, req, res);
+};

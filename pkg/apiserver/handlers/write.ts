@@ -1,0 +1,161 @@
+// create (POST), update (PUT) and patch (PATCH) through a strategy; dryRun=All runs every step
+// except the write.
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { ApiObject, StatusCause } from '../../../api/meta/v1';
+import type { ResourceInfo } from '../../../api/resources';
+import { badRequest, conflict, forbidden, invalid, isNotFound, notFound, unsupportedMediaType } from '../../apimachinery/errors';
+import {
+  applyJsonPatch, applyMergePatch, applyStrategicMergePatch, generateName, validateDNS1123Label, validateDNS1123Subdomain,
+} from '../../apimachinery';
+import { objectKey, type Preconditions } from '../../storage';
+import type { RequestInfo } from '../request-info';
+import { strategies, type Strategy } from '../registry';
+import type { HandlerContext } from './context';
+import { asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody } from './body';
+import { groupResource, keyOf, queryOf, withTypeMeta } from './common';
+import { rfc3339, sendJson } from './respond';
+
+export const modifiedMessage = 'the object has been modified; please apply your changes to the latest version and try again';
+
+const validateName = (info: ResourceInfo, name: string | undefined): StatusCause[] => {
+  if (!name) return [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }];
+  const errs = info.plural === 'namespaces' ? validateDNS1123Label(name) : validateDNS1123Subdomain(name);
+  return errs.map((e) => ({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: ${JSON.stringify(name)}: ${e}` }));
+};
+
+/** Namespaced creates need an existing namespace that is not terminating (NamespaceLifecycle admission). */
+export const ensureNamespaceActive = async (ctx: HandlerContext, namespace: string): Promise<void> => {
+  let ns: ApiObject;
+  try {
+    ns = await ctx.store.get(objectKey('namespaces', undefined, namespace));
+  } catch (err) {
+    if (isNotFound(err)) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    throw err;
+  }
+  if (ns.metadata.deletionTimestamp || (ns as { status?: { phase?: string } }).status?.phase === 'Terminating') {
+    throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`);
+  }
+};
+
+/** The namespace in the body must agree with the URL; cluster-scoped objects have none. */
+const placeInNamespace = (ri: RequestInfo, obj: ApiObject): void => {
+  if (!ri.resource.namespaced) {
+    delete obj.metadata.namespace;
+    return;
+  }
+  if (obj.metadata.namespace && obj.metadata.namespace !== ri.namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  obj.metadata.namespace = ri.namespace;
+};
+
+const strategyOf = (ri: RequestInfo): Strategy => {
+  const s = strategies[ri.resource.plural];
+  if (ri.subresource === 'status' && s.status) return s.status;
+  return s;
+};
+
+export const handleCreate = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
+  const q = queryOf(req);
+  const info = ri.resource;
+  let obj = asObjectOf(info, parseBody(req));
+  placeInNamespace(ri, obj);
+  if (info.namespaced) await ensureNamespaceActive(ctx, ri.namespace);
+  obj = checkSchema(ctx, info, obj, fieldValidationOf(q), res);
+  if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
+  const { resourceVersion: _rv, deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, selfLink: _sl, ...meta } = obj.metadata;
+  void _rv; void _dt; void _dg; void _sl;
+  obj = withTypeMeta(info, {
+    ...obj, metadata: { ...meta, uid: randomUUID(), creationTimestamp: rfc3339(ctx.now()), generation: 1 },
+  });
+  const strategy = strategies[info.plural];
+  obj = strategy.prepareForCreate(obj);
+  const causes = [...validateName(info, obj.metadata.name), ...strategy.validate(obj)];
+  if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? '', causes);
+  if (isDryRun(q)) {
+    sendJson(res, 201, obj);
+    return;
+  }
+  const created = await ctx.store.create(keyOf(ri, obj.metadata.name), obj);
+  ctx.log.v(2, 'created', { resource: info.plural, namespace: obj.metadata.namespace, name: obj.metadata.name });
+  sendJson(res, 201, withTypeMeta(info, created));
+};
+
+/** Fields only the server sets survive any update. */
+const keepSystemMeta = (next: ApiObject, cur: ApiObject): ApiObject => ({
+  ...next,
+  apiVersion: cur.apiVersion, kind: cur.kind,
+  metadata: {
+    ...next.metadata,
+    name: cur.metadata.name, namespace: cur.metadata.namespace, uid: cur.metadata.uid,
+    creationTimestamp: cur.metadata.creationTimestamp, generation: cur.metadata.generation,
+    deletionTimestamp: cur.metadata.deletionTimestamp, deletionGracePeriodSeconds: cur.metadata.deletionGracePeriodSeconds,
+  },
+});
+
+/**
+ * Read-modify-write through the strategy: `mutate` builds the desired object from the stored
+ * one (a PUT body, a patched copy, a new scale), then prepareForUpdate and validateUpdate run.
+ */
+export const updateWith = async (ctx: HandlerContext, ri: RequestInfo, mutate: (cur: ApiObject) => ApiObject,
+  pre: Preconditions | undefined, dryRun: boolean): Promise<ApiObject> => {
+  const info = ri.resource;
+  const strategy = strategyOf(ri);
+  const tryUpdate = (cur: ApiObject): ApiObject => {
+    const next = strategy.prepareForUpdate(keepSystemMeta(mutate(cur), cur), cur);
+    const causes = [...validateName(info, next.metadata.name), ...strategy.validateUpdate(next, cur)];
+    if (causes.length > 0) throw invalid(info.kind, info.group, cur.metadata.name ?? '', causes);
+    return next;
+  };
+  const key = keyOf(ri);
+  if (!dryRun) return ctx.store.guaranteedUpdate(key, tryUpdate, pre);
+  const cur = await ctx.store.get(key);
+  if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
+    throw conflict(groupResource(info), ri.name, modifiedMessage);
+  }
+  const next = tryUpdate(cur);
+  return { ...next, metadata: { ...next.metadata, resourceVersion: cur.metadata.resourceVersion } };
+};
+
+export const handleUpdate = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
+  const q = queryOf(req);
+  let obj = asObjectOf(ri.resource, parseBody(req));
+  if (obj.metadata.name !== ri.name) {
+    throw badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${ri.name})`);
+  }
+  placeInNamespace(ri, obj);
+  obj = checkSchema(ctx, ri.resource, obj, fieldValidationOf(q), res);
+  const pre = obj.metadata.resourceVersion ? { resourceVersion: obj.metadata.resourceVersion } : undefined;
+  const updated = await updateWith(ctx, ri, () => obj, pre, isDryRun(q));
+  sendJson(res, 200, withTypeMeta(ri.resource, updated));
+};
+
+/** Applies a PATCH body of the request's patch type to `doc`. */
+export const applyPatch = (type: string, doc: ApiObject, patch: unknown, info: Pick<ResourceInfo, 'schema'>): unknown => {
+  switch (type) {
+    case 'application/json-patch+json': return applyJsonPatch(doc, patch);
+    case 'application/merge-patch+json': return applyMergePatch(doc, patch);
+    case 'application/strategic-merge-patch+json': return applyStrategicMergePatch(doc, patch, info.schema);
+    default: throw unsupportedMediaType(type);
+  }
+};
+
+export const handlePatch = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
+  const q = queryOf(req);
+  const type = mediaType(req);
+  if (type === 'application/apply-patch+yaml') throw unsupportedMediaType(`${type} (server-side apply is not supported yet)`);
+  const mode = fieldValidationOf(q);
+  const patch = parseBody(req);
+  if (patch === undefined) throw badRequest('the body of a patch must not be empty');
+  const mutate = (cur: ApiObject): ApiObject => {
+    let obj = asObjectOf(ri.resource, applyPatch(type, cur, patch, ri.resource));
+    obj = checkSchema(ctx, ri.resource, obj, mode, res);
+    if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+      throw conflict(groupResource(ri.resource), ri.name, modifiedMessage);
+    }
+    return obj;
+  };
+  const updated = await updateWith(ctx, ri, mutate, undefined, isDryRun(q));
+  sendJson(res, 200, withTypeMeta(ri.resource, updated));
+};

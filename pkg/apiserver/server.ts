@@ -1,0 +1,141 @@
+// startApiserver / runApiserver: PKI, etcd store, the HTTPS server with client-certificate
+// authentication, the bootstrap namespaces and the compaction timer.
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { ApiObject } from '../../api/meta/v1';
+import { resources, type ResourceInfo } from '../../api/resources';
+import { isAlreadyExists } from '../apimachinery/errors';
+import { createValidator, stripUnknownFields } from '../apimachinery';
+import { createEtcdStore, objectKey, type EtcdStore } from '../storage';
+import type { Logger } from '../log';
+import { newRegistry } from '../observability';
+import { buildApp } from './app';
+import { ensurePki, pkiPaths } from './pki';
+import { apiserverMetrics } from './metrics';
+import type { HandlerContext, Validation } from './handlers/context';
+import { rfc3339 } from './handlers/respond';
+import { strategies } from './registry';
+import { randomUUID } from 'node:crypto';
+
+export interface ApiserverOptions {
+  etcdServers: string[];
+  bind: string;
+  port: number;
+  pkiDir: string;
+  /** Reserved: keys are always under /registry (the store has no prefix option yet). */
+  etcdPrefix?: string;
+  /** Extra SANs for the serving certificate. */
+  hosts?: string[];
+  /** How often to compact etcd; history older than one interval is dropped. Default 5 minutes. */
+  compactionIntervalMs?: number;
+}
+
+export interface RunningApiserver { url: string; port: number; close(): Promise<void> }
+
+export const bootstrapNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+const ensureNamespaces = async (store: EtcdStore, now: () => Date, log: Logger): Promise<void> => {
+  for (const name of bootstrapNamespaces) {
+    const obj: ApiObject = strategies.namespaces.prepareForCreate({
+      apiVersion: 'v1', kind: 'Namespace',
+      metadata: { name, uid: randomUUID(), creationTimestamp: rfc3339(now()), generation: 1, labels: { 'kubernetes.io/metadata.name': name } },
+    });
+    try {
+      await store.create(objectKey('namespaces', undefined, name), obj);
+      log.info('created namespace', { name });
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+};
+
+/** Compacts to the revision seen one interval ago, so watches keep ~one interval of history. */
+const startCompaction = (store: EtcdStore, intervalMs: number, log: Logger): (() => void) => {
+  let previous: string | undefined;
+  const timer = setInterval(() => {
+    void (async () => {
+      const current = await store.currentRevision();
+      if (previous) await store.compact(previous);
+      log.v(2, 'compacted etcd', { revision: previous });
+      previous = current;
+    })().catch((err: unknown) => log.warn('etcd compaction failed', { err }));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
+const validatorsFor = () => {
+  const cache = new Map<string, (obj: unknown) => Validation>();
+  return (info: ResourceInfo, obj: ApiObject): Validation => {
+    let v = cache.get(info.plural);
+    if (!v) {
+      v = createValidator(info.schema);
+      cache.set(info.plural, v);
+    }
+    return v(obj);
+  };
+};
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> => Promise.race([
+  p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms}ms`)), ms).unref()),
+]);
+
+export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promise<RunningApiserver> => {
+  const pki = await ensurePki(opts.pkiDir, { hosts: [...(opts.hosts ?? []), ...(opts.bind !== '0.0.0.0' ? [opts.bind] : [])] });
+  const store = createEtcdStore({ endpoints: opts.etcdServers, log: log.child('storage') });
+  const registry = newRegistry('apiserver');
+  const metrics = apiserverMetrics(registry);
+  const stop = new AbortController();
+  const now = () => new Date();
+  const ctx: HandlerContext = {
+    store, log, now, pkiDir: opts.pkiDir,
+    validate: validatorsFor(),
+    strip: (info, obj) => stripUnknownFields(obj, info.schema) as ApiObject,
+    watchers: (info, delta) => metrics.watchers.inc({ resource: info.plural }, delta),
+  };
+  for (const r of resources) metrics.watchers.set({ resource: r.plural }, 0);
+  await ensureNamespaces(store, now, log);
+  const readiness = async () => {
+    try {
+      await withTimeout(store.currentRevision(), 2000);
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  };
+  const app = buildApp({ ctx, registry, metrics, stop: stop.signal, readiness });
+  const p = pkiPaths(pki.dir);
+  const server = https.createServer({
+    cert: readFileSync(p.apiserverCert), key: readFileSync(p.apiserverKey), ca: readFileSync(p.caCert),
+    requestCert: true, rejectUnauthorized: false,
+  }, app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.bind, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.bind === '0.0.0.0' || opts.bind === '::' ? '127.0.0.1' : opts.bind;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const stopCompaction = startCompaction(store, opts.compactionIntervalMs ?? 5 * 60_000, log);
+  log.info('serving', { url });
+  const close = async () => {
+    stopCompaction();
+    stop.abort();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await store.close();
+    log.info('stopped');
+  };
+  return { url, port, close };
+};
+
+/** Runs until `signal` aborts, then closes everything. */
+export const runApiserver = async (opts: ApiserverOptions, log: Logger, signal: AbortSignal): Promise<void> => {
+  const running = await startApiserver(opts, log);
+  if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await running.close();
+};
