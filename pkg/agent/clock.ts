@@ -39,3 +39,11 @@ export class FakeClock implements Clock {
   }
   pending(): number { return this.timers.length; }
 }
+
+/** Resolves after `ms` on `clock`, or at once when `signal` aborts. */
+export const delay = (clock: Clock, ms: number, signal: AbortSignal): Promise<void> => new Promise<void>((resolve) => {
+  if (signal.aborted) { resolve(); return; }
+  const onAbort = () => { cancel(); resolve(); };
+  const cancel = clock.setTimer(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+  signal.addEventListener('abort', onAbort, { once: true });
+});
