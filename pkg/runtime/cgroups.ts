@@ -1,0 +1,58 @@
+// cgroup v1 planning: which directories a pod or container owns and which limit files to write.
+// Paths are "cgroupfs driver" style (`/berth/pod<uid>/<containerId>`), relative to each
+// controller's mount, as runc's cgroupsPath expects.
+import path from 'node:path';
+import type { LinuxContainerResources } from './cri-types';
+import type { Syscalls } from './syscalls';
+
+/** The v1 controllers a pod and its containers are placed in. */
+export const cgroupControllers = ['cpu', 'cpuacct', 'memory', 'pids'] as const;
+export type CgroupController = (typeof cgroupControllers)[number];
+
+export const defaultCgroupRoot = '/sys/fs/cgroup';
+
+export interface CgroupWrite { controller: CgroupController; file: string; value: string }
+
+/** `/berth` + optional cgroup parent from the pod config + `pod<uid>`. */
+export const podCgroupPath = (runtimeParent: string, uid: string, requestedParent?: string): string => {
+  const parent = requestedParent ? path.posix.join('/', runtimeParent, requestedParent) : path.posix.join('/', runtimeParent);
+  return path.posix.join(parent, `pod${uid}`);
+};
+
+export const containerCgroupPath = (podPath: string, containerId: string): string => path.posix.join(podPath, containerId);
+
+/** The host directories of a cgroup path, one per controller. */
+export const cgroupDirs = (cgroupPath: string, root = defaultCgroupRoot): string[] =>
+  cgroupControllers.map((c) => path.posix.join(root, c, cgroupPath));
+
+/**
+ * The limit files for CRI resources, in write order (period before quota: the kernel rejects a
+ * quota that does not fit the current period). Zero means "not set", as in the CRI.
+ */
+export const resourceWrites = (r: LinuxContainerResources | undefined, pidsLimit?: number): CgroupWrite[] => {
+  const w: CgroupWrite[] = [];
+  if (r?.memoryLimitInBytes) w.push({ controller: 'memory', file: 'memory.limit_in_bytes', value: String(r.memoryLimitInBytes) });
+  if (r?.cpuShares) w.push({ controller: 'cpu', file: 'cpu.shares', value: String(r.cpuShares) });
+  if (r?.cpuPeriod) w.push({ controller: 'cpu', file: 'cpu.cfs_period_us', value: String(r.cpuPeriod) });
+  if (r?.cpuQuota) w.push({ controller: 'cpu', file: 'cpu.cfs_quota_us', value: String(r.cpuQuota) });
+  if (pidsLimit && pidsLimit > 0) w.push({ controller: 'pids', file: 'pids.max', value: String(pidsLimit) });
+  return w;
+};
+
+/** Creates the cgroup in every controller, then writes the limits. Idempotent. */
+export const createCgroup = async (sys: Syscalls, cgroupPath: string, writes: CgroupWrite[], root = defaultCgroupRoot): Promise<void> => {
+  for (const dir of cgroupDirs(cgroupPath, root)) await sys.mkdirCgroup(dir);
+  for (const w of writes) await sys.writeCgroup(path.posix.join(root, w.controller, cgroupPath), w.file, w.value);
+};
+
+/** Removes the cgroup from every controller (its processes must be gone). Idempotent. */
+export const removeCgroup = async (sys: Syscalls, cgroupPath: string, root = defaultCgroupRoot): Promise<void> => {
+  for (const dir of cgroupDirs(cgroupPath, root)) await sys.rmdirCgroup(dir);
+};
+
+/** The kernel's OOM-kill count for the cgroup (memory.oom_control `oom_kill N`, kernels ≥ 4.13). */
+export const oomKillCount = async (sys: Syscalls, cgroupPath: string, root = defaultCgroupRoot): Promise<number> => {
+  const text = await sys.readCgroup(path.posix.join(root, 'memory', cgroupPath), 'memory.oom_control');
+  const m = /^oom_kill (\d+)$/m.exec(text ?? '');
+  return m ? Number(m[1]) : 0;
+};

@@ -1,0 +1,121 @@
+// Pure planning of a container's OCI config.json from the CRI request, the image and the sandbox:
+// every decision about the container's process, namespaces, mounts and limits is made here.
+import path from 'node:path';
+import type { ContainerConfig, LinuxContainerResources, Mount } from './cri-types';
+import { invalidArgument } from './errors';
+import {
+  defaultCapabilities, defaultMaskedPaths, defaultMounts, defaultReadonlyPaths,
+  type OciMount, type OciResources, type OciSpec,
+} from './oci-spec';
+import type { SandboxRecord } from './state';
+
+export interface ImageConfigLike {
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  Env?: string[] | null;
+  WorkingDir?: string;
+  User?: string;
+}
+
+export const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * Kubernetes semantics (k8s.io/kubernetes pkg/kubelet/kuberuntime, "Define a Command and Arguments"):
+ * `command` replaces the image Entrypoint, and when it is set the image Cmd is dropped too;
+ * `args` replaces the image Cmd.
+ */
+export const processArgs = (image: ImageConfigLike, command: string[] = [], args: string[] = []): string[] => {
+  if (command.length > 0) return [...command, ...args];
+  return [...(image.Entrypoint ?? []), ...(args.length > 0 ? args : image.Cmd ?? [])];
+};
+
+/** Image Env, then the CRI envs; a later value for the same name replaces the earlier in place. */
+export const mergeEnv = (imageEnv: string[] = [], envs: { key: string; value: string }[] = []): string[] => {
+  const order: string[] = [];
+  const values = new Map<string, string>();
+  const set = (k: string, v: string) => { if (!values.has(k)) order.push(k); values.set(k, v); };
+  for (const e of imageEnv) {
+    const i = e.indexOf('=');
+    set(i < 0 ? e : e.slice(0, i), i < 0 ? '' : e.slice(i + 1));
+  }
+  for (const e of envs) set(e.key, e.value);
+  if (!values.has('PATH')) set('PATH', defaultPath);
+  return order.map((k) => `${k}=${values.get(k)}`);
+};
+
+/** uid/gid from the CRI security context, else a numeric image User (`uid[:gid]`), else root. */
+export const processUser = (c: ContainerConfig, image: ImageConfigLike): { uid: number; gid: number } => {
+  const sc = c.linux?.securityContext;
+  const [u, g] = (image.User ?? '').split(':');
+  const uid = sc?.runAsUser ? Number(sc.runAsUser.value) : /^\d+$/.test(u ?? '') ? Number(u) : 0;
+  const gid = sc?.runAsGroup ? Number(sc.runAsGroup.value) : /^\d+$/.test(g ?? '') ? Number(g) : 0;
+  return { uid, gid };
+};
+
+export const ociResources = (r: LinuxContainerResources | undefined): OciResources => {
+  const out: OciResources = {};
+  if (r?.memoryLimitInBytes) out.memory = { limit: Number(r.memoryLimitInBytes) };
+  if (r?.cpuShares || r?.cpuQuota || r?.cpuPeriod) {
+    out.cpu = {
+      ...(r.cpuShares ? { shares: Number(r.cpuShares) } : {}),
+      ...(r.cpuQuota ? { quota: Number(r.cpuQuota) } : {}),
+      ...(r.cpuPeriod ? { period: Number(r.cpuPeriod) } : {}),
+    };
+  }
+  return out;
+};
+
+const depth = (p: string) => path.posix.normalize(p).split('/').filter(Boolean).length;
+
+/** CRI mounts as OCI bind mounts, parents before children (as containerd sorts them). */
+export const criMounts = (mounts: Mount[] = []): OciMount[] =>
+  [...mounts].sort((a, b) => depth(a.containerPath) - depth(b.containerPath)).map((m) => ({
+    destination: m.containerPath, type: 'bind', source: m.hostPath,
+    options: ['rbind', 'rprivate', m.readonly ? 'ro' : 'rw'],
+  }));
+
+/** /etc/hosts, /etc/hostname and /etc/resolv.conf from the sandbox, unless the request mounts them. */
+export const sandboxFileMounts = (sandboxDir: string, requested: Mount[] = []): OciMount[] =>
+  ['hosts', 'hostname', 'resolv.conf']
+    .filter((f) => !requested.some((m) => path.posix.normalize(m.containerPath) === `/etc/${f}`))
+    .map((f) => ({ destination: `/etc/${f}`, type: 'bind', source: path.join(sandboxDir, f), options: ['rbind', 'rprivate', 'rw'] }));
+
+export interface ContainerSpecInput {
+  config: ContainerConfig;
+  image: ImageConfigLike;
+  sandbox: SandboxRecord;
+  sandboxDir: string;
+  cgroupPath: string;
+}
+
+export const buildContainerSpec = ({ config, image, sandbox, sandboxDir, cgroupPath }: ContainerSpecInput): OciSpec => {
+  const args = processArgs(image, config.command, config.args);
+  if (args.length === 0) throw invalidArgument(`container "${config.metadata.name}": no command specified (image has no Entrypoint or Cmd)`);
+  const caps = [...defaultCapabilities];
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: false,
+      user: processUser(config, image),
+      args,
+      env: mergeEnv(image.Env ?? [], config.envs),
+      cwd: config.workingDir || image.WorkingDir || '/',
+      capabilities: { bounding: caps, effective: caps, permitted: caps },
+    },
+    root: { path: 'rootfs', readonly: config.linux?.securityContext?.readonlyRootfs ?? false },
+    hostname: sandbox.hostname,
+    mounts: [...defaultMounts(), ...sandboxFileMounts(sandboxDir, config.mounts), ...criMounts(config.mounts)],
+    linux: {
+      namespaces: [
+        { type: 'pid' }, { type: 'mount' },
+        { type: 'network', path: sandbox.ns.net }, { type: 'uts', path: sandbox.ns.uts }, { type: 'ipc', path: sandbox.ns.ipc },
+      ],
+      cgroupsPath: cgroupPath,
+      resources: ociResources(config.linux?.resources),
+      maskedPaths: defaultMaskedPaths,
+      readonlyPaths: defaultReadonlyPaths,
+      rootfsPropagation: 'rprivate',
+    },
+    annotations: { 'io.kubernetes.cri.container-name': config.metadata.name, 'io.kubernetes.cri.sandbox-id': sandbox.id },
+  };
+};

@@ -1,0 +1,133 @@
+// The runtime component: wiring (runRuntime), `berth down`'s cleanupAll, and `berth runtime import`.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../log';
+import { newRegistry, serveHealth } from '../observability';
+import { defaultCgroupRoot, removeCgroup } from './cgroups';
+import { coveringSlash16, defaultCniBinDir, ensureBlackholeRoute, type NetworkOptions } from './cni';
+import { ContainerManager } from './containers';
+import { ImageStore } from './images';
+import { SandboxManager } from './sandbox';
+import { createCriServer } from './server';
+import { defaultShimPath } from './shim-client';
+import { KeyedMutex, runtimeLayout, StateStore } from './state';
+import { hostSyscalls, type Syscalls } from './syscalls';
+
+export interface RuntimeOptions {
+  root: string;
+  socket: string;
+  healthPort: number;
+  /** Top cgroup under every v1 controller; test clusters use their own. Default `berth`. */
+  cgroupParent?: string;
+  bridge?: string;
+  podCidr?: string;
+  networkName?: string;
+  /** Path of berth-shim; default pkg/runtime/native/build/berth-shim (built on demand). */
+  nativeHelper?: string;
+  cgroupRoot?: string;
+  cniBinDir?: string;
+}
+
+export type CleanupOptions = Omit<RuntimeOptions, 'socket' | 'healthPort'>;
+
+export const runtimeDefaults = { cgroupParent: 'berth', bridge: 'berth0', podCidr: '10.244.0.0/24', networkName: 'berth' } as const;
+
+const networkOptions = (o: CleanupOptions): NetworkOptions => ({
+  root: o.root, bridge: o.bridge ?? runtimeDefaults.bridge, podCidr: o.podCidr ?? runtimeDefaults.podCidr,
+  networkName: o.networkName ?? runtimeDefaults.networkName, cniBinDir: o.cniBinDir,
+});
+
+/** Builds berth-shim with hack/build-native.sh when it is missing from the source tree. */
+export const ensureNativeHelper = (helper: string | undefined, log: Logger): string => {
+  const p = helper ?? defaultShimPath();
+  if (fs.existsSync(p)) return p;
+  const script = path.resolve(path.dirname(p), '../../../../hack/build-native.sh');
+  if (!helper && fs.existsSync(script)) {
+    log.info('building the native helper', { script });
+    execFileSync(script, { stdio: 'inherit' });
+  }
+  if (!fs.existsSync(p)) throw new Error(`native helper ${p} not found: run hack/build-native.sh`);
+  return p;
+};
+
+const nowNs = () => Date.now() * 1e6;
+
+/** The managers over one runtime root (shared by runRuntime and cleanupAll). */
+export const buildRuntime = (o: CleanupOptions, sys: Syscalls, images: ImageStore, log: Logger) => {
+  const state = new StateStore(runtimeLayout(o.root));
+  const locks = new KeyedMutex();
+  const cgroupRoot = o.cgroupRoot ?? defaultCgroupRoot;
+  const containers = new ContainerManager({ sys, state, locks, images, log: log.child('containers'), cgroupRoot, now: nowNs });
+  const sandboxes = new SandboxManager({
+    sys, state, locks, log: log.child('sandboxes'), cgroupParent: o.cgroupParent ?? runtimeDefaults.cgroupParent, cgroupRoot,
+    network: networkOptions(o), now: nowNs, hostResolvConf: () => fs.readFileSync('/etc/resolv.conf', 'utf8'),
+  }, containers);
+  return { state, containers, sandboxes };
+};
+
+const listen = (server: grpc.Server, socket: string): Promise<void> => new Promise((resolve, reject) => {
+  server.bindAsync(`unix://${socket}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));
+});
+
+/** Serves the CRI on `socket` until `signal` aborts. Containers keep running after it returns. */
+export const runRuntime = async (opts: RuntimeOptions, log: Logger, signal: AbortSignal): Promise<void> => {
+  const helper = ensureNativeHelper(opts.nativeHelper, log);
+  const sys = hostSyscalls(helper);
+  const images = new ImageStore({ root: opts.root, log: log.child('images') });
+  const { state, containers, sandboxes } = buildRuntime(opts, sys, images, log);
+  for (const d of ['sandboxes', 'containers', 'cni']) fs.mkdirSync(path.join(opts.root, d), { recursive: true });
+  const podCidr = opts.podCidr ?? runtimeDefaults.podCidr;
+  const blackhole = await ensureBlackholeRoute(sys, podCidr);
+  const recovered = { sandboxes: (await state.listSandboxes()).length, containers: (await state.listContainers()).length };
+  log.info('runtime state recovered', { root: opts.root, ...recovered, blackhole });
+
+  const cniBin = opts.cniBinDir ?? defaultCniBinDir;
+  const networkProblem = () => (fs.existsSync(path.join(cniBin, 'bridge')) ? undefined : `CNI plugins not found in ${cniBin}`);
+  const server = createCriServer({ sandboxes, containers, images, imageFsMountpoint: path.join(opts.root, 'snapshots'), networkProblem, log });
+  fs.mkdirSync(path.dirname(opts.socket), { recursive: true });
+  fs.rmSync(opts.socket, { force: true }); // a stale socket from a killed runtime blocks bind
+  await listen(server, opts.socket);
+  const registry = newRegistry('runtime');
+  const healthPort = await serveHealth({ port: opts.healthPort, registry, check: networkProblem, log }, signal);
+  log.info('runtime serving', { socket: opts.socket, healthPort });
+
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  fs.rmSync(opts.socket, { force: true });
+  log.info('runtime stopped (containers keep running under their shims)');
+};
+
+/**
+ * Stops and removes every sandbox and container recorded under `root`, then the cgroup parent,
+ * the bridge and the blackhole route. Used by `berth down` and by tests. Idempotent.
+ */
+export const cleanupAll = async (opts: CleanupOptions, log: Logger): Promise<void> => {
+  const helper = opts.nativeHelper ?? defaultShimPath();
+  const sys = hostSyscalls(helper);
+  const images = new ImageStore({ root: opts.root, log: log.child('images') });
+  const { state, containers, sandboxes } = buildRuntime(opts, sys, images, log);
+  for (const c of await state.listContainers()) await containers.remove(c.id);
+  for (const s of await state.listSandboxes()) await sandboxes.remove(s.id);
+  for (const dir of [...await state.orphanDirs('containers'), ...await state.orphanDirs('sandboxes')]) {
+    for (const sub of ['rootfs', 'ns/net', 'ns/uts', 'ns/ipc']) await sys.umount(path.join(dir, sub));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  await removeCgroup(sys, `/${opts.cgroupParent ?? runtimeDefaults.cgroupParent}`, opts.cgroupRoot ?? defaultCgroupRoot);
+  const net = networkOptions(opts);
+  await sys.exec('ip', ['link', 'del', net.bridge]).catch((err: unknown) => log.v(1, 'no bridge to delete', { bridge: net.bridge, err }));
+  await sys.exec('ip', ['route', 'del', 'blackhole', coveringSlash16(net.podCidr)]).catch((err: unknown) => log.v(1, 'no blackhole route', { err }));
+  log.info('runtime cleaned up', { root: opts.root });
+};
+
+/** `berth runtime import FILE`: adds the images of an OCI archive to the store under `root`. */
+export const importImage = async (root: string, archivePath: string, log: Logger): Promise<string[]> => {
+  const images = new ImageStore({ root, log: log.child('images') });
+  const recs = await images.importArchive(archivePath);
+  for (const r of recs) log.info('image imported', { id: r.id, tags: r.repoTags.join(',') });
+  return recs.map((r) => r.id);
+};

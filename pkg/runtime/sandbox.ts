@@ -1,0 +1,163 @@
+// Pod sandboxes: the network/UTS/IPC namespaces (pinned to files by berth-shim ns-create), the
+// pod cgroup, the shared /etc files and the CNI network. Every step is idempotent, and a failed
+// RunPodSandbox undoes what it did, so a retry starts clean.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../log';
+import { cgroupDirs, createCgroup, podCgroupPath, removeCgroup } from './cgroups';
+import { cniAdd, cniDel, type NetworkOptions } from './cni';
+import type { PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatus } from './cri-types';
+import { alreadyExists, notFound } from './errors';
+import { hostsFile, resolvConf } from './sandbox-files';
+import type { KeyedMutex, SandboxRecord, StateStore } from './state';
+import type { Syscalls } from './syscalls';
+
+export interface SandboxDeps {
+  sys: Syscalls;
+  state: StateStore;
+  locks: KeyedMutex;
+  log: Logger;
+  cgroupParent: string;
+  cgroupRoot: string;
+  network: NetworkOptions;
+  /** Nanoseconds since the epoch (CRI timestamps). */
+  now: () => number;
+  hostResolvConf: () => string;
+}
+
+/** What the sandbox needs from the container side when it stops or goes away. */
+export interface SandboxContainers {
+  stopAllIn(sandboxId: string): Promise<void>;
+  removeAllIn(sandboxId: string): Promise<void>;
+}
+
+export const newId = (): string => crypto.randomBytes(32).toString('hex');
+
+const sameMetadata = (a: PodSandboxConfig, b: PodSandboxConfig): boolean =>
+  a.metadata.name === b.metadata.name && a.metadata.namespace === b.metadata.namespace &&
+  a.metadata.uid === b.metadata.uid && a.metadata.attempt === b.metadata.attempt;
+
+export class SandboxManager {
+  constructor(private readonly d: SandboxDeps, private readonly containers: SandboxContainers) {}
+
+  async run(config: PodSandboxConfig): Promise<string> {
+    const existing = (await this.d.state.listSandboxes()).find((s) => sameMetadata(s.config, config));
+    if (existing) throw alreadyExists(`pod sandbox name "${config.metadata.name}_${config.metadata.namespace}_${config.metadata.uid}_${config.metadata.attempt}" is reserved for "${existing.id}"`);
+    const id = newId();
+    return this.d.locks.run(id, async () => {
+      const rec = await this.prepare(id, config);
+      try {
+        await this.setUp(rec);
+      } catch (err) {
+        this.d.log.warn('RunPodSandbox failed, undoing', { sandbox: id, err });
+        await this.removeLocked(id);
+        throw err;
+      }
+      this.d.log.info('sandbox ready', { sandbox: id, pod: `${config.metadata.namespace}/${config.metadata.name}`, ip: rec.ip });
+      return id;
+    });
+  }
+
+  /** Writes the record first, so a crash at any later point leaves something cleanup can find. */
+  private async prepare(id: string, config: PodSandboxConfig): Promise<SandboxRecord> {
+    const dir = this.d.state.layout.sandboxDir(id);
+    await fs.promises.mkdir(path.join(dir, 'ns'), { recursive: true });
+    const rec: SandboxRecord = {
+      id, config, createdAt: this.d.now(), ready: false, ip: '', networkAttached: false,
+      hostname: config.hostname || config.metadata.name,
+      ns: { net: path.join(dir, 'ns', 'net'), uts: path.join(dir, 'ns', 'uts'), ipc: path.join(dir, 'ns', 'ipc') },
+      cgroupPath: podCgroupPath(this.d.cgroupParent, config.metadata.uid || id, config.linux?.cgroupParent),
+    };
+    await this.d.state.putSandbox(rec);
+    return rec;
+  }
+
+  private async setUp(rec: SandboxRecord): Promise<void> {
+    const dir = this.d.state.layout.sandboxDir(rec.id);
+    for (const f of Object.values(rec.ns)) await fs.promises.writeFile(f, '');
+    await this.d.sys.spawnHelper(['ns-create', '--net', rec.ns.net, '--uts', rec.ns.uts, '--ipc', rec.ns.ipc, '--hostname', rec.hostname]);
+    await createCgroup(this.d.sys, rec.cgroupPath, [], this.d.cgroupRoot);
+    rec.networkAttached = true; // recorded before ADD: a DEL of a half-done ADD is safe, a leak is not
+    await this.d.state.putSandbox(rec);
+    rec.ip = await cniAdd(this.d.sys, this.d.network, rec.id, rec.ns.net);
+    await fs.promises.writeFile(path.join(dir, 'hosts'), hostsFile(rec.hostname, rec.ip));
+    await fs.promises.writeFile(path.join(dir, 'hostname'), `${rec.hostname}\n`);
+    await fs.promises.writeFile(path.join(dir, 'resolv.conf'), resolvConf(rec.config.dnsConfig, this.d.hostResolvConf()));
+    rec.ready = true;
+    await this.d.state.putSandbox(rec);
+  }
+
+  /** Stops every container (forcibly) and tears the network down; the namespaces stay until remove. */
+  async stop(id: string): Promise<void> {
+    await this.containers.stopAllIn(id);
+    await this.d.locks.run(id, () => this.stopLocked(id));
+  }
+
+  private async stopLocked(id: string): Promise<void> {
+    const rec = await this.d.state.getSandbox(id);
+    if (!rec) return; // CRI: stopping what is already gone is not an error
+    if (rec.networkAttached) {
+      await cniDel(this.d.sys, this.d.network, rec.id, rec.ns.net);
+      rec.networkAttached = false;
+    }
+    rec.ready = false;
+    await this.d.state.putSandbox(rec);
+    this.d.log.info('sandbox stopped', { sandbox: id });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.containers.removeAllIn(id);
+    await this.d.locks.run(id, () => this.removeLocked(id));
+  }
+
+  private async removeLocked(id: string): Promise<void> {
+    const rec = await this.d.state.getSandbox(id);
+    const dir = this.d.state.layout.sandboxDir(id);
+    if (rec) {
+      await this.stopLocked(id);
+      for (const f of Object.values(rec.ns)) await this.d.sys.umount(f);
+      await removeCgroup(this.d.sys, rec.cgroupPath, this.d.cgroupRoot);
+    }
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    this.d.log.info('sandbox removed', { sandbox: id });
+  }
+
+  async get(id: string): Promise<SandboxRecord> {
+    const rec = await this.d.state.getSandbox(id);
+    if (!rec) throw notFound(`pod sandbox "${id}" not found`);
+    return rec;
+  }
+
+  async status(id: string): Promise<PodSandboxStatus> {
+    const rec = await this.get(id);
+    const nsOpts = rec.config.linux?.securityContext?.namespaceOptions;
+    return {
+      id: rec.id, metadata: rec.config.metadata, state: rec.ready ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY',
+      createdAt: rec.createdAt, network: { ip: rec.ip, additionalIps: [] },
+      linux: { namespaces: { options: { network: nsOpts?.network ?? 'POD', pid: nsOpts?.pid ?? 'CONTAINER', ipc: nsOpts?.ipc ?? 'POD', targetId: '' } } },
+      labels: rec.config.labels ?? {}, annotations: rec.config.annotations ?? {}, runtimeHandler: '',
+    };
+  }
+
+  async list(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
+    const recs = await this.d.state.listSandboxes();
+    return recs.filter((r) => matchesSandbox(r, filter)).map((r) => ({
+      id: r.id, metadata: r.config.metadata, state: r.ready ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY',
+      createdAt: r.createdAt, labels: r.config.labels ?? {}, annotations: r.config.annotations ?? {}, runtimeHandler: '',
+    }));
+  }
+
+  /** The sandbox's cgroup directories (for tests and stats). */
+  cgroupDirsOf(rec: SandboxRecord): string[] { return cgroupDirs(rec.cgroupPath, this.d.cgroupRoot); }
+}
+
+export const matchesLabels = (labels: Record<string, string> | undefined, selector: Record<string, string> | undefined): boolean =>
+  Object.entries(selector ?? {}).every(([k, v]) => (labels ?? {})[k] === v);
+
+const matchesSandbox = (r: SandboxRecord, f: PodSandboxFilter | undefined): boolean => {
+  if (!f) return true;
+  if (f.id && !r.id.startsWith(f.id)) return false;
+  if (f.state && (f.state.state === 'SANDBOX_READY') !== r.ready) return false;
+  return matchesLabels(r.config.labels, f.labelSelector);
+};

@@ -1,0 +1,122 @@
+// The CRI gRPC handlers: RuntimeService over the sandbox and container managers, ImageService
+// over the image store. Errors: a CriError keeps its status code; anything else is logged once
+// and returned as INTERNAL.
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../log';
+import type { ContainerManager } from './containers';
+import { loadCri } from './cri';
+import type * as cri from './cri-types';
+import { isCriError, notFound } from './errors';
+import type { ImageRecord, ImageStore } from './images';
+import type { SandboxManager } from './sandbox';
+
+export const runtimeName = 'berth';
+export const runtimeVersion = '0.1.0';
+
+export interface CriServices {
+  sandboxes: SandboxManager;
+  containers: ContainerManager;
+  images: Pick<ImageStore, 'resolve' | 'list' | 'remove' | 'fsInfo'>;
+  imageFsMountpoint: string;
+  /** Undefined when healthy; else why the network is not ready. */
+  networkProblem: () => string | undefined;
+  log: Logger;
+}
+
+type Handler<Req, Res> = (req: Req) => Promise<Res>;
+
+const unary = <Req, Res>(log: Logger, method: string, fn: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> =>
+  (call, callback) => {
+    fn(call.request).then((res) => callback(null, res), (err: unknown) => {
+      if (isCriError(err)) {
+        log.v(1, 'CRI call failed', { method, code: grpc.status[err.code], err: err.message });
+        callback({ code: err.code, details: err.message });
+        return;
+      }
+      log.error('CRI call failed', { method, err, stack: err instanceof Error ? err.stack : undefined });
+      callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
+    });
+  };
+
+export const toCriImage = (img: ImageRecord): cri.Image => {
+  const user = img.config.User ?? '';
+  const uidPart = user.split(':')[0];
+  return {
+    id: img.id, repoTags: img.repoTags, repoDigests: img.repoDigests, size: img.size,
+    ...(/^\d+$/.test(uidPart) ? { uid: { value: Number(uidPart) }, username: '' } : { username: uidPart }),
+    spec: { image: img.id }, pinned: false,
+  };
+};
+
+const runtimeHandlers = (s: CriServices) => ({
+  Version: async (): Promise<cri.VersionResponse> =>
+    ({ version: '0.1.0', runtimeName, runtimeVersion, runtimeApiVersion: 'v1' }),
+  RunPodSandbox: async (r: cri.RunPodSandboxRequest): Promise<cri.RunPodSandboxResponse> =>
+    ({ podSandboxId: await s.sandboxes.run(r.config) }),
+  StopPodSandbox: async (r: cri.StopPodSandboxRequest) => { await s.sandboxes.stop(r.podSandboxId); return {}; },
+  RemovePodSandbox: async (r: cri.RemovePodSandboxRequest) => { await s.sandboxes.remove(r.podSandboxId); return {}; },
+  PodSandboxStatus: async (r: cri.PodSandboxStatusRequest): Promise<cri.PodSandboxStatusResponse> =>
+    ({ status: await s.sandboxes.status(r.podSandboxId), info: {}, timestamp: Date.now() * 1e6 }),
+  ListPodSandbox: async (r: cri.ListPodSandboxRequest): Promise<cri.ListPodSandboxResponse> =>
+    ({ items: await s.sandboxes.list(r.filter ?? undefined) }),
+  CreateContainer: async (r: cri.CreateContainerRequest): Promise<cri.CreateContainerResponse> =>
+    ({ containerId: await s.containers.create(r.podSandboxId, r.config, r.sandboxConfig) }),
+  StartContainer: async (r: cri.StartContainerRequest) => { await s.containers.start(r.containerId); return {}; },
+  StopContainer: async (r: cri.StopContainerRequest) => { await s.containers.stop(r.containerId, Number(r.timeout ?? 0)); return {}; },
+  RemoveContainer: async (r: cri.RemoveContainerRequest) => { await s.containers.remove(r.containerId); return {}; },
+  ListContainers: async (r: cri.ListContainersRequest): Promise<cri.ListContainersResponse> =>
+    ({ containers: await s.containers.list(r.filter ?? undefined) }),
+  ContainerStatus: async (r: cri.ContainerStatusRequest): Promise<cri.ContainerStatusResponse> =>
+    ({ status: await s.containers.status(r.containerId), info: {} }),
+  Status: async (): Promise<cri.StatusResponse> => {
+    const problem = s.networkProblem();
+    return {
+      status: { conditions: [
+        { type: 'RuntimeReady', status: true, reason: '', message: '' },
+        { type: 'NetworkReady', status: !problem, reason: problem ? 'NetworkPluginNotReady' : '', message: problem ?? '' },
+      ] },
+      info: {},
+    };
+  },
+});
+
+const imageHandlers = (s: CriServices) => ({
+  ListImages: async (r: cri.ListImagesRequest): Promise<cri.ListImagesResponse> => {
+    const want = r.filter?.image?.image;
+    if (want) {
+      const img = await s.images.resolve(want);
+      return { images: img ? [toCriImage(img)] : [] };
+    }
+    return { images: (await s.images.list()).map(toCriImage) };
+  },
+  ImageStatus: async (r: cri.ImageStatusRequest): Promise<cri.ImageStatusResponse> => {
+    const img = await s.images.resolve(r.image.image);
+    return { image: img ? toCriImage(img) : null, info: {} };
+  },
+  PullImage: async (r: cri.PullImageRequest): Promise<cri.PullImageResponse> => {
+    const img = await s.images.resolve(r.image.image);
+    if (!img) throw notFound(`image "${r.image.image}" not found: registry pulls are not supported yet`);
+    return { imageRef: img.id };
+  },
+  RemoveImage: async (r: cri.RemoveImageRequest) => {
+    if (await s.images.resolve(r.image.image)) await s.images.remove(r.image.image);
+    return {};
+  },
+  ImageFsInfo: async (): Promise<cri.ImageFsInfoResponse> => {
+    const fsi = await s.images.fsInfo();
+    const usage = { timestamp: Date.now() * 1e6, fsId: { mountpoint: s.imageFsMountpoint }, usedBytes: { value: fsi.usedBytes }, inodesUsed: { value: fsi.inodesUsed } };
+    return { imageFilesystems: [usage], containerFilesystems: [] };
+  },
+});
+
+const wrapAll = (log: Logger, handlers: Record<string, Handler<never, unknown>>): grpc.UntypedServiceImplementation =>
+  Object.fromEntries(Object.entries(handlers).map(([name, fn]) => [name, unary(log, name, fn)])) as grpc.UntypedServiceImplementation;
+
+/** Builds the gRPC server with both CRI services registered (not yet bound). */
+export const createCriServer = (s: CriServices): grpc.Server => {
+  const defs = loadCri();
+  const server = new grpc.Server();
+  server.addService(defs.RuntimeService, wrapAll(s.log, runtimeHandlers(s) as Record<string, Handler<never, unknown>>));
+  server.addService(defs.ImageService, wrapAll(s.log, imageHandlers(s) as Record<string, Handler<never, unknown>>));
+  return server;
+};
