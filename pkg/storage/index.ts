@@ -1,4 +1,7 @@
-// Public API of pkg/storage: the Store contract, key helpers and the etcd implementation.
+// Public API of pkg/storage: the Store contract, key helpers, the etcd implementation and the
+// in-memory fake (a Store too, for other areas' unit tests). The conformance suite stays internal.
 export type { Store, Preconditions, ListOptions, ListResult } from './interface';
 export { objectKey, resourcePrefix } from './interface';
 export { createEtcdStore, type EtcdStore, type EtcdStoreOptions } from './etcd';
+export { createFakeStore, type FakeStore } from './fake';
+export { groupResourceOfKey, nameOfKey } from './keys';
