@@ -31,7 +31,15 @@ const isCompactedError = (err: unknown) => err instanceof Error && err.message.i
 const isFutureRevError = (err: unknown) => err instanceof Error && err.message.includes('required revision is a future revision');
 
 export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
-  const client = new Etcd3({ hosts: opts.endpoints, dialTimeout: opts.callTimeoutMs ?? 10_000 });
+  const callTimeoutMs = opts.callTimeoutMs ?? 10_000;
+  const client = new Etcd3({
+    hosts: opts.endpoints,
+    dialTimeout: callTimeoutMs,
+    // Unary calls get a deadline; watch streams live until cancelled.
+    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
+    // Lists of many objects exceed gRPC's 4 MiB default; etcd itself bounds responses.
+    grpcOptions: { 'grpc.max_receive_message_length': -1 },
+  });
   const log = opts.log;
 
   const range = async (req: IRangeRequest): Promise<IRangeResponse> => {
