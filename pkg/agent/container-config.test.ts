@@ -1,15 +1,18 @@
 import { containerConfig, containerResources, expand, sandboxConfig } from './container-config';
 import { container, pod } from './test-builders';
+import type { ResourceRequirements } from '../../api/core/v1';
+import type { LinuxContainerResources } from './runtime-client';
 
 const ctx = { podIP: '10.88.0.5', hostIP: '127.0.0.1', nodeName: 'n1', memoryCapacity: 8 * 1024 ** 3 };
 
-test.each([
+const resourceCases: { name: string; resources: ResourceRequirements; want: LinuxContainerResources }[] = [
   { name: 'limits only (Guaranteed)', resources: { limits: { cpu: '500m', memory: '64Mi' } },
     want: { cpuShares: 512, cpuPeriod: 100000, cpuQuota: 50000, memoryLimitInBytes: 67108864, oomScoreAdj: -997 } },
   { name: 'requests only (Burstable)', resources: { requests: { cpu: '250m', memory: '1Gi' } }, want: { cpuShares: 256, oomScoreAdj: 875 } },
   { name: 'nothing (BestEffort)', resources: {}, want: { cpuShares: 2, oomScoreAdj: 1000 } },
   { name: 'tiny cpu limit keeps the minimum quota', resources: { requests: { cpu: '1m' }, limits: { cpu: '1m' } }, want: { cpuShares: 2, cpuPeriod: 100000, cpuQuota: 1000, oomScoreAdj: 999 } },
-])('resources: $name', ({ resources, want }) => {
+];
+test.each(resourceCases)('resources: $name', ({ resources, want }) => {
   const c = container('app', { resources });
   expect(containerResources(pod({ containers: [c] }), c, ctx.memoryCapacity)).toEqual(want);
 });

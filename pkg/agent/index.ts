@@ -1,0 +1,79 @@
+// The node agent (kubelet): registers the Node, runs the pods bound to it through the runtime,
+// and serves their logs. Stopping the agent stops its loops and servers, never the pods: a
+// restarted agent finds them in the runtime and carries on.
+import fs from 'node:fs';
+import os from 'node:os';
+import { findResource } from '../../api/resources';
+import { createClient, createEventRecorder, createInformer, loadKubeconfig } from '../client';
+import type { Logger } from '../log';
+import { newRegistry, serveHealth } from '../observability';
+import { realClock } from './clock';
+import { instrumentRuntime, newAgentMetrics } from './metrics';
+import { readNodeSystemInfo, runNodeStatusLoop, type ApiNode, type NodeState } from './node';
+import { PodManager } from './pod-manager';
+import type { ApiPod } from './pod-util';
+import { createGrpcRuntimeService } from './runtime-grpc';
+import { readAgentTLS, serveAgentAPI } from './server';
+
+export interface AgentOptions {
+  kubeconfig: string;
+  nodeName?: string;
+  nodeIP?: string;
+  runtimeSocket: string;
+  port: number;
+  healthPort: number;
+  pkiDir: string;
+  podLogDir: string;
+}
+
+const mustFind = (plural: string) => {
+  const info = findResource('', 'v1', plural);
+  if (!info) throw new Error(`resource ${plural} is not in api/resources.ts`);
+  return info;
+};
+
+export const defaultNodeName = (): string => os.hostname().toLowerCase();
+
+export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSignal): Promise<void> => {
+  const nodeName = (opts.nodeName || defaultNodeName()).toLowerCase();
+  const nodeIP = opts.nodeIP || '127.0.0.1';
+  fs.mkdirSync(opts.podLogDir, { recursive: true });
+  const client = createClient(loadKubeconfig({ path: opts.kubeconfig }));
+  const registry = newRegistry('agent');
+  const metrics = newAgentMetrics(registry);
+  const grpcRuntime = createGrpcRuntimeService(opts.runtimeSocket);
+  const runtime = instrumentRuntime(grpcRuntime, metrics);
+  const info = readNodeSystemInfo();
+  const pods = client.resource<ApiPod>(mustFind('pods'));
+  const nodes = client.resource<ApiNode>(mustFind('nodes'));
+  const informer = createInformer(pods, { fieldSelector: `spec.nodeName=${nodeName}`, log });
+  const manager = new PodManager({
+    runtime, pods, informer, clock: realClock, log: log.child('pods'), recorder: createEventRecorder(client, 'kubelet', log),
+    nodeName, nodeIP, podLogDir: opts.podLogDir, memoryCapacity: info.memoryBytes, activePollMs: 1000, resyncMs: 10_000,
+    allocatable: { milliCPU: info.cpus * 1000, memory: info.memoryBytes, pods: 110 }, metrics,
+  });
+  informer.addEventHandler(manager.handler);
+
+  let nodeState: NodeState = { runtimeVersion: 'unknown', runtimeError: 'not checked yet' };
+  const healthCheck = () => (nodeState.runtimeError ? `runtime not ready: ${nodeState.runtimeError}` : undefined);
+  await serveHealth({ port: opts.healthPort, registry, check: healthCheck, log }, signal);
+  const api = await serveAgentAPI({
+    runtime, podLogDir: opts.podLogDir, log: log.child('server'), healthCheck,
+    getPod: (namespace, name) => informer.get(`${namespace}/${name}`),
+  }, { port: opts.port, tls: readAgentTLS(opts.pkiDir) }, signal);
+  log.info('agent started', { node: nodeName, nodeIP, port: api.port, runtime: opts.runtimeSocket });
+
+  const nodeOpts = { nodeName, nodeIP, port: api.port };
+  await Promise.all([
+    runNodeStatusLoop(nodeOpts, { nodes, runtime, clock: realClock, log: log.child('node'), info }, signal, (st) => { nodeState = st; }),
+    informer.run(signal),
+    manager.run(signal),
+    api.closed,
+  ]);
+  grpcRuntime.close();
+  log.info('agent stopped', { node: nodeName });
+};
+
+export { createGrpcRuntimeService } from './runtime-grpc';
+export type { RuntimeService } from './runtime-client';
+export { parseCRILine, LogFormatter } from './cri-log';
