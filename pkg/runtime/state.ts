@@ -56,11 +56,15 @@ export const writeJsonAtomic = async (file: string, value: unknown): Promise<voi
   await fs.promises.rename(tmp, file);
 };
 
+/** The errno code of a Node system error. Not `instanceof Error`: under jest, core errors come from another realm. */
+export const errnoCode = (err: unknown): string | undefined =>
+  typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+
 const readJson = async <T>(file: string): Promise<T | undefined> => {
   try {
     return JSON.parse(await fs.promises.readFile(file, 'utf8')) as T;
   } catch (err) {
-    if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errnoCode(err) === 'ENOENT') return undefined;
     throw err;
   }
 };
@@ -69,7 +73,7 @@ const listIds = async (dir: string): Promise<string[]> => {
   try {
     return (await fs.promises.readdir(dir)).filter((n) => !n.startsWith('.'));
   } catch (err) {
-    if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (errnoCode(err) === 'ENOENT') return [];
     throw err;
   }
 };

@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { runShim, type ShimReport } from './shim-client';
+import { errnoCode } from './state';
 
 export interface MountRequest { source: string; target: string; type: string; options: string[] }
 
@@ -43,6 +44,8 @@ const run = (file: string, args: string[], opts: ExecOptions = {}): Promise<Exec
       if (err) reject(new CommandError([file, ...args].join(' '), err.code ?? undefined, stdout, stderr));
       else resolve({ stdout, stderr });
     });
+    // A program that never reads stdin (ip) may exit first; its EPIPE is not our failure.
+    child.stdin?.on('error', (err) => { if (errnoCode(err) !== 'EPIPE') reject(err); });
     child.stdin?.end(opts.input ?? '');
   });
 
@@ -52,8 +55,7 @@ export const isMountPoint = (target: string): boolean => {
   return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === esc);
 };
 
-const isErrno = (err: unknown, code: string): boolean =>
-  err instanceof Error && 'code' in err && (err as NodeJS.ErrnoException).code === code;
+const isErrno = (err: unknown, code: string): boolean => errnoCode(err) === code;
 
 /** The real host. `helper` is the path of berth-shim. */
 export const hostSyscalls = (helper: string): Syscalls => ({
