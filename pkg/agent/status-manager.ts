@@ -12,19 +12,22 @@ const maxConflictRetries = 5;
 
 export class StatusManager {
   /** The last status written per pod UID, to skip writes the informer has not caught up with yet. */
-  private written = new Map<string, PodStatus>();
+  private written = new Map<string, { status: PodStatus; resourceVersion: number }>();
 
   constructor(private pods: ResourceClient<ApiPod>, private log: Logger) {}
 
   /** Writes `status` for `pod` (the freshest copy the caller has) unless it already shows it. */
   async setStatus(pod: Pod, status: PodStatus): Promise<void> {
     const { namespace, name, uid } = podIdentity(pod);
-    if (semanticEqual(pod.status ?? {}, status) || semanticEqual(this.written.get(uid), status)) return;
+    if (semanticEqual(pod.status ?? {}, status)) return;
+    // The cache may not have caught up with our own last write yet; trust that write only until it has.
+    const last = this.written.get(uid);
+    if (last && Number(pod.metadata?.resourceVersion ?? 0) < last.resourceVersion && semanticEqual(last.status, status)) return;
     let current: ApiPod = { ...pod, metadata: pod.metadata ?? {} };
     for (let attempt = 0; ; attempt++) {
       try {
         const updated = await this.pods.updateStatus(namespace, { ...current, status });
-        this.written.set(uid, updated.status ?? status);
+        this.written.set(uid, { status: updated.status ?? status, resourceVersion: Number(updated.metadata.resourceVersion ?? 0) });
         this.log.v(2, 'updated pod status', { pod: `${namespace}/${name}`, phase: status.phase });
         return;
       } catch (err) {
