@@ -56,3 +56,25 @@ export const oomKillCount = async (sys: Syscalls, cgroupPath: string, root = def
   const m = /^oom_kill (\d+)$/m.exec(text ?? '');
   return m ? Number(m[1]) : 0;
 };
+
+/**
+ * Removes a cgroup subtree depth-first in every controller, SIGKILLing any process still in it
+ * (processes whose records were lost). For `berth down` and tests, not for the normal path.
+ */
+export const removeCgroupTree = async (sys: Syscalls, cgroupPath: string, root = defaultCgroupRoot, waitMs = 2000): Promise<void> => {
+  for (const controller of cgroupControllers) {
+    await removeTree(sys, path.posix.join(root, controller, cgroupPath), waitMs);
+  }
+};
+
+const removeTree = async (sys: Syscalls, dir: string, waitMs: number): Promise<void> => {
+  for (const child of await sys.listCgroupChildren(dir)) await removeTree(sys, path.posix.join(dir, child), waitMs);
+  const pids = () => sys.readCgroup(dir, 'cgroup.procs').then((t) => (t ?? '').split('\n').filter(Boolean).map(Number));
+  for (let waited = 0; ; waited += 50) {
+    const left = await pids();
+    if (left.length === 0 || waited >= waitMs) break;
+    for (const pid of left) sys.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await sys.rmdirCgroup(dir);
+};

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log';
 import { newRegistry, serveHealth } from '../observability';
-import { defaultCgroupRoot, removeCgroup } from './cgroups';
+import { defaultCgroupRoot, removeCgroupTree } from './cgroups';
 import { coveringSlash16, defaultCniBinDir, ensureBlackholeRoute, type NetworkOptions } from './cni';
 import { ContainerManager } from './containers';
 import { ImageStore } from './images';
@@ -117,7 +117,7 @@ export const cleanupAll = async (opts: CleanupOptions, log: Logger): Promise<voi
     for (const sub of ['rootfs', 'ns/net', 'ns/uts', 'ns/ipc']) await sys.umount(path.join(dir, sub));
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  await removeCgroup(sys, `/${opts.cgroupParent ?? runtimeDefaults.cgroupParent}`, opts.cgroupRoot ?? defaultCgroupRoot);
+  await removeCgroupTree(sys, `/${opts.cgroupParent ?? runtimeDefaults.cgroupParent}`, opts.cgroupRoot ?? defaultCgroupRoot);
   const net = networkOptions(opts);
   await sys.exec('ip', ['link', 'del', net.bridge]).catch((err: unknown) => log.v(1, 'no bridge to delete', { bridge: net.bridge, err }));
   await sys.exec('ip', ['route', 'del', 'blackhole', coveringSlash16(net.podCidr)]).catch((err: unknown) => log.v(1, 'no blackhole route', { err }));

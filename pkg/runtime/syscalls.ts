@@ -22,6 +22,8 @@ export interface Syscalls {
   readCgroup(dir: string, file: string): Promise<string | undefined>;
   /** rmdir of a cgroup directory; a missing directory is not an error. */
   rmdirCgroup(dir: string): Promise<void>;
+  /** Names of the child cgroups of `dir` (empty when it does not exist). */
+  listCgroupChildren(dir: string): Promise<string[]>;
   /** Runs berth-shim with these arguments and returns its report (see shim-client.ts). */
   spawnHelper(args: string[]): Promise<ShimReport>;
   /** Runs an external program (CNI plugins, ip); rejects with its stderr on a non-zero exit. */
@@ -81,6 +83,14 @@ export const hostSyscalls = (helper: string): Syscalls => ({
       if (!isErrno(err, 'ENOENT')) throw err;
     }
   },
+  listCgroupChildren: async (dir) => {
+    try {
+      return (await fs.promises.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return [];
+      throw err;
+    }
+  },
   spawnHelper: (args) => runShim(helper, args),
   exec: run,
   kill: (pid, signal) => {
@@ -109,6 +119,7 @@ export type RecordedCall =
 export class RecordingSyscalls implements Syscalls {
   readonly calls: RecordedCall[] = [];
   readonly cgroupFiles = new Map<string, string>();
+  readonly cgroupChildren = new Map<string, string[]>();
   execResults = new Map<string, string>();
   helperReports: ShimReport[] = [];
   alive = new Set<number>();
@@ -122,6 +133,7 @@ export class RecordingSyscalls implements Syscalls {
   }
   async readCgroup(dir: string, file: string) { return this.cgroupFiles.get(`${dir}/${file}`); }
   async rmdirCgroup(path: string) { this.calls.push({ op: 'rmdirCgroup', path }); }
+  async listCgroupChildren(dir: string) { return this.cgroupChildren.get(dir) ?? []; }
   async spawnHelper(args: string[]) {
     this.calls.push({ op: 'spawnHelper', args });
     return this.helperReports.shift() ?? {};

@@ -1,0 +1,70 @@
+import { buildContainerSpec, criMounts, mergeEnv, processArgs, processUser, sandboxFileMounts } from './container-spec';
+import type { ContainerConfig } from './cri-types';
+import type { SandboxRecord } from './state';
+
+const image = { Entrypoint: ['/entry'], Cmd: ['default-arg'], Env: ['PATH=/bin', 'A=image'] };
+
+test.each([
+  { name: 'image defaults', command: [], args: [], want: ['/entry', 'default-arg'] },
+  { name: 'args replace Cmd', command: [], args: ['x'], want: ['/entry', 'x'] },
+  { name: 'command replaces Entrypoint and drops Cmd', command: ['sh'], args: [], want: ['sh'] },
+  { name: 'command and args', command: ['sh', '-c'], args: ['echo hi'], want: ['sh', '-c', 'echo hi'] },
+])('processArgs: $name', ({ command, args, want }) => {
+  expect(processArgs(image, command, args)).toEqual(want);
+});
+
+test.each([
+  { name: 'image env kept, CRI env overrides in place', envs: [{ key: 'A', value: 'cri' }, { key: 'B', value: '1' }], want: ['PATH=/bin', 'A=cri', 'B=1'] },
+  { name: 'no envs', envs: [], want: ['PATH=/bin', 'A=image'] },
+])('mergeEnv: $name', ({ envs, want }) => {
+  expect(mergeEnv(image.Env, envs)).toEqual(want);
+});
+
+test('mergeEnv adds a default PATH', () => {
+  expect(mergeEnv([], [])).toEqual([expect.stringMatching(/^PATH=\/usr\/local\/sbin:/)]);
+});
+
+const config = (over: Partial<ContainerConfig> = {}): ContainerConfig => ({ metadata: { name: 'c', attempt: 0 }, image: { image: 'busybox' }, ...over });
+
+test.each([
+  { name: 'root by default', c: config(), user: undefined, want: { uid: 0, gid: 0 } },
+  { name: 'numeric image user', c: config(), user: '1000:100', want: { uid: 1000, gid: 100 } },
+  { name: 'named image user falls back to root', c: config(), user: 'nobody', want: { uid: 0, gid: 0 } },
+  { name: 'CRI runAsUser wins', c: config({ linux: { securityContext: { runAsUser: { value: 7 }, runAsGroup: { value: 8 } } } }), user: '1000', want: { uid: 7, gid: 8 } },
+])('processUser: $name', ({ c, user, want }) => {
+  expect(processUser(c, { User: user })).toEqual(want);
+});
+
+test('CRI mounts are sorted parents first and read-only honoured', () => {
+  expect(criMounts([{ containerPath: '/a/b', hostPath: '/h2', readonly: true }, { containerPath: '/a', hostPath: '/h1' }])).toEqual([
+    { destination: '/a', type: 'bind', source: '/h1', options: ['rbind', 'rprivate', 'rw'] },
+    { destination: '/a/b', type: 'bind', source: '/h2', options: ['rbind', 'rprivate', 'ro'] },
+  ]);
+});
+
+test('sandbox /etc files are skipped when the request mounts them (kubelet manages /etc/hosts)', () => {
+  expect(sandboxFileMounts('/sb', [{ containerPath: '/etc/hosts', hostPath: '/pod/etc-hosts' }]).map((m) => m.destination))
+    .toEqual(['/etc/hostname', '/etc/resolv.conf']);
+});
+
+const sandbox: SandboxRecord = {
+  id: 'sb1', config: { metadata: { name: 'p', namespace: 'd', uid: 'u', attempt: 0 } }, createdAt: 0, ready: true, hostname: 'p',
+  ip: '10.0.0.2', networkAttached: true, ns: { net: '/ns/net', uts: '/ns/uts', ipc: '/ns/ipc' }, cgroupPath: '/berth/podu',
+};
+
+test('the OCI spec joins the pod namespaces and carries the limits', () => {
+  const spec = buildContainerSpec({
+    config: config({ command: ['sleep', '1'], linux: { resources: { memoryLimitInBytes: 1024, cpuQuota: 5000, cpuPeriod: 10000 } } }),
+    image, sandbox, sandboxDir: '/sb', cgroupPath: '/berth/podu/c1',
+  });
+  expect(spec.process.args).toEqual(['sleep', '1']);
+  expect(spec.linux.namespaces).toEqual([{ type: 'pid' }, { type: 'mount' }, { type: 'network', path: '/ns/net' }, { type: 'uts', path: '/ns/uts' }, { type: 'ipc', path: '/ns/ipc' }]);
+  expect(spec.linux.resources).toEqual({ memory: { limit: 1024 }, cpu: { quota: 5000, period: 10000 } });
+  expect(spec.linux.cgroupsPath).toBe('/berth/podu/c1');
+  expect(spec.mounts.map((m) => m.destination)).toEqual(['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
+  expect(spec.hostname).toBe('p');
+});
+
+test('no command at all is InvalidArgument', () => {
+  expect(() => buildContainerSpec({ config: config(), image: {}, sandbox, sandboxDir: '/sb', cgroupPath: '/x' })).toThrow(/no command specified/);
+});

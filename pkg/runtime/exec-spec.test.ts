@@ -1,0 +1,39 @@
+import { escapeField, MS, mountFlags, renderExecSpec } from './exec-spec';
+import { defaultMounts, type OciSpec } from './oci-spec';
+
+test.each([
+  { in: '', want: '%' },
+  { in: '/bin/sh', want: '/bin/sh' },
+  { in: 'a b', want: 'a%20b' },
+  { in: 'x\ny%', want: 'x%0Ay%25' },
+  { in: 'é', want: '%C3%A9' },
+  { in: 'PATH=/a:/b', want: 'PATH=/a:/b' },
+])('escapeField($in)', ({ in: input, want }) => {
+  expect(escapeField(input)).toBe(want);
+});
+
+test.each([
+  { opts: ['nosuid', 'noexec', 'nodev'], flags: MS.NOSUID | MS.NOEXEC | MS.NODEV, data: '' },
+  { opts: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'], flags: MS.NOSUID | MS.STRICTATIME, data: 'mode=755,size=65536k' },
+  { opts: ['rbind', 'rprivate', 'ro'], flags: MS.BIND | MS.REC | MS.RDONLY, data: '' },
+  { opts: ['rbind', 'rw'], flags: MS.BIND | MS.REC, data: '' },
+])('mountFlags($opts)', ({ opts, flags, data }) => {
+  expect(mountFlags(opts)).toEqual({ flags, data });
+});
+
+test('renderExecSpec writes the records berth-shim expects, in order', () => {
+  const spec: OciSpec = {
+    ociVersion: '1.0.2', root: { path: 'rootfs' }, hostname: 'h', mounts: [defaultMounts()[0], { destination: '/etc/hosts', type: 'bind', source: '/sb/hosts', options: ['rbind', 'rw'] }],
+    process: { terminal: false, user: { uid: 1, gid: 2, additionalGids: [3] }, args: ['sh', '-c', 'echo a b'], env: ['PATH=/bin'], cwd: '/' },
+    linux: { namespaces: [{ type: 'pid' }, { type: 'network', path: '/ns/net' }], cgroupsPath: '/b/c', maskedPaths: ['/proc/kcore'], readonlyPaths: ['/proc/sys'] },
+  };
+  const lines = renderExecSpec({ spec, rootPath: '/c/rootfs', cgroupDirs: ['/sys/fs/cgroup/memory/b/c'], isFile: (p) => p === '/sb/hosts' }).split('\n');
+  expect(lines.slice(0, 8)).toEqual([
+    'berth-exec-spec 1', 'root /c/rootfs', 'hostname h', 'newns pid', 'ns net /ns/net', 'cgroup /sys/fs/cgroup/memory/b/c',
+    `rootprop ${MS.PRIVATE | MS.REC}`, `mount dir proc /proc proc ${MS.NOSUID | MS.NOEXEC | MS.NODEV} %`,
+  ]);
+  expect(lines).toContain(`mount file /sb/hosts /etc/hosts % ${MS.BIND | MS.REC} %`);
+  expect(lines).toContain(`mount file /dev/null /dev/null % ${MS.BIND} %`);
+  expect(lines).toContain('symlink /proc/self/fd /dev/fd');
+  expect(lines.slice(-8)).toEqual(['readonly /proc/sys', 'user 1 2 3', 'cwd /', 'env PATH=/bin', 'arg sh', 'arg -c', 'arg echo%20a%20b', '']);
+});
