@@ -44,7 +44,7 @@ describe('StopContainer', () => {
     });
     fs.mkdirSync(path.join(root, 'containers', 'c1'), { recursive: true });
     await state.putContainer(rec({ startedAt: 2, pid: 42 }));
-    return { sys, mgr, slept: () => slept, done: () => fs.rmSync(root, { recursive: true, force: true }) };
+    return { sys, mgr, state, slept: () => slept, done: () => fs.rmSync(root, { recursive: true, force: true }) };
   };
 
   test.each([
@@ -55,10 +55,25 @@ describe('StopContainer', () => {
     const { sys, mgr, slept, done } = await setup(exitOn);
     try {
       await mgr.stop('c1', timeout);
-      expect(sys.calls.flatMap((c) => (c.op === 'kill' ? [c.signal] : []))).toEqual(signals);
+      expect(sys.calls.flatMap((c) => (c.op === 'kill' && c.signal !== 0 ? [c.signal] : []))).toEqual(signals);
       expect(slept()).toBeLessThanOrEqual(maxSleptMs);
       await mgr.stop('c1', timeout); // already exited: no more signals
-      expect(sys.calls.filter((c) => c.op === 'kill')).toHaveLength(signals.length);
+      expect(sys.calls.filter((c) => c.op === 'kill' && c.signal !== 0)).toHaveLength(signals.length);
     } finally { done(); }
   });
+});
+
+test('a process gone without an exit file is recorded as exited with 255', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-ct-'));
+  try {
+    const sys = new RecordingSyscalls(); // pid 42 is not alive
+    const state = new StateStore(runtimeLayout(root));
+    const mgr = new ContainerManager({ sys, state, locks: new KeyedMutex(), log: silentLogger(), cgroupRoot: '/cg', now: () => 1e15, pollMs: 100,
+      images: { resolve: async () => undefined, prepareSnapshots: async () => [] }, sleep: async () => undefined });
+    fs.mkdirSync(path.join(root, 'containers', 'c1'), { recursive: true });
+    await state.putContainer(rec({ startedAt: 2, pid: 42 }));
+    expect(await mgr.status('c1')).toMatchObject({ state: 'CONTAINER_EXITED', exitCode: 255, reason: 'Error' });
+    await mgr.stop('c1', 10);
+    expect(sys.calls.filter((c) => c.op === 'kill' && c.signal !== 0)).toEqual([]);
+  } finally { fs.rmSync(root, { recursive: true, force: true }); }
 });

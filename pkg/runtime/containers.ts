@@ -12,7 +12,7 @@ import { alreadyExists, CriError, notFound } from './errors';
 import { renderExecSpec } from './exec-spec';
 import { matchesLabels, newId } from './sandbox';
 import { ShimError } from './shim-client';
-import type { ContainerRecord, ExitRecord, KeyedMutex, StateStore } from './state';
+import { writeJsonAtomic, type ContainerRecord, type ExitRecord, type KeyedMutex, type StateStore } from './state';
 import type { Syscalls } from './syscalls';
 import { status as grpcStatus } from '@grpc/grpc-js';
 
@@ -119,13 +119,29 @@ export class ContainerManager {
 
   private async stopLocked(id: string, timeoutSeconds: number): Promise<void> {
     const rec = await this.d.state.getContainer(id);
-    if (!rec || !rec.pid || (await this.d.state.readExit(id))) return;
+    if (!rec || !rec.pid || (await this.exitOf(rec))) return;
     if (timeoutSeconds > 0 && this.d.sys.kill(rec.pid, 'SIGTERM')) {
       if (await this.waitExit(id, timeoutSeconds * 1000)) return this.logStopped(id, 'SIGTERM');
     }
     this.d.sys.kill(rec.pid, 'SIGKILL');
     if (await this.waitExit(id, 10_000)) return this.logStopped(id, 'SIGKILL');
     throw new CriError(grpcStatus.DEADLINE_EXCEEDED, `container "${id}" did not exit after SIGKILL`);
+  }
+
+  /**
+   * The exit record, or undefined while running. A process that is gone without an exit file (its
+   * shim was killed, or the host rebooted) is recorded as exited with 255, as containerd does for
+   * lost tasks, after a short grace for the shim that is just writing the file.
+   */
+  private async exitOf(rec: ContainerRecord): Promise<ExitRecord | undefined> {
+    const exit = await this.d.state.readExit(rec.id);
+    if (exit || !rec.pid || rec.startError || this.d.sys.kill(rec.pid, 0)) return exit;
+    const late = await this.waitExit(rec.id, 500);
+    if (late) return late;
+    const lost: ExitRecord = { exitCode: 255, signal: 0, finishedAt: new Date(this.d.now() / 1e6).toISOString() };
+    await writeJsonAtomic(path.join(this.d.state.layout.containerDir(rec.id), 'exit.json'), lost);
+    this.d.log.warn('container process lost without an exit status', { container: rec.id, pid: rec.pid });
+    return lost;
   }
 
   private logStopped(id: string, how: string): void { this.d.log.info('container stopped', { container: id, signal: how }); }
@@ -172,7 +188,7 @@ export class ContainerManager {
 
   async status(id: string): Promise<ContainerStatus> {
     const rec = await this.get(id);
-    const exit = await this.d.state.readExit(id);
+    const exit = await this.exitOf(rec);
     const oom = exit ? (await oomKillCount(this.d.sys, rec.cgroupPath, this.d.cgroupRoot)) > 0 : false;
     return containerStatus(rec, exit, oom);
   }
@@ -180,7 +196,7 @@ export class ContainerManager {
   async list(filter?: ContainerFilter): Promise<Container[]> {
     const out: Container[] = [];
     for (const rec of await this.d.state.listContainers()) {
-      const state = stateOf(rec, await this.d.state.readExit(rec.id));
+      const state = stateOf(rec, await this.exitOf(rec));
       if (filter?.id && !rec.id.startsWith(filter.id)) continue;
       if (filter?.podSandboxId && !rec.sandboxId.startsWith(filter.podSandboxId)) continue;
       if (filter?.state && filter.state.state !== state) continue;

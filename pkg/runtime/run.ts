@@ -85,11 +85,11 @@ export const runRuntime = async (opts: RuntimeOptions, log: Logger, signal: Abor
 
   const cniBin = opts.cniBinDir ?? defaultCniBinDir;
   const networkProblem = () => (fs.existsSync(path.join(cniBin, 'bridge')) ? undefined : `CNI plugins not found in ${cniBin}`);
-  const server = createCriServer({ sandboxes, containers, images, imageFsMountpoint: path.join(opts.root, 'snapshots'), networkProblem, log });
+  const registry = newRegistry('runtime');
+  const server = createCriServer({ sandboxes, containers, images, imageFsMountpoint: path.join(opts.root, 'snapshots'), networkProblem, log, registry });
   fs.mkdirSync(path.dirname(opts.socket), { recursive: true });
   fs.rmSync(opts.socket, { force: true }); // a stale socket from a killed runtime blocks bind
   await listen(server, opts.socket);
-  const registry = newRegistry('runtime');
   const healthPort = await serveHealth({ port: opts.healthPort, registry, check: networkProblem, log }, signal);
   log.info('runtime serving', { socket: opts.socket, healthPort });
 

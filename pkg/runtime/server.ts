@@ -2,6 +2,7 @@
 // over the image store. Errors: a CriError keeps its status code; anything else is logged once
 // and returned as INTERNAL.
 import * as grpc from '@grpc/grpc-js';
+import { Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../log';
 import type { ContainerManager } from './containers';
 import { loadCri } from './cri';
@@ -21,13 +22,20 @@ export interface CriServices {
   /** Undefined when healthy; else why the network is not ready. */
   networkProblem: () => string | undefined;
   log: Logger;
+  /** Where the per-call latency histogram is registered (berth_runtime_operation_duration_seconds). */
+  registry?: Registry;
 }
 
 type Handler<Req, Res> = (req: Req) => Promise<Res>;
 
-const unary = <Req, Res>(log: Logger, method: string, fn: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> =>
+type Observe = (method: string, code: string, seconds: number) => void;
+
+const unary = <Req, Res>(log: Logger, observe: Observe, method: string, fn: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> =>
   (call, callback) => {
-    fn(call.request).then((res) => callback(null, res), (err: unknown) => {
+    const start = process.hrtime.bigint();
+    const done = (code: string) => observe(method, code, Number(process.hrtime.bigint() - start) / 1e9);
+    fn(call.request).then((res) => { done('OK'); callback(null, res); }, (err: unknown) => {
+      done(isCriError(err) ? grpc.status[err.code] : 'INTERNAL');
       if (isCriError(err)) {
         log.v(1, 'CRI call failed', { method, code: grpc.status[err.code], err: err.message });
         callback({ code: err.code, details: err.message });
@@ -109,14 +117,24 @@ const imageHandlers = (s: CriServices) => ({
   },
 });
 
-const wrapAll = (log: Logger, handlers: Record<string, Handler<never, unknown>>): grpc.UntypedServiceImplementation =>
-  Object.fromEntries(Object.entries(handlers).map(([name, fn]) => [name, unary(log, name, fn)])) as grpc.UntypedServiceImplementation;
+const wrapAll = (log: Logger, observe: Observe, handlers: Record<string, Handler<never, unknown>>): grpc.UntypedServiceImplementation =>
+  Object.fromEntries(Object.entries(handlers).map(([name, fn]) => [name, unary(log, observe, name, fn)])) as grpc.UntypedServiceImplementation;
+
+const operationObserver = (registry: Registry | undefined): Observe => {
+  if (!registry) return () => undefined;
+  const h = new Histogram({
+    name: 'berth_runtime_operation_duration_seconds', help: 'CRI call latency by method and gRPC code.',
+    labelNames: ['operation', 'code'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: [registry],
+  });
+  return (operation, code, seconds) => h.observe({ operation, code }, seconds);
+};
 
 /** Builds the gRPC server with both CRI services registered (not yet bound). */
 export const createCriServer = (s: CriServices): grpc.Server => {
   const defs = loadCri();
   const server = new grpc.Server();
-  server.addService(defs.RuntimeService, wrapAll(s.log, runtimeHandlers(s) as Record<string, Handler<never, unknown>>));
-  server.addService(defs.ImageService, wrapAll(s.log, imageHandlers(s) as Record<string, Handler<never, unknown>>));
+  const observe = operationObserver(s.registry);
+  server.addService(defs.RuntimeService, wrapAll(s.log, observe, runtimeHandlers(s) as Record<string, Handler<never, unknown>>));
+  server.addService(defs.ImageService, wrapAll(s.log, observe, imageHandlers(s) as Record<string, Handler<never, unknown>>));
   return server;
 };
