@@ -111,9 +111,22 @@ static void join_cgroups(struct exec_spec *spec) {
   }
 }
 
+/* Ignored signals and the blocked mask survive execve: whatever the shim (or whoever started the
+ * runtime) ignored or blocked, the container starts with every disposition at its default. */
+static void reset_signals(void) {
+  sigset_t none;
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    /* Signals 32 and 33 are reserved by glibc for threads and refuse changes: EINVAL is expected. */
+    if (signal(sig, SIG_DFL) == SIG_ERR && errno != EINVAL) fail("signal", "SIG_DFL");
+  }
+  if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "");
+}
+
 static int child_main(void *arg) {
   struct child_ctx *c = arg;
   report_fd = c->sync_w;
+  reset_signals();
   join_cgroups(c->spec);
   if (write_all(c->sync_w, "c", 1) < 0) fail("write", "sync pipe");
   int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -76,6 +76,13 @@ d('berth-shim', () => {
     expect(lines.find((l) => l.endsWith(' oops'))).toMatch(/ stderr F oops$/);
   });
 
+  test('the container gets default signal dispositions (SIGPIPE is not ignored)', async () => {
+    const b = bundle('sigpipe', ['grep', '-E', '^SigIgn', '/proc/self/status']);
+    await run(b);
+    await exitOf(b);
+    expect(fs.readFileSync(`${b}/log`, 'utf8')).toMatch(/stdout F SigIgn:\s+0+$/m);
+  });
+
   test('splits lines over 16 KiB into partial records', async () => {
     const b = bundle('long', ['sh', '-c', 'head -c 20000 /dev/zero | tr "\\0" a; echo']);
     await run(b);
