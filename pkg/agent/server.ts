@@ -66,7 +66,7 @@ export const logOptions = (q: URLSearchParams, now: number): StreamOptions & { p
 /** Finds the runtime container whose log is asked for (the latest run, or the one before with previous). */
 export const findLogContainer = async (d: ServerDeps, pod: ApiPod, container: string, previous: boolean): Promise<ContainerStatus> => {
   const podName = pod.metadata.name ?? '';
-  if (!(pod.spec?.containers ?? []).some((c) => c.name === container)) {
+  if (![...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].some((c) => c.name === container)) {
     throw new HttpError(400, 'BadRequest', `container ${container} is not valid for pod ${podName}`);
   }
   const list = await d.runtime.listContainers({ labelSelector: { [labelPodUID]: pod.metadata.uid ?? '', [labelContainerName]: container } });
