@@ -1,8 +1,13 @@
 // The real kubectl against an in-process apiserver and a real etcd.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import path from 'node:path';
+import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
+import { waitFor } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -134,6 +139,48 @@ spec:
     const all = await kubectl('get', 'all');
     expect(all.code).toBe(0);
     expect(all.stdout).toContain('replicaset.apps/web');
+  });
+
+  it('proxies logs to the agent of the pod\'s node', async () => {
+    const p = pkiPaths(path.join(c.dir, 'pki'));
+    const seen: string[] = [];
+    // A stand-in for the agent's HTTPS API, with the agent certificate from the same PKI.
+    const agent = https.createServer({ cert: readFileSync(p.agentCert), key: readFileSync(p.agentKey), ca: readFileSync(p.caCert), requestCert: true, rejectUnauthorized: true }, (rq, rs) => {
+      seen.push(`${(rq.socket as TLSSocket).getPeerCertificate().subject.CN} ${rq.url ?? ''}`);
+      rs.writeHead(200, { 'Content-Type': 'text/plain' });
+      rs.end('line one\nline two\n');
+    });
+    await new Promise<void>((r) => agent.listen(0, '127.0.0.1', () => r()));
+    const req = requester(c);
+    const node = {
+      apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' },
+      status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: (agent.address() as AddressInfo).port } } },
+    };
+    expect((await req('POST', '/api/v1/nodes', { body: node })).status).toBe(201);
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'logged' }, spec: { nodeName: 'n1', containers: [{ name: 'main', image: 'busybox' }] } };
+    expect((await req('POST', '/api/v1/namespaces/default/pods', { body: pod })).status).toBe(201);
+    const r = await kubectl('logs', 'logged', '--tail=2', '--timestamps');
+    agent.close();
+    expect(r).toMatchObject({ code: 0, stdout: 'line one\nline two\n' });
+    expect(seen).toEqual(['admin /containerLogs/default/logged/main?tailLines=2&timestamps=true']);
+    const nodes = await kubectl('get', 'nodes');
+    expect(nodes.stdout).toMatch(/n1\s+Unknown\s+<none>/);
+  });
+
+  it('streams table rows with get -w', async () => {
+    const child = spawn('kubectl', ['--kubeconfig', c.kubeconfig, 'get', 'pods', '-w', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    try {
+      await waitFor(() => out.includes('logged'), { timeoutMs: 20_000, what: 'initial rows' });
+      const req = requester(c);
+      await req('POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'watched' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+      await waitFor(() => /ADDED\s+watched\s+0\/1\s+Pending/.test(out), { timeoutMs: 20_000, what: 'ADDED row' });
+      await req('DELETE', '/api/v1/namespaces/default/pods/watched', { body: {} });
+      await waitFor(() => /DELETED\s+watched/.test(out), { timeoutMs: 20_000, what: 'DELETED row' });
+    } finally {
+      child.kill();
+    }
   });
 
   it('shows a NotFound Status as kubectl does', async () => {
