@@ -183,6 +183,16 @@ spec:
     }
   });
 
+  it('creates a namespace from kubectl\'s protobuf body and deletes it with its pods', async () => {
+    expect(await kubectl('create', 'namespace', 'team-a')).toMatchObject({ code: 0, stdout: 'namespace/team-a created\n' });
+    const podFile = manifest('nspod.yaml', podYaml('busybox').replace('name: hello', 'name: inns\n  namespace: team-a'));
+    expect((await kubectl('apply', '-f', podFile)).stdout).toBe('pod/inns created\n');
+    expect((await kubectl('delete', 'namespace', 'team-a')).code).toBe(0);
+    expect((await kubectl('get', 'pods', '-n', 'team-a')).stderr).toContain('No resources found in team-a namespace.');
+    const r = await kubectl('apply', '-f', podFile);
+    expect(r.stderr).toContain('namespaces "team-a" not found');
+  });
+
   it('shows a NotFound Status as kubectl does', async () => {
     const r = await kubectl('get', 'pod', 'nope');
     expect(r.stderr).toContain('Error from server (NotFound): pods "nope" not found');

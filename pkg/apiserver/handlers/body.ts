@@ -6,14 +6,17 @@ import { apiVersionOf, type ResourceInfo } from '../../../api/resources';
 import { badRequest, unsupportedMediaType, invalid } from '../../apimachinery/errors';
 import { parseYamlDocuments } from '../../apimachinery';
 import type { HandlerContext } from './context';
+import { decodeProtobufBody } from './protobuf';
 
 export const mediaType = (req: Request): string => (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
 
 /** Parses the raw body (express.raw) as JSON, or YAML for application/yaml. */
 export const parseBody = (req: Request): unknown => {
-  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-  if (raw.trim() === '') return undefined;
+  const buf = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const type = mediaType(req);
+  if (type === 'application/vnd.kubernetes.protobuf' && buf.length > 0) return decodeProtobufBody(buf);
+  const raw = buf.toString('utf8');
+  if (raw.trim() === '') return undefined;
   if (type === 'application/yaml') {
     const docs = parseYamlDocuments(raw);
     return docs[0];
