@@ -43,3 +43,15 @@ export class FakeClock implements Clock {
 export const flushPromises = async (turns = 20): Promise<void> => {
   for (let i = 0; i < turns; i++) await Promise.resolve();
 };
+
+/**
+ * Waits until `cond` holds, polling on the event loop (for real I/O such as the fake apiserver);
+ * never a fixed delay. Fails after `timeoutMs` of real time.
+ */
+export const waitFor = async (cond: () => boolean, what = 'condition', timeoutMs = 2000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+};

@@ -1,0 +1,181 @@
+// A shared informer (client-go tools/cache reflector.go + shared_informer.go): the reflector
+// lists, then watches from the list's resourceVersion into an indexed cache; each change is
+// handed to the handlers, which should only enqueue keys. A watch that ends is resumed from the
+// last resourceVersion seen; an expired one (410) is replaced by a relist whose difference from
+// the cache is delivered as add/update/delete. Failures back off with jitter on the injected clock.
+import type { ApiObject, WatchEvent } from '../../api/meta/v1';
+import { apiVersionOf } from '../../api/resources';
+import { isExpired } from '../apimachinery/errors';
+import type { Logger } from '../log';
+import { Backoff, realClock, sleep, type Clock, type TimerHandle } from './clock';
+import { IndexedCache, deepFreeze, metaNamespaceKey, type IndexFunc } from './cache';
+import type { EventHandler, Informer, ResourceClient } from './types';
+
+export interface InformerOptions<T extends ApiObject> {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  indexers?: Record<string, IndexFunc<T>>;
+  /** Redeliver every cached object as an update this often (0/undefined: never). */
+  resyncMs?: number;
+  log: Logger;
+  clock?: Clock;
+  random?: () => number;
+}
+
+export interface ResourceInformer<T extends ApiObject> extends Informer<T> {
+  /** The resourceVersion the reflector will resume from. */
+  lastSyncResourceVersion(): string | undefined;
+}
+
+/** A watch that ends sooner than this without delivering anything counts as a failure (no hot loop). */
+const MIN_WATCH_MS = 1000;
+
+export const createInformer = <T extends ApiObject>(rc: ResourceClient<T>, opts: InformerOptions<T>): ResourceInformer<T> => {
+  const clock = opts.clock ?? realClock;
+  const log = opts.log.child(`informer/${rc.info.plural}`);
+  const cache = new IndexedCache<T>(opts.indexers);
+  const handlers: EventHandler<T>[] = [];
+  const syncWaiters: (() => void)[] = [];
+  const namespace = opts.namespace ?? '';
+  const selectors = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
+  let synced = false;
+  let rv: string | undefined; // undefined: the next step is a (re)list
+
+  /** A handler that throws is logged; it must not stop the informer or the other handlers. */
+  const notify = (call: (h: EventHandler<T>) => void) => {
+    for (const h of handlers) {
+      try {
+        call(h);
+      } catch (err) {
+        log.error('event handler failed', { error: err, stack: (err as Error).stack?.split('\n')[1]?.trim() });
+      }
+    }
+  };
+
+  // Lists of typed clients omit kind/apiVersion on items; fill them so consumers (events,
+  // ownerReferences) can rely on them, then freeze.
+  const prepare = (obj: T): T => deepFreeze(obj.kind && obj.apiVersion ? obj : { ...obj, kind: rc.info.kind, apiVersion: apiVersionOf(rc.info) });
+
+  const upsert = (obj: T) => {
+    const old = cache.set(obj);
+    if (old) notify((h) => h.update?.(old, obj));
+    else notify((h) => h.add?.(obj));
+  };
+
+  const remove = (obj: T) => {
+    const old = cache.delete(metaNamespaceKey(obj));
+    notify((h) => h.delete?.(old ?? obj));
+  };
+
+  /** Lists, replaces the cache and delivers the difference; returns the list's resourceVersion. */
+  const relist = async (signal: AbortSignal): Promise<string> => {
+    const list = await rc.list(namespace, selectors, signal);
+    const fresh = new Map(list.items.map((o) => [metaNamespaceKey(o), prepare(o)]));
+    for (const key of cache.keys()) {
+      if (!fresh.has(key)) remove(cache.get(key) as T);
+    }
+    for (const obj of fresh.values()) {
+      const old = cache.get(metaNamespaceKey(obj));
+      if (!old) upsert(obj);
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) upsert(obj);
+    }
+    log.v(2, 'listed', { items: fresh.size, resourceVersion: list.metadata.resourceVersion });
+    if (!synced) {
+      synced = true;
+      for (const w of syncWaiters.splice(0)) w();
+    }
+    return list.metadata.resourceVersion ?? '';
+  };
+
+  const apply = (ev: WatchEvent<T>) => {
+    if (ev.type === 'ADDED' || ev.type === 'MODIFIED') upsert(prepare(ev.object));
+    else if (ev.type === 'DELETED') remove(prepare(ev.object));
+    if (ev.object.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
+  };
+
+  /** Watches from `rv` until the stream ends; returns how many events arrived. */
+  const watch = async (signal: AbortSignal): Promise<number> => {
+    let events = 0;
+    // Randomised timeout, as the reflector does, so that watches do not all reconnect at once.
+    const timeoutSeconds = 300 + Math.floor((opts.random ?? Math.random)() * 300);
+    for await (const ev of rc.watch(namespace, { ...selectors, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds }, signal)) {
+      apply(ev);
+      events++;
+    }
+    return events;
+  };
+
+  const startResync = (signal: AbortSignal): (() => void) => {
+    if (!opts.resyncMs) return () => undefined;
+    let timer: TimerHandle | undefined;
+    const tick = () => {
+      if (signal.aborted) return;
+      for (const obj of cache.list()) notify((h) => h.update?.(obj, obj));
+      timer = clock.setTimeout(tick, opts.resyncMs as number);
+    };
+    timer = clock.setTimeout(tick, opts.resyncMs);
+    return () => { if (timer) clock.clearTimeout(timer); };
+  };
+
+  // 800ms doubling to 30s, reset after 2 quiet minutes (reflector.go's backoffManager).
+  const listWatch = async (signal: AbortSignal): Promise<void> => {
+    const backoff = new Backoff({ initialMs: 800, maxMs: 30_000, jitter: 1, resetAfterMs: 120_000, clock, random: opts.random });
+    let expiredInARow = 0;
+    while (!signal.aborted) {
+      try {
+        if (rv === undefined) rv = await relist(signal);
+        const started = clock.now();
+        const events = await watch(signal);
+        if (signal.aborted) break;
+        if (events === 0 && clock.now() - started < MIN_WATCH_MS) throw new Error('watch closed at once');
+        log.v(4, 'watch ended, resuming', { resourceVersion: rv, events });
+        expiredInARow = 0;
+      } catch (err) {
+        if (signal.aborted) break;
+        if (isExpired(err) && expiredInARow++ === 0) {
+          log.info('watch expired, relisting', { resourceVersion: rv, reason: (err as Error).message });
+          rv = undefined;
+          continue;
+        }
+        if (isExpired(err)) rv = undefined;
+        const delay = backoff.next();
+        log.warn('list/watch failed, retrying', { error: err, delayMs: delay, resourceVersion: rv });
+        await sleep(clock, delay, signal);
+      }
+    }
+  };
+
+  return {
+    addEventHandler(h) {
+      handlers.push(h);
+      // Late handlers see the current state as adds, as shared informers do.
+      for (const obj of cache.list()) {
+        try {
+          h.add?.(obj);
+        } catch (err) {
+          log.error('event handler failed', { error: err });
+        }
+      }
+    },
+    async run(signal) {
+      const stopResync = startResync(signal);
+      try {
+        await listWatch(signal);
+      } finally {
+        stopResync();
+        for (const w of syncWaiters.splice(0)) w();
+      }
+    },
+    hasSynced: () => synced,
+    waitForSync: (signal) => new Promise<void>((resolve) => {
+      if (synced || signal?.aborted) { resolve(); return; }
+      syncWaiters.push(resolve);
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    }),
+    get: (key) => cache.get(key),
+    list: () => cache.list(),
+    byIndex: (name, value) => cache.byIndex(name, value),
+    lastSyncResourceVersion: () => rv,
+  };
+};
