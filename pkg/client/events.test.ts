@@ -1,0 +1,79 @@
+import type { ApiObject } from '../../api/meta/v1';
+import { createLogger } from '../log';
+import { createClient } from './rest';
+import { createEventRecorder } from './events';
+import { FakeApiserver } from './fake-apiserver';
+import { FakeClock } from './fake-clock';
+
+const EVENTS = '/api/v1/events';
+const rs: ApiObject = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'prod', uid: 'u1', resourceVersion: '7' } };
+const node: ApiObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'u2' } };
+
+describe('event recorder', () => {
+  const server = new FakeApiserver();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  const setup = (cacheSize?: number) => {
+    const lines: string[] = [];
+    const clock = new FakeClock(Date.UTC(2025, 0, 2, 3, 4, 5));
+    const client = createClient({ server: server.url }, { maxRetries: 0 });
+    const rec = createEventRecorder(client, 'replicaset-controller', createLogger('t', { write: (l) => lines.push(l) }), { clock, host: 'h1', cacheSize });
+    return { rec, clock, lines };
+  };
+  const stored = (ns: string, name: string) => server.get(EVENTS, ns, name) as ApiObject;
+  const created = () => server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/events'));
+
+  test('creates an Event describing the object', async () => {
+    const { rec } = setup();
+    const before = created().length;
+    rec.event(rs, 'Normal', 'SuccessfulCreate', 'Created pod: web-abc');
+    await rec.flush();
+    expect(created().length - before).toBe(1);
+    const name = (created().pop()?.body as ApiObject).metadata.name as string;
+    expect(name).toMatch(/^web\.[0-9a-f]+$/);
+    expect(stored('prod', name)).toMatchObject({
+      involvedObject: { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'prod', name: 'web', uid: 'u1', resourceVersion: '7' },
+      type: 'Normal', reason: 'SuccessfulCreate', message: 'Created pod: web-abc', count: 1,
+      source: { component: 'replicaset-controller', host: 'h1' }, reportingComponent: 'replicaset-controller',
+      firstTimestamp: '2025-01-02T03:04:05Z', lastTimestamp: '2025-01-02T03:04:05Z',
+    });
+  });
+
+  test('repeats bump count and lastTimestamp; a new message is a new Event', async () => {
+    const { rec, clock } = setup();
+    const before = created().length;
+    rec.event(rs, 'Warning', 'FailedCreate', 'quota');
+    await rec.flush();
+    const name = (created().pop()?.body as ApiObject).metadata.name as string;
+    clock.step(60_000);
+    rec.event(rs, 'Warning', 'FailedCreate', 'quota');
+    rec.event(rs, 'Warning', 'FailedCreate', 'quota');
+    rec.event(rs, 'Warning', 'FailedCreate', 'other');
+    await rec.flush();
+    expect(created().length - before).toBe(2);
+    expect(stored('prod', name)).toMatchObject({ count: 3, firstTimestamp: '2025-01-02T03:04:05Z', lastTimestamp: '2025-01-02T03:05:05Z' });
+  });
+
+  test('cluster-scoped objects record into default; the LRU forgets old keys', async () => {
+    const { rec } = setup(1);
+    const before = created().length;
+    rec.event(node, 'Normal', 'A', 'a');
+    rec.event(node, 'Normal', 'B', 'b');
+    rec.event(node, 'Normal', 'A', 'a'); // evicted by B: created again
+    await rec.flush();
+    const posts = created().slice(before);
+    expect(posts).toHaveLength(3);
+    expect(posts.every((p) => p.path === '/api/v1/namespaces/default/events')).toBe(true);
+  });
+
+  test('failures are logged, never thrown', async () => {
+    const { rec, lines } = setup();
+    server.failNext({ method: 'POST', status: 500 });
+    expect(() => rec.event(rs, 'Normal', 'X', 'y')).not.toThrow();
+    await rec.flush();
+    expect(lines.some((l) => l.includes('failed to record event'))).toBe(true);
+    rec.event(rs, 'Normal', 'X', 'z'); // and it keeps working
+    await rec.flush();
+    expect(lines.filter((l) => l.includes('failed to record event'))).toHaveLength(1);
+  });
+});
