@@ -5,7 +5,7 @@ import { webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import './reflect-metadata';
+import 'reflect-metadata'; // @peculiar/x509's DI container (tsyringe) needs the Reflect metadata API
 import * as x509 from '@peculiar/x509';
 
 type CryptoKey = webcrypto.CryptoKey;
