@@ -1,4 +1,4 @@
-import { cgroupDirs, createCgroup, oomKillCount, podCgroupPath, removeCgroupTree, resourceWrites } from './cgroups';
+import { cgroupBinds, cgroupDirs, createCgroup, hostHierarchyOf, oomKillCount, podCgroupPath, removeCgroupTree, resourceWrites } from './cgroups';
 import { RecordingSyscalls } from './syscalls';
 
 test.each([
@@ -44,4 +44,24 @@ test('oomKillCount reads memory.oom_control', async () => {
   sys.cgroupFiles.set('/cg/memory/x/memory.oom_control', 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n');
   expect(await oomKillCount(sys, '/x', '/cg')).toBe(2);
   expect(await oomKillCount(sys, '/missing', '/cg')).toBe(0);
+});
+
+test.each([
+  {
+    name: 'separate hierarchies (this host)', hierarchyOf: undefined,
+    want: ['cpu', 'cpuacct', 'memory', 'pids'].map((c) => ({ name: c, hostDir: `/cg/${c}/b/p/c`, links: [] })),
+  },
+  {
+    name: 'cpu and cpuacct co-mounted', hierarchyOf: (c: string) => (c === 'cpu' || c === 'cpuacct' ? 'cpu,cpuacct' : c),
+    want: [
+      { name: 'cpu,cpuacct', hostDir: '/cg/cpu,cpuacct/b/p/c', links: ['cpu', 'cpuacct'] },
+      { name: 'memory', hostDir: '/cg/memory/b/p/c', links: [] }, { name: 'pids', hostDir: '/cg/pids/b/p/c', links: [] },
+    ],
+  },
+])('cgroupBinds: $name', ({ hierarchyOf, want }) => {
+  expect(cgroupBinds('/b/p/c', hierarchyOf, '/cg')).toEqual(want);
+});
+
+test('hostHierarchyOf falls back to the controller name under a missing root', () => {
+  expect(hostHierarchyOf('/nonexistent-cgroup-root')('memory')).toBe('memory');
 });

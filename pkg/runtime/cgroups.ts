@@ -1,8 +1,10 @@
 // cgroup v1 planning: which directories a pod or container owns and which limit files to write.
 // Paths are "cgroupfs driver" style (`/berth/pod<uid>/<containerId>`), relative to each
 // controller's mount, as runc's cgroupsPath expects.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { LinuxContainerResources } from './cri-types';
+import { errnoCode } from './state';
 import type { Syscalls } from './syscalls';
 
 /** The v1 controllers a pod and its containers are placed in. */
@@ -24,6 +26,42 @@ export const containerCgroupPath = (podPath: string, containerId: string): strin
 /** The host directories of a cgroup path, one per controller. */
 export const cgroupDirs = (cgroupPath: string, root = defaultCgroupRoot): string[] =>
   cgroupControllers.map((c) => path.posix.join(root, c, cgroupPath));
+
+/** One v1 hierarchy as the container sees it: `/sys/fs/cgroup/<name>` bound from `hostDir`. */
+export interface CgroupBind {
+  /** Directory name under /sys/fs/cgroup: the hierarchy's mount point name (`memory`, `cpu,cpuacct`). */
+  name: string;
+  /** The container's own cgroup directory in that hierarchy on the host. */
+  hostDir: string;
+  /** Names linked to `name` when the host co-mounts controllers (`cpu` → `cpu,cpuacct`), as runc does. */
+  links: string[];
+}
+
+/**
+ * The binds for the container's `/sys/fs/cgroup` (runc libcontainer/rootfs_linux.go mountCgroupV1):
+ * one per hierarchy the container joins. `hierarchyOf` maps a controller to its hierarchy's name.
+ */
+export const cgroupBinds = (cgroupPath: string, hierarchyOf: (c: CgroupController) => string = (c) => c, root = defaultCgroupRoot): CgroupBind[] => {
+  const names = [...new Set(cgroupControllers.map(hierarchyOf))];
+  return names.map((name) => ({
+    name,
+    hostDir: path.posix.join(root, name, cgroupPath),
+    links: name.includes(',') ? name.split(',') : [],
+  }));
+};
+
+/**
+ * The hierarchy name of a controller on this host: `<root>/cpu` is a symlink to `cpu,cpuacct` where
+ * the two are co-mounted (Debian, systemd). A missing path (unit tests' fake roots) is the controller.
+ */
+export const hostHierarchyOf = (root = defaultCgroupRoot) => (controller: CgroupController): string => {
+  try {
+    return path.basename(fs.realpathSync(path.join(root, controller)));
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return controller;
+    throw err;
+  }
+};
 
 /**
  * The limit files for CRI resources, in write order (period before quota: the kernel rejects a

@@ -61,7 +61,9 @@ test('the OCI spec joins the pod namespaces and carries the limits', () => {
   expect(spec.linux.namespaces).toEqual([{ type: 'pid' }, { type: 'mount' }, { type: 'network', path: '/ns/net' }, { type: 'uts', path: '/ns/uts' }, { type: 'ipc', path: '/ns/ipc' }]);
   expect(spec.linux.resources).toEqual({ memory: { limit: 1024 }, cpu: { quota: 5000, period: 10000 } });
   expect(spec.linux.cgroupsPath).toBe('/berth/podu/c1');
-  expect(spec.mounts.map((m) => m.destination)).toEqual(['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
+  expect(spec.mounts.map((m) => m.destination)).toEqual(['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/sys/fs/cgroup', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
+  // runc's default, so that runc and crun show the container its cgroups from the same bundle.
+  expect(spec.mounts[6]).toEqual({ destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] });
   expect(spec.hostname).toBe('p');
 });
 

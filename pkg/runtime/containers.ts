@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log';
 import type { ImageRecord } from './images';
-import { cgroupDirs, containerCgroupPath, createCgroup, oomKillCount, removeCgroup, resourceWrites } from './cgroups';
+import { cgroupBinds, cgroupDirs, containerCgroupPath, createCgroup, hostHierarchyOf, oomKillCount, removeCgroup, resourceWrites } from './cgroups';
 import { buildContainerSpec } from './container-spec';
 import { type Container, type ContainerConfig, type ContainerFilter, type ContainerState, type ContainerStatus, type PodSandboxConfig } from './cri-types';
 import { alreadyExists, CriError, notFound } from './errors';
@@ -85,7 +85,11 @@ export class ContainerManager {
     for (const p of [rootfs, upper, work]) await fs.promises.mkdir(p, { recursive: true });
     await this.d.sys.mount({ source: 'overlay', target: rootfs, type: 'overlay', options: [`lowerdir=${lowerdirs.join(':')}`, `upperdir=${upper}`, `workdir=${work}`] });
     await fs.promises.writeFile(path.join(dir, 'config.json'), JSON.stringify(spec, null, 2));
-    const execSpec = renderExecSpec({ spec, rootPath: rootfs, cgroupDirs: cgroupDirs(rec.cgroupPath, this.d.cgroupRoot), isFile: (p) => fs.statSync(p).isFile() });
+    const execSpec = renderExecSpec({
+      spec, rootPath: rootfs, cgroupDirs: cgroupDirs(rec.cgroupPath, this.d.cgroupRoot),
+      cgroupBinds: cgroupBinds(rec.cgroupPath, hostHierarchyOf(this.d.cgroupRoot), this.d.cgroupRoot),
+      isFile: (p) => fs.statSync(p).isFile(),
+    });
     await fs.promises.writeFile(path.join(dir, 'exec.spec'), execSpec);
     await createCgroup(this.d.sys, rec.cgroupPath, resourceWrites(rec.config.linux?.resources), this.d.cgroupRoot);
   }

@@ -1,4 +1,4 @@
-import { escapeField, MS, mountFlags, renderExecSpec } from './exec-spec';
+import { cgroupMountRecords, escapeField, MS, mountFlags, renderExecSpec } from './exec-spec';
 import { defaultMounts, type OciSpec } from './oci-spec';
 
 test.each([
@@ -27,7 +27,7 @@ test('renderExecSpec writes the records berth-shim expects, in order', () => {
     process: { terminal: false, user: { uid: 1, gid: 2, additionalGids: [3] }, args: ['sh', '-c', 'echo a b'], env: ['PATH=/bin'], cwd: '/' },
     linux: { namespaces: [{ type: 'pid' }, { type: 'network', path: '/ns/net' }], cgroupsPath: '/b/c', maskedPaths: ['/proc/kcore'], readonlyPaths: ['/proc/sys'] },
   };
-  const lines = renderExecSpec({ spec, rootPath: '/c/rootfs', cgroupDirs: ['/sys/fs/cgroup/memory/b/c'], isFile: (p) => p === '/sb/hosts' }).split('\n');
+  const lines = renderExecSpec({ spec, rootPath: '/c/rootfs', cgroupDirs: ['/sys/fs/cgroup/memory/b/c'], cgroupBinds: [], isFile: (p) => p === '/sb/hosts' }).split('\n');
   expect(lines.slice(0, 8)).toEqual([
     'berth-exec-spec 1', 'root /c/rootfs', 'hostname h', 'newns pid', 'ns net /ns/net', 'cgroup /sys/fs/cgroup/memory/b/c',
     `rootprop ${MS.PRIVATE | MS.REC}`, `mount dir proc /proc proc ${MS.NOSUID | MS.NOEXEC | MS.NODEV} %`,
@@ -36,4 +36,57 @@ test('renderExecSpec writes the records berth-shim expects, in order', () => {
   expect(lines).toContain(`mount file /dev/null /dev/null % ${MS.BIND} %`);
   expect(lines).toContain('symlink /proc/self/fd /dev/fd');
   expect(lines.slice(-8)).toEqual(['readonly /proc/sys', 'user 1 2 3', 'cwd /', 'env PATH=/bin', 'arg sh', 'arg -c', 'arg echo%20a%20b', '']);
+});
+
+const cgroupMount = defaultMounts().find((m) => m.type === 'cgroup')!;
+const cgFlags = MS.NOSUID | MS.NOEXEC | MS.NODEV | MS.RELATIME;
+
+test.each([
+  {
+    name: 'separate hierarchies: tmpfs, one read-only bind each, tmpfs read-only last',
+    binds: [{ name: 'memory', hostDir: '/sys/fs/cgroup/memory/b/c', links: [] }, { name: 'pids', hostDir: '/sys/fs/cgroup/pids/b/c', links: [] }],
+    want: [
+      `mount dir tmpfs /sys/fs/cgroup tmpfs ${cgFlags} mode=755`,
+      `mount dir /sys/fs/cgroup/memory/b/c /sys/fs/cgroup/memory % ${MS.BIND | MS.REC | cgFlags | MS.RDONLY} %`,
+      `mount dir /sys/fs/cgroup/pids/b/c /sys/fs/cgroup/pids % ${MS.BIND | MS.REC | cgFlags | MS.RDONLY} %`,
+      `remount /sys/fs/cgroup ${MS.REMOUNT | MS.BIND | cgFlags | MS.RDONLY}`,
+    ],
+  },
+  {
+    name: 'co-mounted controllers get symlinks before the tmpfs turns read-only',
+    binds: [{ name: 'cpu,cpuacct', hostDir: '/sys/fs/cgroup/cpu,cpuacct/b/c', links: ['cpu', 'cpuacct'] }],
+    want: [
+      `mount dir tmpfs /sys/fs/cgroup tmpfs ${cgFlags} mode=755`,
+      `mount dir /sys/fs/cgroup/cpu,cpuacct/b/c /sys/fs/cgroup/cpu,cpuacct % ${MS.BIND | MS.REC | cgFlags | MS.RDONLY} %`,
+      'symlink cpu,cpuacct /sys/fs/cgroup/cpu', 'symlink cpu,cpuacct /sys/fs/cgroup/cpuacct',
+      `remount /sys/fs/cgroup ${MS.REMOUNT | MS.BIND | cgFlags | MS.RDONLY}`,
+    ],
+  },
+])('cgroupMountRecords: $name', ({ binds, want }) => {
+  expect(cgroupMountRecords(cgroupMount, binds)).toEqual(want);
+});
+
+test('a writable cgroup mount is not remounted read-only', () => {
+  const rw = { ...cgroupMount, options: ['nosuid', 'noexec', 'nodev'] };
+  expect(cgroupMountRecords(rw, [{ name: 'memory', hostDir: '/h', links: [] }])).toEqual([
+    `mount dir tmpfs /sys/fs/cgroup tmpfs ${MS.NOSUID | MS.NOEXEC | MS.NODEV} mode=755`,
+    `mount dir /h /sys/fs/cgroup/memory % ${MS.BIND | MS.REC | MS.NOSUID | MS.NOEXEC | MS.NODEV} %`,
+  ]);
+});
+
+test('renderExecSpec expands the cgroup mount in place, after /sys and before the device nodes', () => {
+  const spec: OciSpec = {
+    ociVersion: '1.0.2', root: { path: 'rootfs' }, mounts: defaultMounts(),
+    process: { terminal: false, user: { uid: 0, gid: 0 }, args: ['true'], env: [], cwd: '/' },
+    linux: { namespaces: [], cgroupsPath: '/b/c', maskedPaths: [], readonlyPaths: [] },
+  };
+  const binds = [{ name: 'memory', hostDir: '/sys/fs/cgroup/memory/b/c', links: [] }];
+  const lines = renderExecSpec({ spec, rootPath: '/r', cgroupDirs: ['/sys/fs/cgroup/memory/b/c'], cgroupBinds: binds, isFile: () => false }).split('\n');
+  const sys = lines.findIndex((l) => l.startsWith('mount dir sysfs /sys '));
+  expect(lines.slice(sys + 1, sys + 4)).toEqual([
+    `mount dir tmpfs /sys/fs/cgroup tmpfs ${cgFlags} mode=755`,
+    `mount dir /sys/fs/cgroup/memory/b/c /sys/fs/cgroup/memory % ${MS.BIND | MS.REC | cgFlags | MS.RDONLY} %`,
+    `remount /sys/fs/cgroup ${MS.REMOUNT | MS.BIND | cgFlags | MS.RDONLY}`,
+  ]);
+  expect(lines[sys + 4]).toBe(`mount file /dev/null /dev/null % ${MS.BIND} %`);
 });

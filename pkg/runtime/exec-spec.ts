@@ -6,10 +6,20 @@
 //   - other fields are percent-encoded: every byte outside [A-Za-z0-9._/:=,@+-] becomes %XX
 //     (upper-case hex); an empty field is a lone `%`.
 //   - records: root PATH | hostname NAME | ns TYPE PATH | newns TYPE | cgroup DIR | rootprop FLAGS |
-//     mount KIND SRC DST TYPE FLAGS DATA | symlink TARGET LINK | masked PATH | readonly PATH |
-//     user UID GID [GID…] | cwd PATH | env NAME=VALUE | arg VALUE
+//     mount KIND SRC DST TYPE FLAGS DATA | remount DST FLAGS | symlink TARGET LINK | masked PATH |
+//     readonly PATH | user UID GID [GID…] | cwd PATH | env NAME=VALUE | arg VALUE
+//   - mount, remount and symlink are the root filesystem steps: the shim applies them in file order,
+//     before pivot_root (`remount` is mount(2) with no source or type and FLAGS as given, which
+//     include MS_REMOUNT; it lets a symlink land in a tmpfs before the tmpfs turns read-only).
 //
 // Every decision (flags, order, which device nodes, symlinks) is made here; the shim replays.
+// An OCI `cgroup` mount becomes, as runc does it on v1 (libcontainer/rootfs_linux.go mountCgroupV1):
+//   mount dir tmpfs DST tmpfs FLAGS-without-ro mode=755     a writable tmpfs for the hierarchy dirs
+//   mount dir HOSTDIR DST/NAME % BIND|REC|FLAGS %            one per hierarchy: the container's own cgroup
+//   symlink NAME DST/CONTROLLER                              co-mounted controllers (cpu → cpu,cpuacct)
+//   remount DST REMOUNT|BIND|FLAGS                           the tmpfs read-only (when the mount is `ro`)
+import path from 'node:path';
+import type { CgroupBind } from './cgroups';
 import { defaultDevices, defaultDevSymlinks, type OciMount, type OciNamespaceType, type OciSpec } from './oci-spec';
 
 // mount(2) flags from <sys/mount.h>.
@@ -62,6 +72,8 @@ export interface ExecSpecInputs {
   rootPath: string;
   /** Absolute cgroup directories to join, one per v1 controller (or one for v2). */
   cgroupDirs: string[];
+  /** What an OCI `cgroup` mount shows: the container's own directory of each v1 hierarchy. */
+  cgroupBinds: CgroupBind[];
   /** Whether a bind mount's host source is a regular file (decides what mount point to create). */
   isFile: (hostPath: string) => boolean;
 }
@@ -72,8 +84,19 @@ const mountRecord = (m: OciMount, isFile: (p: string) => boolean): string => {
   return record('mount', kind, m.source, m.destination, m.type === 'bind' ? '' : m.type, flags, data);
 };
 
+/** The steps of an OCI `cgroup` mount on v1 (see the header): tmpfs, binds, links, read-only. */
+export const cgroupMountRecords = (m: OciMount, binds: CgroupBind[]): string[] => {
+  const { flags, data } = mountFlags(m.options);
+  const dst = (name: string) => path.posix.join(m.destination, name);
+  const lines = [record('mount', 'dir', 'tmpfs', m.destination, 'tmpfs', flags & ~MS.RDONLY, ['mode=755', data].filter(Boolean).join(','))];
+  for (const b of binds) lines.push(record('mount', 'dir', b.hostDir, dst(b.name), '', MS.BIND | MS.REC | flags, ''));
+  for (const b of binds) for (const link of b.links) lines.push(record('symlink', b.name, dst(link)));
+  if (flags & MS.RDONLY) lines.push(record('remount', m.destination, MS.REMOUNT | MS.BIND | flags));
+  return lines;
+};
+
 /** Renders exec.spec for `spec`. Device nodes and /dev symlinks follow the mounts, as in runc. */
-export const renderExecSpec = ({ spec, rootPath, cgroupDirs, isFile }: ExecSpecInputs): string => {
+export const renderExecSpec = ({ spec, rootPath, cgroupDirs, cgroupBinds, isFile }: ExecSpecInputs): string => {
   const lines = ['berth-exec-spec 1', record('root', rootPath)];
   if (spec.hostname) lines.push(record('hostname', spec.hostname));
   for (const ns of spec.linux.namespaces) {
@@ -81,7 +104,10 @@ export const renderExecSpec = ({ spec, rootPath, cgroupDirs, isFile }: ExecSpecI
   }
   for (const dir of cgroupDirs) lines.push(record('cgroup', dir));
   lines.push(record('rootprop', propagationFlags[spec.linux.rootfsPropagation ?? 'rprivate'] ?? MS.PRIVATE | MS.REC));
-  for (const m of spec.mounts) lines.push(mountRecord(m, isFile));
+  for (const m of spec.mounts) {
+    if (m.type === 'cgroup') lines.push(...cgroupMountRecords(m, cgroupBinds));
+    else lines.push(mountRecord(m, isFile));
+  }
   for (const dev of defaultDevices) lines.push(record('mount', 'file', dev, dev, '', MS.BIND, ''));
   for (const [target, link] of defaultDevSymlinks) lines.push(record('symlink', target, link));
   for (const p of spec.linux.maskedPaths) lines.push(record('masked', p));

@@ -57,7 +57,10 @@ export const defaultCapabilities = [
   'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
 ];
 
-/** The mounts every container gets, in order (runc's spec defaults plus /dev/mqueue). */
+/**
+ * The mounts every container gets, in order (runc's spec defaults plus /dev/mqueue). The `cgroup`
+ * mount shows the container its own cgroups on v1 (runc: tmpfs + one read-only bind per hierarchy).
+ */
 export const defaultMounts = (): OciMount[] => [
   { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
   { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
@@ -65,6 +68,7 @@ export const defaultMounts = (): OciMount[] => [
   { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
   { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
   { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+  { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
 ];
 
 /** Device nodes bind-mounted from the host (works without mknod rights, e.g. in user namespaces). */

@@ -103,8 +103,10 @@ d('runtime over CRI', () => {
 
     const marker = path.join(root, 'host-only-marker');
     fs.writeFileSync(marker, 'secret');
+    const limitFile = '/sys/fs/cgroup/memory/memory.limit_in_bytes';
     const script = `echo "$GREETING"; echo "pid1=$(tr '\\0' ' ' < /proc/1/cmdline)"; echo "pids=$(cd /proc && echo [0-9]*)"; ` +
-      `echo "host=$(hostname)"; test -e ${marker} && echo marker=visible || echo marker=invisible; sleep 30`;
+      `echo "host=$(hostname)"; echo "limit=$(cat ${limitFile})"; echo cgroups=$(ls /sys/fs/cgroup); ` +
+      `echo "write=$( (echo 1 > ${limitFile}) 2>&1)"; test -e ${marker} && echo marker=visible || echo marker=invisible; sleep 30`;
     await expect(client.runtime.CreateContainer({ podSandboxId, config: { ...containerConfig(['sh', '-c', script]), image: { image: 'nope:1' } }, sandboxConfig: cfg }))
       .rejects.toMatchObject({ code: status.NOT_FOUND, details: 'image "nope:1" not found' });
     const { containerId } = await client.runtime.CreateContainer({ podSandboxId, config: containerConfig(['sh', '-c', script], 64 << 20), sandboxConfig: cfg });
@@ -114,11 +116,13 @@ d('runtime over CRI', () => {
     const st = (await client.runtime.ContainerStatus({ containerId })).status;
     expect(st.state).toBe('CONTAINER_RUNNING');
     expect(st.logPath).toBe(path.join(cfg.logDirectory!, 'main/0.log'));
-    const text = await waitFor(() => { const t = fs.existsSync(st.logPath) && fs.readFileSync(st.logPath, 'utf8'); return t && t.includes('marker=') ? t : undefined; });
+    const text = await waitFor(() => { const t = fs.existsSync(st.logPath) && fs.readFileSync(st.logPath, 'utf8'); return t && / F marker=/.test(t) ? t : undefined; });
     const lines = text.trimEnd().split('\n');
     for (const l of lines) expect(l).toMatch(cri);
     const out = lines.map((l) => l.replace(cri, ''));
-    expect(out).toEqual(['hello', `pid1=sh -c ${script} `, expect.stringMatching(/^pids=/), 'host=web-host', 'marker=invisible']);
+    // From inside: its own memory cgroup at the runc v1 path, with the configured limit, read-only.
+    expect(out).toEqual(['hello', `pid1=sh -c ${script} `, expect.stringMatching(/^pids=/), 'host=web-host', `limit=${64 << 20}`,
+      'cgroups=cpu cpuacct memory pids', expect.stringMatching(/^write=.*memory\.limit_in_bytes: Read-only file system$/), 'marker=invisible']);
     // A new PID namespace: only the container's own few processes, numbered from 1.
     const pids = out[2].slice('pids='.length).split(' ').map(Number);
     expect(pids[0]).toBe(1);

@@ -25,7 +25,14 @@
  *                                 KIND = dir|file: what to create at DST if missing;
  *                                 DST is inside the container root; FLAGS are mount(2) flags;
  *                                 a bind with extra flags is remounted with them (MS_REMOUNT|MS_BIND)
- *   symlink TARGET LINK           LINK inside the container root, created after the mounts
+ *   remount DST FLAGS             mount(NULL, DST, NULL, FLAGS, NULL); FLAGS include MS_REMOUNT
+ *                                 (e.g. a tmpfs turned read-only once its contents are in place)
+ *   symlink TARGET LINK           LINK inside the container root (an existing LINK is kept)
+ *   mount, remount and symlink records are root filesystem steps, applied in file order before
+ *   pivot_root. An OCI "cgroup" mount arrives as such steps (pkg/runtime/exec-spec.ts
+ *   cgroupMountRecords, after runc's mountCgroupV1): a tmpfs at /sys/fs/cgroup, one read-only
+ *   bind of the container's own cgroup directory per hierarchy, co-mount symlinks, then
+ *   "remount /sys/fs/cgroup MS_REMOUNT|MS_BIND|MS_RDONLY|...".
  *   masked PATH                   after pivot_root: /dev/null over a file, read-only tmpfs over a dir
  *   readonly PATH                 after pivot_root: bind onto itself, remounted read-only
  *   user UID GID [GID...]         identity for exec: setgroups(extra gids), setgid, setuid
@@ -42,6 +49,8 @@
 #define SPEC_VERSION 1
 #define SPEC_MAX_FIELDS 72 /* "user" carries up to 69 supplementary groups */
 
+/* One root filesystem step. kind: "dir"|"file" (mount), "remount" (dst, flags), "symlink"
+ * (src = TARGET, dst = LINK). Unused strings are "". */
 struct spec_mount {
   char *kind, *src, *dst, *type, *data;
   unsigned long flags;
@@ -54,8 +63,7 @@ struct exec_spec {
   unsigned long rootprop;
   struct spec_ns *ns; size_t n_ns;          /* joined (path) and new (path == NULL) */
   char **cgroups; size_t n_cgroups;
-  struct spec_mount *mounts; size_t n_mounts;
-  char **symlinks; size_t n_symlinks;       /* pairs: target, link */
+  struct spec_mount *mounts; size_t n_mounts; /* mount, remount and symlink steps, in file order */
   char **masked; size_t n_masked;
   char **readonly; size_t n_readonly;
   unsigned uid, gid; unsigned *gids; size_t n_gids;

@@ -1,6 +1,7 @@
 /* Container root filesystem and exec, replayed from exec.spec in the cloned child (new mount ns).
- * Mirrors the order of runc's libcontainer/rootfs_linux.go: propagation, bind the root, mounts,
- * symlinks, pivot_root, then masked and read-only paths. */
+ * Mirrors the order of runc's libcontainer/rootfs_linux.go: propagation, bind the root, mounts
+ * (with the cgroup v1 binds) and symlinks in exec.spec order, pivot_root, then masked and
+ * read-only paths. */
 #define _GNU_SOURCE
 #include "rootfs.h"
 #include "shim.h"
@@ -66,6 +67,20 @@ static void do_mount(const char *root, struct spec_mount *m) {
   }
 }
 
+/* One root filesystem step (mount, remount or symlink), in exec.spec order. */
+static void do_step(const char *root, struct spec_mount *m) {
+  char target[4096];
+  if (!strcmp(m->kind, "remount")) {
+    in_root(target, sizeof target, root, m->dst);
+    if (mount(NULL, target, NULL, m->flags, NULL) < 0) fail("remount", target);
+  } else if (!strcmp(m->kind, "symlink")) {
+    in_root(target, sizeof target, root, m->dst);
+    if (symlink(m->src, target) < 0 && errno != EEXIST) fail("symlink", target);
+  } else {
+    do_mount(root, m);
+  }
+}
+
 static void pivot(const char *root) {
   stage("ctr:pivot");
   /* pivot_root(".", ".") stacks the old root under the new one; detaching "." drops it
@@ -95,12 +110,7 @@ void setup_rootfs(struct exec_spec *spec) {
   stage("ctr:mounts");
   if (spec->rootprop && mount(NULL, "/", NULL, spec->rootprop, NULL) < 0) fail("mount", "/ propagation");
   if (mount(spec->root, spec->root, NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount", spec->root);
-  for (size_t i = 0; i < spec->n_mounts; i++) do_mount(spec->root, &spec->mounts[i]);
-  for (size_t i = 0; i + 1 < spec->n_symlinks; i += 2) {
-    char link[4096];
-    in_root(link, sizeof link, spec->root, spec->symlinks[i + 1]);
-    if (symlink(spec->symlinks[i], link) < 0 && errno != EEXIST) fail("symlink", link);
-  }
+  for (size_t i = 0; i < spec->n_mounts; i++) do_step(spec->root, &spec->mounts[i]);
   pivot(spec->root);
   stage("ctr:paths");
   for (size_t i = 0; i < spec->n_masked; i++) mask_path(spec->masked[i]);

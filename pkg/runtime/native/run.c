@@ -7,7 +7,7 @@
  *   shim:setns    join the namespaces that have paths (the pod's net/uts/ipc)
  *   shim:clone    clone() with the new namespaces (mount, pid, …) → container child:
  *       ctr:cgroup    write "0" to each cgroup.procs, then send 'c' on the sync pipe
- *       ctr:mounts    root propagation, bind the root, replay mounts, symlinks   (rootfs.c)
+ *       ctr:mounts    root propagation, bind the root, mount/remount/symlink steps (rootfs.c)
  *       ctr:pivot     pivot_root(".", "."), detach the old root                  (rootfs.c)
  *       ctr:paths     masked and read-only paths                                  (rootfs.c)
  *       ctr:exec      hostname, groups/gid/uid, cwd, execve through PATH

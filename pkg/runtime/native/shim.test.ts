@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { CgroupBind } from '../cgroups';
 import { renderExecSpec } from '../exec-spec';
 import { defaultMaskedPaths, defaultMounts, defaultReadonlyPaths, type OciSpec } from '../oci-spec';
 import { defaultShimPath, runShim, ShimError } from '../shim-client';
@@ -34,7 +35,7 @@ d('berth-shim', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const bundle = (name: string, args: string[], extra: Partial<OciSpec> = {}): string => {
+  const bundle = (name: string, args: string[], extra: Partial<OciSpec> = {}, cgroup?: CgroupBind): string => {
     const b = path.join(dir, name);
     fs.mkdirSync(b);
     const spec: OciSpec = {
@@ -50,7 +51,9 @@ d('berth-shim', () => {
       ...extra,
     };
     fs.writeFileSync(path.join(b, 'config.json'), JSON.stringify(spec, null, 2));
-    fs.writeFileSync(path.join(b, 'exec.spec'), renderExecSpec({ spec, rootPath: rootfs, cgroupDirs: [], isFile: (p) => fs.statSync(p).isFile() }));
+    fs.writeFileSync(path.join(b, 'exec.spec'), renderExecSpec({
+      spec, rootPath: rootfs, cgroupDirs: cgroup ? [cgroup.hostDir] : [], cgroupBinds: cgroup ? [cgroup] : [], isFile: (p) => fs.statSync(p).isFile(),
+    }));
     return b;
   };
 
@@ -90,6 +93,32 @@ d('berth-shim', () => {
     const lines = fs.readFileSync(`${b}/log`, 'utf8').trimEnd().split('\n');
     expect(lines.map((l) => l.split(' ')[2])).toEqual(['P', 'F']);
     expect(lines.map((l) => l.replace(cri, '').length)).toEqual([16384, 20000 - 16384]);
+  });
+
+  test('the container sees its own memory cgroup, read-only, at /sys/fs/cgroup/memory (as runc on v1)', async () => {
+    const hostDir = `/sys/fs/cgroup/memory/berth-shim-test-${path.basename(dir)}`;
+    fs.mkdirSync(hostDir);
+    try {
+      fs.writeFileSync(`${hostDir}/memory.limit_in_bytes`, String(32 << 20));
+      const f = '/sys/fs/cgroup/memory/memory.limit_in_bytes';
+      const b = bundle('cgroup', ['sh', '-c', `cat ${f}; ls /sys/fs/cgroup; grep -x 1 /sys/fs/cgroup/memory/cgroup.procs; ` +
+        `(echo 1 > ${f}) 2>&1; (mkdir /sys/fs/cgroup/x) 2>&1; cat ${f}`], {}, { name: 'memory', hostDir, links: [] });
+      await run(b);
+      expect((await exitOf(b)).exitCode).toBe(0);
+      const out = fs.readFileSync(`${b}/log`, 'utf8').trimEnd().split('\n').map((l) => l.replace(cri, ''));
+      expect(out).toEqual([String(32 << 20), 'memory', '1', expect.stringMatching(/can't create .*memory.limit_in_bytes: Read-only file system/),
+        expect.stringMatching(/can't create directory .*: Read-only file system/), String(32 << 20)]);
+      expect(fs.readFileSync(`${hostDir}/memory.limit_in_bytes`, 'utf8').trim()).toBe(String(32 << 20));
+      expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(path.basename(hostDir));
+    } finally {
+      fs.rmdirSync(hostDir);
+    }
+  });
+
+  test('reports a failed cgroup bind as a JSON error', async () => {
+    const b = bundle('cgroup-missing', ['true'], {}, { name: 'memory', hostDir: path.join(dir, 'no-such-cgroup'), links: [] });
+    fs.writeFileSync(`${b}/exec.spec`, fs.readFileSync(`${b}/exec.spec`, 'utf8').replace(/^cgroup .*\n/m, ''));
+    await expect(run(b)).rejects.toMatchObject({ op: 'mount', path: `${rootfs}/sys/fs/cgroup/memory`, errno: 2 });
   });
 
   test('reports 128+signal for a killed process', async () => {

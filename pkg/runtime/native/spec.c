@@ -64,11 +64,23 @@ static int parse_ids(char **f, int nf, struct exec_spec *spec) {
   return 0;
 }
 
-static int parse_mount(char **f, int nf, struct exec_spec *spec) {
-  struct spec_mount m;
-  if (nf != 7) { errno = EINVAL; return -1; }
-  m.kind = f[1]; m.src = f[2]; m.dst = f[3]; m.type = f[4]; m.data = f[6];
-  if (parse_ulong(f[5], &m.flags)) return -1;
+static char empty[] = "";
+
+/* mount KIND SRC DST TYPE FLAGS DATA | remount DST FLAGS | symlink TARGET LINK → one ordered step. */
+static int parse_step(char **f, int nf, struct exec_spec *spec) {
+  struct spec_mount m = { f[0], empty, empty, empty, empty, 0 };
+  if (!strcmp(f[0], "mount")) {
+    if (nf != 7 || (strcmp(f[1], "dir") && strcmp(f[1], "file"))) { errno = EINVAL; return -1; }
+    m.kind = f[1]; m.src = f[2]; m.dst = f[3]; m.type = f[4]; m.data = f[6];
+    if (parse_ulong(f[5], &m.flags)) return -1;
+  } else if (!strcmp(f[0], "remount")) {
+    if (nf != 3) { errno = EINVAL; return -1; }
+    m.dst = f[1];
+    if (parse_ulong(f[2], &m.flags)) return -1;
+  } else {
+    if (nf != 3) { errno = EINVAL; return -1; }
+    m.src = f[1]; m.dst = f[2];
+  }
   return push((void **)&spec->mounts, &spec->n_mounts, sizeof m, &m);
 }
 
@@ -87,11 +99,7 @@ static int parse_record(char **f, int nf, struct exec_spec *spec) {
     return push((void **)&spec->ns, &spec->n_ns, sizeof ns, &ns);
   }
   if (!strcmp(k, "cgroup")) { NEED(2); return PUSH_STR(spec->cgroups, spec->n_cgroups, f[1]); }
-  if (!strcmp(k, "mount")) return parse_mount(f, nf, spec);
-  if (!strcmp(k, "symlink")) {
-    NEED(3);
-    return PUSH_STR(spec->symlinks, spec->n_symlinks, f[1]) || PUSH_STR(spec->symlinks, spec->n_symlinks, f[2]) ? -1 : 0;
-  }
+  if (!strcmp(k, "mount") || !strcmp(k, "remount") || !strcmp(k, "symlink")) return parse_step(f, nf, spec);
   if (!strcmp(k, "masked")) { NEED(2); return PUSH_STR(spec->masked, spec->n_masked, f[1]); }
   if (!strcmp(k, "readonly")) { NEED(2); return PUSH_STR(spec->readonly, spec->n_readonly, f[1]); }
   if (!strcmp(k, "user")) return parse_ids(f, nf, spec);
