@@ -1,0 +1,15 @@
+// The client package's public API. Test fakes (fake-clock.ts, fake-informer.ts,
+// fake-apiserver.ts) are imported by path and are deliberately not exported here.
+export * from './types';
+export { loadKubeconfig, kubeconfigPath, KubeconfigError, type LoadKubeconfigOptions } from './kubeconfig';
+export { createClient, collectionPath, objectPath, patchContentTypes, type ClientOptions } from './rest';
+export { createInformer, type InformerOptions, type ResourceInformer } from './informer';
+export { metaNamespaceKey, splitMetaNamespaceKey, namespaceIndex, type IndexFunc } from './cache';
+export { createWorkQueue, type WorkQueueOptions, type RateLimitedWorkQueue } from './workqueue';
+export { createEventRecorder, type EventRecorderOptions, type FlushableEventRecorder } from './events';
+export {
+  defineController, controllerRef, terminal, TerminalError,
+  type Controller, type ControllerOptions, type ControllerMetrics, type OwnedResource, type Reconciler, type ReconcileResult, type ReconcileOutcome,
+} from './controller';
+export { ControllerExpectations, UIDTrackingControllerExpectations, EXPECTATIONS_TIMEOUT_MS } from './expectations';
+export { realClock, sleep, Backoff, type Clock, type TimerHandle } from './clock';
