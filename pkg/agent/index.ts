@@ -47,8 +47,9 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   const pods = client.resource<ApiPod>(mustFind('pods'));
   const nodes = client.resource<ApiNode>(mustFind('nodes'));
   const informer = createInformer(pods, { fieldSelector: `spec.nodeName=${nodeName}`, log });
+  const recorder = createEventRecorder(client, 'kubelet', log, { host: nodeName });
   const manager = new PodManager({
-    runtime, pods, informer, clock: realClock, log: log.child('pods'), recorder: createEventRecorder(client, 'kubelet', log),
+    runtime, pods, informer, clock: realClock, log: log.child('pods'), recorder,
     nodeName, nodeIP, podLogDir: opts.podLogDir, memoryCapacity: info.memoryBytes, activePollMs: 1000, resyncMs: 10_000,
     allocatable: { milliCPU: info.cpus * 1000, memory: info.memoryBytes, pods: 110 }, metrics,
   });
@@ -70,6 +71,7 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
     manager.run(signal),
     api.closed,
   ]);
+  await recorder.flush().catch((err: unknown) => log.warn('failed to flush events', { err }));
   grpcRuntime.close();
   log.info('agent stopped', { node: nodeName });
 };
