@@ -56,6 +56,12 @@ describe('runScheduler', () => {
       conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' }],
     });
     expect(posted('/pods/theirs/binding')).toBeUndefined();
+    const events = () => api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/events')).map((r) => r.body);
+    await waitFor(() => events().length >= 2);
+    expect(events()).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'Warning', reason: 'FailedScheduling', message: '0/1 nodes are available: 1 Insufficient cpu.' }),
+      expect.objectContaining({ type: 'Normal', reason: 'Scheduled', message: 'Successfully assigned default/small to node1' }),
+    ]));
     ac.abort();
     await running;
   });

@@ -77,12 +77,13 @@ export const runScheduler = async (opts: SchedulerOptions, log: Logger, signal: 
   podInformer.addEventHandler(guarded(podEventHandler({ queue, cache, schedulerName }), log));
 
   const registry = newRegistry('scheduler');
+  const recorder = createEventRecorder(client, schedulerName, log);
   const deps: CycleDeps = {
     profile: buildProfile(defaultProfileConfig(schedulerName)),
     queue, cache,
     bind: newBinder(pods),
     updatePodCondition: newPodConditionUpdater(pods, realClock, log),
-    recorder: createEventRecorder(client, schedulerName, log),
+    recorder,
     metrics: newSchedulerMetrics(registry, () => queue.lengths()),
     clock: realClock, rand: Math.random, log,
   };
@@ -95,5 +96,6 @@ export const runScheduler = async (opts: SchedulerOptions, log: Logger, signal: 
   log.info('scheduler started', { schedulerName, nodes: cache.nodeCount(), pending: queue.lengths().active });
   startFlushTicker(queue, signal);
   await Promise.all([runSchedulingLoop(deps, signal), informers]);
+  await recorder.flush();
   log.info('scheduler stopped');
 };
