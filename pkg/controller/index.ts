@@ -1,0 +1,6 @@
+// The controller-manager and its controllers.
+export { runControllerManager, type ControllerManagerOptions } from './manager';
+export { newReplicaSetController, controllerName as replicaSetControllerName, type ReplicaSetControllerDeps } from './replicaset/controller';
+export { planReplicaSet, reconcileReplicaSet, type ReplicaSetPlan, type ReplicaSetDeps } from './replicaset/reconcile';
+export { slowStartBatch } from './slow-start-batch';
+export { newControllerMetrics, type ManagerMetrics } from './metrics';

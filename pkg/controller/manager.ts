@@ -1,0 +1,71 @@
+// The controller-manager (k8s cmd/kube-controller-manager): one client, one shared informer per
+// resource, every controller started on them, and /healthz + /metrics on its own port.
+// Leader election is not done yet — coordination.k8s.io Leases are not served — so run exactly
+// one controller-manager per cluster until it is.
+import { findResource, type ResourceInfo } from '../../api/resources';
+import { createClient, createEventRecorder, createInformer, loadKubeconfig } from '../client';
+import type { Logger } from '../log';
+import { newRegistry, serveHealth } from '../observability';
+import { newControllerMetrics } from './metrics';
+import { newReplicaSetController } from './replicaset/controller';
+import type { ApiPod, ApiReplicaSet } from './replicaset/reconcile';
+
+export interface ControllerManagerOptions {
+  kubeconfig: string;
+  healthPort: number;
+  /** Workers per controller (default 5, as upstream's --concurrent-replicaset-syncs). */
+  workers?: number;
+  /** Address of the health server (default 127.0.0.1). */
+  healthHost?: string;
+}
+
+const resource = (group: string, version: string, plural: string): ResourceInfo => {
+  const info = findResource(group, version, plural);
+  if (!info) throw new Error(`resource ${plural} is not in api/resources.ts`);
+  return info;
+};
+
+/** Runs until `signal` aborts; if one loop fails for good, stops the others and rethrows. */
+export const runControllerManager = async (opts: ControllerManagerOptions, log: Logger, signal: AbortSignal): Promise<void> => {
+  const config = loadKubeconfig({ path: opts.kubeconfig });
+  const client = createClient({ ...config, userAgent: 'berth-controller-manager' });
+  const registry = newRegistry('controller-manager');
+  const metrics = newControllerMetrics(registry);
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
+
+  const podClient = client.resource<ApiPod>(resource('', 'v1', 'pods'));
+  const rsClient = client.resource<ApiReplicaSet>(resource('apps', 'v1', 'replicasets'));
+  // Shared informers: one per resource, whatever the number of controllers reading them.
+  const informers = {
+    pods: createInformer(podClient, { log }),
+    replicaSets: createInformer(rsClient, { log }),
+  };
+  const replicaSet = newReplicaSetController({
+    replicaSets: informers.replicaSets, pods: informers.pods, podClient, rsClient,
+    recorder: createEventRecorder(client, 'replicaset-controller', log), log, workers: opts.workers ?? 5, metrics,
+  });
+  metrics.watchQueue(replicaSet);
+
+  let failure: unknown;
+  const port = await serveHealth({
+    port: opts.healthPort, host: opts.healthHost, registry, log,
+    check: () => (failure === undefined ? undefined : `a control loop failed: ${String(failure)}`),
+  }, ac.signal);
+  log.info('controller-manager started', { server: config.server, port, controllers: replicaSet.name, leaderElection: false });
+  const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
+    log.error('loop failed, stopping', { loop: name, error: err });
+    failure ??= err;
+    stop();
+  });
+  await Promise.all([
+    supervise('informer/pods', informers.pods.run(ac.signal)),
+    supervise('informer/replicasets', informers.replicaSets.run(ac.signal)),
+    supervise(replicaSet.name, replicaSet.run(ac.signal)),
+  ]);
+  signal.removeEventListener('abort', stop);
+  log.info('controller-manager stopped');
+  if (failure !== undefined) throw failure;
+};
