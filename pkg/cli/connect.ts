@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Client } from '../client/types';
+import { createLogger } from '../log';
 import type { CliDeps, Connection, GlobalFlags } from './types';
 
 /**
@@ -21,7 +23,29 @@ export const connect = async (globals: GlobalFlags): Promise<Connection> => {
   const { loadKubeconfig, createClient } = await import('../client');
   const config = loadKubeconfig({ path: defaultKubeconfig(globals.kubeconfig), context: globals.context });
   const client = createClient({ ...config, userAgent: config.userAgent ?? `berthctl/v0.1.0 (${process.platform}/${process.arch})` });
-  return { client, namespace: config.namespace || 'default' };
+  return { client: (globals.v ?? 0) >= 6 ? withRequestLog(client, globals.v ?? 0) : client, namespace: config.namespace || 'default' };
+};
+
+/** -v=6 and up: one line per request with its outcome and duration (kubectl's round_trippers.go). */
+export const withRequestLog = (client: Client, verbosity: number, write?: (line: string) => void): Client => {
+  const log = createLogger('berthctl', { verbosity, write });
+  const timed = async <R>(what: string, fn: () => Promise<R>): Promise<R> => {
+    const start = Date.now();
+    try {
+      const r = await fn();
+      log.v(6, `${what} OK`, { ms: Date.now() - start });
+      return r;
+    } catch (err) {
+      log.v(6, `${what} failed`, { ms: Date.now() - start, err });
+      throw err;
+    }
+  };
+  return {
+    config: client.config,
+    resource: (info) => client.resource(info),
+    request: (method, p, opts) => timed(`${method} ${client.config.server}${p}`, () => client.request(method, p, opts)),
+    stream: (p, opts) => timed(`GET ${client.config.server}${p}`, () => client.stream(p, opts)),
+  };
 };
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {

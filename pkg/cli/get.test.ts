@@ -99,7 +99,7 @@ test('-o name prints kind/name', async () => {
 
 test('a server that ignores the Table Accept still prints NAME and AGE', async () => {
   const r = await runWith(['get', 'pods'], () => ({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [pod('a')] }));
-  expect(r.out).toMatch(/^NAME   AGE\na      \S+\n$/);
+  expect(r.out).toMatch(/^NAME {3}AGE\na {6}\S+\n$/);
 });
 
 test('the list is followed through continue tokens', async () => {
