@@ -59,3 +59,9 @@ test('--help prints usage and exits 0 without connecting', async () => {
   expect(r.out).toContain('Usage: berthctl get');
   expect(r.globals).toBeUndefined();
 });
+
+test('no arguments: help on stdout, exit 0 (like kubectl)', async () => {
+  const r = await parse([]);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain('Usage: berthctl');
+});

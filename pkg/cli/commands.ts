@@ -48,6 +48,10 @@ export const runBerthctl = async (argv: string[], { io, deps, signal }: RunOptio
     verb.validate();
     await verb.run(io);
   });
+  if (argv.length === 0) {
+    program.outputHelp(); // kubectl with no arguments: help on stdout, exit 0
+    return 0;
+  }
   try {
     await program.parseAsync(normalizeArgv(argv), { from: 'user' });
     return 0;

@@ -132,3 +132,10 @@ test.each([
   const now = new Date('2024-06-01T00:00:00Z');
   expect(humanAge(new Date(now.getTime() - s * 1000).toISOString(), now)).toBe(want);
 });
+
+test('get all lists every resource in the "all" category, with kind prefixes', async () => {
+  const r = await runWith(['get', 'all'], (req) => (req.path.endsWith('/pods') ? podTable(['a', 'Running']) : rsTable));
+  expect(r.client.requests.map((q) => q.path)).toEqual(['/api/v1/namespaces/default/pods', '/apis/apps/v1/namespaces/default/replicasets']);
+  expect(r.out).toContain('pod/a ');
+  expect(r.out).toContain('replicaset.apps/web ');
+});

@@ -1,6 +1,6 @@
 // What the user typed (`po`, `rs,pods`, `pod/hello`) → resources of api/resources.ts, and the
 // REST paths and names kubectl prints for them.
-import { apiVersionOf, resolveResourceName, resourceForKind, type ResourceInfo } from '../../api/resources';
+import { apiVersionOf, resolveResourceName, resourceForKind, resources, type ResourceInfo } from '../../api/resources';
 import { UsageError } from './types';
 
 export { apiVersionOf };
@@ -53,6 +53,8 @@ export const parseTypeArgs = (args: string[]): TypedNames[] => {
     return [...groups].map(([info, names]) => ({ info, names }));
   }
   const [types, ...names] = args;
-  const infos = types.split(',').filter((t) => t !== '').map(resolveType);
+  // `all` is the category, as discovery's categories drive it for kubectl.
+  const infos = types.split(',').filter((t) => t !== '')
+    .flatMap((t) => (t === 'all' ? resources.filter((r) => r.categories.includes('all')) : [resolveType(t)]));
   return [...new Set(infos)].map((info) => ({ info, names }));
 };
