@@ -4,6 +4,7 @@
 // per-key back-off; success forgets the back-off; `{ requeueAfterMs }` asks for a timed re-check;
 // terminal(err) is logged and not retried.
 import type { ApiObject, OwnerReference } from '../../api/meta/v1';
+import { isConflict } from '../apimachinery/errors';
 import type { Logger } from '../log';
 import { realClock, type Clock } from './clock';
 import { metaNamespaceKey } from './cache';
@@ -99,7 +100,9 @@ export const defineController = <T extends ApiObject>(opts: ControllerOptions<T>
         log.error('reconcile failed permanently', { key, error: err });
         return;
       }
-      log.error('reconcile failed, requeuing', { key, error: err, requeues: queue.numRequeues(key) });
+      // A conflict only means the cache was behind our own last write: expected, requeue quietly.
+      if (isConflict(err)) log.v(2, 'conflict, requeuing', { key, error: err });
+      else log.error('reconcile failed, requeuing', { key, error: err, requeues: queue.numRequeues(key) });
       queue.addRateLimited(key);
     }
   };
