@@ -1,6 +1,7 @@
-// Three projects: unit tests beside the code, integration tests with a real etcd,
-// and end-to-end tests of a whole cluster (root). swc strips types; tsc checks them.
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
+// Three projects: unit tests beside the code, integration tests with a real etcd, and
+// end-to-end tests of a whole cluster (root). ts-jest only transpiles (isolatedModules in
+// tsconfig.jest.json); `tsc` checks the types.
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 module.exports = {
   projects: [
