@@ -65,11 +65,12 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   log.info('agent started', { node: nodeName, nodeIP, port: api.port, runtime: opts.runtimeSocket });
 
   const nodeOpts = { nodeName, nodeIP, port: api.port };
+  const named = (what: string, p: Promise<void>) => p.then(() => log.v(1, 'loop ended', { what }));
   await Promise.all([
-    runNodeStatusLoop(nodeOpts, { nodes, runtime, clock: realClock, log: log.child('node'), info }, signal, (st) => { nodeState = st; }),
-    informer.run(signal),
-    manager.run(signal),
-    api.closed,
+    named('node', runNodeStatusLoop(nodeOpts, { nodes, runtime, clock: realClock, log: log.child('node'), info }, signal, (st) => { nodeState = st; })),
+    named('informer', informer.run(signal)),
+    named('pods', manager.run(signal)),
+    named('server', api.closed),
   ]);
   await recorder.flush().catch((err: unknown) => log.warn('failed to flush events', { err }));
   grpcRuntime.close();

@@ -78,7 +78,12 @@ export const syncPod = async (pod: Pod, d: SyncDeps): Promise<number> => {
   const actions = new Map(containersOf(pod).map((c) => [c.name, containerAction(pod, c, state.containers.get(c.name) ?? [], d.backoff, d.clock.now())]));
   const wantsStart = [...actions.values()].some((a) => a.kind === 'start' || a.kind === 'startCreated');
   let retryMs = Infinity;
-  for (const [name, a] of actions) if (a.kind === 'backoff') { waiting.set(name, a.waiting); retryMs = Math.min(retryMs, a.remainingMs); }
+  for (const [name, a] of actions) {
+    if (a.kind !== 'backoff') continue;
+    waiting.set(name, a.waiting);
+    retryMs = Math.min(retryMs, a.remainingMs);
+    d.recorder?.event(podRef(pod), 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${podDesc(pod)}`);
+  }
 
   let sandboxId = state.readySandbox?.id;
   let sbConfig: PodSandboxConfig | undefined;

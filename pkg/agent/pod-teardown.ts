@@ -2,12 +2,12 @@
 // runtime does both), stop its sandbox, remove them, and for a pod deleted gracefully through
 // the API, finish the deletion (upstream killPod + status_manager's canBeDeleted → Delete).
 import type { Logger } from '../log';
-import type { ResourceClient } from '../client/types';
+import type { EventRecorder, ResourceClient } from '../client/types';
 import { isConflict, isNotFound } from '../apimachinery/errors';
 import { isRuntimeNotFound, labelPodUID, type RuntimeService } from './runtime-client';
 import { podIdentity, type ApiPod } from './pod-util';
 
-export interface TeardownDeps { runtime: RuntimeService; log: Logger }
+export interface TeardownDeps { runtime: RuntimeService; log: Logger; recorder?: EventRecorder }
 
 const ignoreGone = (log: Logger, what: string, id: string) => (err: unknown): void => {
   if (isRuntimeNotFound(err)) return;
@@ -36,6 +36,9 @@ export const gracePeriodOf = (pod: ApiPod): number =>
 /** Finishes a graceful deletion: kill the pod, then let the apiserver remove the object (uid-guarded). */
 export const terminatePod = async (pod: ApiPod, pods: ResourceClient<ApiPod>, d: TeardownDeps): Promise<void> => {
   const { namespace, name, uid } = podIdentity(pod);
+  for (const c of pod.spec?.containers ?? []) {
+    d.recorder?.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Normal', 'Killing', `Stopping container ${c.name}`);
+  }
   await killPod(uid, gracePeriodOf(pod), d);
   try {
     await pods.delete(namespace, name, { gracePeriodSeconds: 0, preconditions: { uid } });
