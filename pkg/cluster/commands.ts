@@ -3,10 +3,9 @@
 import { Command } from 'commander';
 import { createLogger, type Logger } from '../log';
 import { defaultHome, paths, portsWithOffset, readConfig, type ClusterConfig } from './config';
-import { componentSpecs } from './components';
-import { runSupervisor } from './supervisor';
-import { up } from './up';
-import { down } from './down';
+
+// Every component process runs this same binary, so each subcommand loads only its own
+// package (dynamic imports): a scheduler does not carry the apiserver's or runtime's code.
 
 type Run = (signal: AbortSignal) => Promise<void>;
 
@@ -36,6 +35,7 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
       chosen.run = async () => {
         const started = Date.now();
         const progress = (line: string) => process.stderr.write(`berth up: ${line}\n`);
+        const { up } = await import('./up');
         const cfg = await up({ home: o.home, overrides, images: o.image, timeoutMs: o.timeout * 1000, progress, log: logger('up') });
         process.stdout.write(`Berth is running (node ${cfg.nodeName} Ready in ${((Date.now() - started) / 1000).toFixed(1)}s).\n` +
           `  export KUBECONFIG=${paths(cfg.home).kubeconfig}\n`);
@@ -44,14 +44,15 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
 
   sub('down', 'stop the cluster and remove its pods')
     .option('--home <dir>', 'state directory', defaultHome()).option('--purge', 'also delete the state directory', false)
-    .action((o) => { chosen.run = () => down(o.home, o.purge, logger('down')); });
+    .action((o) => { chosen.run = async () => (await import('./down')).down(o.home, o.purge, logger('down')); });
 
   sub('server', 'run every component of a one-node cluster as supervised children (started by up)')
     .option('--home <dir>', 'state directory', defaultHome())
     .action((o) => {
-      chosen.run = (signal) => {
+      chosen.run = async (signal) => {
         const cfg = readConfig(o.home);
         if (!cfg) throw new Error(`no cluster config in ${o.home}; run "berth up" first`);
+        const [{ componentSpecs }, { runSupervisor }] = await Promise.all([import('./components'), import('./supervisor')]);
         return runSupervisor({ specs: componentSpecs(cfg), logDir: paths(cfg.home).logs, log: logger('server') }, signal);
       };
     });

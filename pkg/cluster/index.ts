@@ -1,4 +1,2 @@
 export { berthCommand } from './commands';
 export { type ClusterConfig, type Ports, defaultConfig, portsWithOffset, paths, readConfig } from './config';
-export { up } from './up';
-export { down } from './down';
