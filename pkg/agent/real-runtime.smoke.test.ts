@@ -1,6 +1,5 @@
-// A smoke test of the pod sync against the REAL runtime over its gRPC socket (root only, and only
-// with BERTH_AGENT_SMOKE=1 since it is slow): start, logs, crash restart, deletion, nothing left.
-// Run: BERTH_AGENT_SMOKE=1 npx jest pkg/agent/real-runtime
+// A smoke test of the pod sync against the REAL runtime over its gRPC socket (root, like every
+// Berth suite): start, logs, crash restart, deletion, nothing left.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,8 +19,6 @@ import { createGrpcRuntimeService, type GrpcRuntimeService } from './runtime-grp
 import { StatusManager } from './status-manager';
 import { container, pod } from './test-builders';
 
-const enabled = process.getuid?.() === 0 && process.env.BERTH_AGENT_SMOKE === '1';
-const d = enabled ? describe : describe.skip;
 jest.setTimeout(90_000);
 
 const waitFor = async <T>(fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
@@ -34,7 +31,7 @@ const waitFor = async <T>(fn: () => Promise<T | undefined | false>, timeoutMs = 
   }
 };
 
-d('agent pod sync against the real runtime', () => {
+describe('agent pod sync against the real runtime', () => {
   const suffix = crypto.randomBytes(3).toString('hex');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-agent-'));
   const opts: RuntimeOptions = {

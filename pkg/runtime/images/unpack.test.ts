@@ -11,7 +11,8 @@ import { MediaType } from './types';
 import { safeComponents, unpackLayer, UnsafeLayerError } from './unpack';
 
 const isRoot = process.geteuid?.() === 0;
-const rootIt = isRoot ? it : it.skip;
+// Whiteouts need mknod and trusted.* xattrs: root, which hack/test.sh requires.
+const rootIt = it;
 
 let tmp: string;
 beforeEach(async () => { tmp = await mkdtemp(join(tmpdir(), 'berth-unpack-')); });
