@@ -1,7 +1,7 @@
 // apps/v1: ReplicaSet (Deployment, DaemonSet and StatefulSet come with the API issue).
 import { type Static } from '@sinclair/typebox';
 import { Obj, Opt, Str, Int, MergeList } from '../meta/schema';
-import { ObjectMeta, LabelSelector } from '../meta/v1';
+import { ObjectMeta, LabelSelector, type Stored } from '../meta/v1';
 import { PodTemplateSpec } from '../core/v1';
 
 export const ReplicaSetCondition = Obj({
@@ -29,3 +29,4 @@ export const ReplicaSet = Obj({
   })),
 }, { description: 'Keeps a number of identical pods running.' });
 export type ReplicaSet = Static<typeof ReplicaSet>;
+export type ApiReplicaSet = Stored<ReplicaSet>;

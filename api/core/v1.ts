@@ -2,7 +2,7 @@
 // upstream's OpenAPI; fields we accept but do not act on yet are listed in the README.
 import { Type, type Static } from '@sinclair/typebox';
 import { Obj, Opt, Str, Int, Bool, StrMap, IntOrString, Quantity, Time, MergeList, AtomicList, AnyJSON } from '../meta/schema';
-import { ObjectMeta, ListMeta, LabelSelector } from '../meta/v1';
+import { ObjectMeta, ListMeta, LabelSelector, type Stored } from '../meta/v1';
 
 const ResourceList = (description?: string) =>
   Type.Record(Type.String(), Quantity(), description ? { description } : {});
@@ -398,5 +398,9 @@ export const Binding = Obj({
   target: ObjectReference,
 }, { description: 'Binds a pod to a node.' });
 export type Binding = Static<typeof Binding>;
+
+/** Pods and nodes as the server returns them (metadata always set). */
+export type ApiPod = Stored<Pod>;
+export type ApiNode = Stored<Node>;
 
 export { ObjectMeta, ListMeta, LabelSelector };

@@ -99,6 +99,9 @@ export interface ApiObject {
   [field: string]: unknown;
 }
 
+/** A schema type as read back from the server: metadata is always present. */
+export type Stored<T> = T & ApiObject;
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 export interface WatchEvent<T = ApiObject> { type: WatchEventType; object: T }
 

@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Node, NodeCondition } from '../../api/core/v1';
-import type { ApiObject } from '../../api/meta/v1';
 import type { ResourceClient } from '../client/types';
 import type { Logger } from '../log';
 import { isConflict, isNotFound, isAlreadyExists } from '../apimachinery/errors';
@@ -12,7 +11,8 @@ import { delay, type Clock } from './clock';
 import type { RuntimeService } from './runtime-client';
 import { rfc3339 } from './status';
 
-export type ApiNode = Node & ApiObject;
+import type { ApiNode } from '../../api/core/v1';
+export type { ApiNode };
 
 export const kubeletVersion = 'v1.33.0-berth';
 export const heartbeatMs = 10_000;

@@ -1,6 +1,5 @@
 // Small readers over a Pod shared by the sync, status and server code.
 import type { Pod, Container } from '../../api/core/v1';
-import type { ApiObject } from '../../api/meta/v1';
 import { bytes, cpuMilli } from './quantity';
 
 export interface PodIdentity { name: string; namespace: string; uid: string }
@@ -53,5 +52,5 @@ export const podQOSClass = (pod: Pod): QOSClass => {
 
 export const isTerminalPhase = (phase: string | undefined): boolean => phase === 'Succeeded' || phase === 'Failed';
 
-/** A Pod as the client returns it: metadata always present. */
-export type ApiPod = Pod & ApiObject;
+import type { ApiPod } from '../../api/core/v1';
+export type { ApiPod };

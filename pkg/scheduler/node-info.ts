@@ -1,13 +1,10 @@
 // NodeInfo: a node plus the pods the scheduler believes run on it (bound and assumed), with
 // their summed requests (upstream framework.NodeInfo in pkg/scheduler/framework/types.go).
-import type { Node, Pod } from '../../api/core/v1';
-import type { ApiObject } from '../../api/meta/v1';
 import { milliValue, quantityValue } from '../apimachinery';
 import { computePodRequests, emptyResource, type Resource } from './resource';
 
-/** Pod and Node as the client hands them out: metadata always present. */
-export type ApiPod = Pod & ApiObject;
-export type ApiNode = Node & ApiObject;
+import type { ApiPod, ApiNode, Node, Pod } from '../../api/core/v1';
+export type { ApiPod, ApiNode };
 export const toApiPod = (p: Pod): ApiPod => ({ ...p, metadata: p.metadata ?? {} });
 
 export interface Allocatable extends Resource { pods: number }

@@ -4,7 +4,6 @@
 // applies the plan through the API and writes status with a resourceVersion precondition.
 // Adoption of matching orphan pods is not done yet: only pods whose controller ownerReference
 // points at this ReplicaSet (by uid) count.
-import type { Pod } from '../../../api/core/v1';
 import type { ReplicaSet } from '../../../api/apps/v1';
 import type { ApiObject, OwnerReference } from '../../../api/meta/v1';
 import { isNotFound } from '../../apimachinery/errors';
@@ -15,8 +14,10 @@ import {
 import type { Logger } from '../../log';
 import { slowStartBatch } from '../slow-start-batch';
 
-export type ApiPod = Pod & ApiObject;
-export type ApiReplicaSet = ReplicaSet & ApiObject;
+import type { ApiPod } from '../../../api/core/v1';
+export type { ApiPod };
+import type { ApiReplicaSet } from '../../../api/apps/v1';
+export type { ApiReplicaSet };
 export type ReplicaSetStatus = NonNullable<ReplicaSet['status']>;
 
 /** At most this many creates or deletes per sync (upstream BurstReplicas). */
