@@ -1,7 +1,7 @@
 // The walking skeleton's figures: `berth up` cold and warm, apply → Running for a pod (median
 // of 10), and the resident memory of the idle one-node cluster. Baselines measured in the same
 // run: `runc run` of the same busybox image (a container start with no orchestration) and the
-// bare `node` process start.
+// bare `node` process start, and one kubectl call against the same cluster.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -69,6 +69,8 @@ const main = () => {
   const upCold = timed(() => berthRun(upArgs));
   const idleRss = (() => { execFileSync('sleep', ['5']); return rssOfTree(); })();
   const applyToRunning = Array.from({ length: 10 }, (_, i) => podRunning(i));
+  // apply → Running spends two kubectl invocations (apply, wait); this is one, for comparison.
+  const kubectlCall = median(Array.from({ length: 5 }, () => timed(() => kubectl(['get', 'namespace', 'default']))));
   berthRun([berth, 'down', '--home', home]);
   const upWarm = timed(() => berthRun(upArgs));
   berthRun([berth, 'down', '--home', home, '--purge']);
@@ -78,6 +80,7 @@ const main = () => {
     applyToRunningMedianMs: Math.round(median(applyToRunning)), applyToRunningAllMs: applyToRunning.map(Math.round),
     idleRssMiB: Math.round(idleRss / 2 ** 20),
     baselineRuncRunMedianMs: Math.round(runc), baselineNodeStartMs: Math.round(nodeStart),
+    baselineKubectlCallMs: Math.round(kubectlCall),
     ratioApplyToRunningVsRuncRun: Number((median(applyToRunning) / runc).toFixed(1)),
   };
   for (const [k, v] of Object.entries(figures)) process.stdout.write(`${k.padEnd(32)} ${Array.isArray(v) ? v.join(' ') : v}\n`);
