@@ -4,6 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Pod, Node, Namespace, Event, Binding } from './core/v1';
 import { ReplicaSet } from './apps/v1';
 import { Scale } from './autoscaling/v1';
+import { Lease } from './coordination/v1';
 
 /** A column of the server-side Table (`kubectl get`); priority > 0 shows only with -o wide. */
 export interface PrinterColumn {
@@ -68,6 +69,11 @@ export const resources: readonly ResourceInfo[] = [
     columns: [name, col('Desired', 'Desired replicas.', 0, 'integer'), col('Current', 'Current replicas.', 0, 'integer'),
       col('Ready', 'Ready replicas.', 0, 'integer'), age, col('Containers', 'Container names.', 1),
       col('Images', 'Container images.', 1), col('Selector', 'Label selector.', 1)],
+  },
+  {
+    group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', listKind: 'LeaseList', plural: 'leases', singular: 'lease',
+    namespaced: true, shortNames: [], categories: [], subresources: [], schema: Lease,
+    columns: [name, col('Holder', 'Identity of the current holder.'), age],
   },
 ];
 

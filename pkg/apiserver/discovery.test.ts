@@ -22,10 +22,13 @@ describe('discovery', () => {
 
   it('names groups in /apis and serves scale as autoscaling/v1', () => {
     const doc = aggregatedDiscovery(false, 'v2');
-    expect(doc.items.map((i) => i.metadata)).toEqual([{ name: 'apps', creationTimestamp: null }]);
-    const rs = doc.items[0].versions[0].resources[0];
+    expect(doc.items.map((i) => i.metadata)).toContainEqual({ name: 'apps', creationTimestamp: null });
+    const apps = doc.items.find((i) => i.metadata.name === 'apps');
+    const rs = apps?.versions[0].resources.find((r) => r.resource === 'replicasets');
+    expect(rs).toBeDefined();
+    if (!rs) return;
     expect(rs.subresources.find((s) => s.subresource === 'scale')?.responseKind).toEqual({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
-    expect(apiGroupList().groups.map((g) => g.name)).toEqual(['apps']);
+    expect(apiGroupList().groups.map((g) => g.name)).toContain('apps');
   });
 
   it('lists legacy resources with subresources', () => {
@@ -38,7 +41,7 @@ describe('discovery', () => {
 describe('openapi v3', () => {
   const v3 = buildOpenApiV3();
   it('indexes every group-version with a hash', () => {
-    expect(Object.keys(v3.index.paths as object).sort()).toEqual(['api/v1', 'apis/apps/v1']);
+    expect(Object.keys(v3.index.paths as object)).toEqual(expect.arrayContaining(['api/v1', 'apis/apps/v1']));
     expect((v3.index.paths as Record<string, { serverRelativeURL: string }>)['api/v1'].serverRelativeURL).toMatch(/^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]+$/);
   });
   it('lists fieldValidation on PATCH and tags schemas with their GVK', () => {

@@ -3,6 +3,7 @@
 import type { ApiObject, LabelSelector } from '../../api/meta/v1';
 import type { Pod, Node, Event, ContainerStatus } from '../../api/core/v1';
 import type { ReplicaSet } from '../../api/apps/v1';
+import type { Lease } from '../../api/coordination/v1';
 import { labelSelectorToString } from '../apimachinery';
 
 export type Cell = string | number | boolean;
@@ -157,7 +158,12 @@ const printEvent: Printer = (obj, now) => {
   return [last, ev.type ?? '', ev.reason ?? '', target, ev.message ?? ''];
 };
 
+const printLease: Printer = (obj, now) => {
+  const spec = (obj as Lease).spec;
+  return [obj.metadata.name ?? '', spec?.holderIdentity ?? '', age(obj.metadata.creationTimestamp, now)];
+};
+
 /** Printers by kind; a kind without one gets NAME and AGE. */
 export const printers: Record<string, Printer> = {
-  Pod: printPod, Node: printNode, Namespace: printNamespace, ReplicaSet: printReplicaSet, Event: printEvent,
+  Pod: printPod, Node: printNode, Namespace: printNamespace, ReplicaSet: printReplicaSet, Event: printEvent, Lease: printLease,
 };

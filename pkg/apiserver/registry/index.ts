@@ -4,6 +4,7 @@ import { replicaSetStrategy } from './replicasets';
 import { nodeStrategy } from './nodes';
 import { namespaceStrategy } from './namespaces';
 import { eventStrategy } from './events';
+import { leaseStrategy } from './leases';
 import type { ResourceStrategy } from './strategy';
 
 export const strategies: Record<string, ResourceStrategy> = {
@@ -12,6 +13,7 @@ export const strategies: Record<string, ResourceStrategy> = {
   nodes: nodeStrategy,
   namespaces: namespaceStrategy,
   events: eventStrategy,
+  leases: leaseStrategy,
 };
 
 export type { ResourceStrategy, Strategy } from './strategy';
