@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/../pkg/runtime/native"
 out=build/berth-shim
-srcs="main.c ns-create.c run.c rootfs.c log.c spec.c"
+srcs="main.c ns-create.c run.c rootfs.c log.c spec.c exec.c oci-run.c"
 mkdir -p build
 if [ "${1:-}" != "--force" ] && [ -x "$out" ]; then
   stale=0

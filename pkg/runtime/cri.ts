@@ -13,6 +13,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type * as cri from './cri-types';
+import type * as xcri from './exec-cri-types';
 
 export const criLoaderOptions: protoLoader.Options = {
   keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true,
@@ -69,6 +70,14 @@ export interface RuntimeServiceMethods {
   RemoveContainer: [cri.RemoveContainerRequest, cri.Empty];
   ListContainers: [cri.ListContainersRequest, cri.ListContainersResponse];
   ContainerStatus: [cri.ContainerStatusRequest, cri.ContainerStatusResponse];
+  UpdateContainerResources: [xcri.UpdateContainerResourcesRequest, cri.Empty];
+  ReopenContainerLog: [xcri.ReopenContainerLogRequest, cri.Empty];
+  ExecSync: [xcri.ExecSyncRequest, xcri.ExecSyncResponse];
+  Exec: [xcri.ExecRequest, xcri.ExecResponse];
+  Attach: [xcri.AttachRequest, xcri.AttachResponse];
+  PortForward: [xcri.PortForwardRequest, xcri.PortForwardResponse];
+  ContainerStats: [xcri.ContainerStatsRequest, xcri.ContainerStatsResponse];
+  ListContainerStats: [xcri.ListContainerStatsRequest, xcri.ListContainerStatsResponse];
   Status: [cri.StatusRequest, cri.StatusResponse];
 }
 
@@ -105,7 +114,8 @@ const promisify = <M>(client: grpc.Client, names: (keyof M & string)[]): Promise
 
 const runtimeMethods: (keyof RuntimeServiceMethods)[] = ['Version', 'RunPodSandbox', 'StopPodSandbox',
   'RemovePodSandbox', 'PodSandboxStatus', 'ListPodSandbox', 'CreateContainer', 'StartContainer',
-  'StopContainer', 'RemoveContainer', 'ListContainers', 'ContainerStatus', 'Status'];
+  'StopContainer', 'RemoveContainer', 'ListContainers', 'ContainerStatus', 'UpdateContainerResources',
+  'ReopenContainerLog', 'ExecSync', 'Exec', 'Attach', 'PortForward', 'ContainerStats', 'ListContainerStats', 'Status'];
 const imageMethods: (keyof ImageServiceMethods)[] = ['ListImages', 'ImageStatus', 'PullImage', 'RemoveImage', 'ImageFsInfo'];
 
 /** A client of the runtime's unix socket (one channel per service). */

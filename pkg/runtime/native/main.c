@@ -6,6 +6,9 @@
  *
  *   berth-shim ns-create [--net FILE] [--uts FILE] [--ipc FILE] [--hostname NAME]
  *   berth-shim run --bundle DIR --id ID --log FILE --exit-file FILE --pid-file FILE
+ *   berth-shim exec --pid PID --spec FILE [--tty] [--timeout S] -- ARG...    (exec.c)
+ *   berth-shim port-forward --netns FILE --port N                            (exec.c)
+ *   berth-shim oci-run --log F --exit-file F --pid-file F [--umount P] -- RUNTIME ARG...  (oci-run.c)
  *
  * Both report a failure as one JSON line on fd 3 (or stderr when fd 3 is not open) and exit 1.
  * `run` reports success as {"pid":N} on fd 3 once the container process has exec'd.
@@ -92,7 +95,10 @@ int main(int argc, char **argv) {
   if (fcntl(3, F_GETFD) >= 0) report_fd = 3;
   if (argc >= 2 && strcmp(argv[1], "ns-create") == 0) return cmd_ns_create(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "run") == 0) return cmd_run(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "exec") == 0) return cmd_exec(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "port-forward") == 0) return cmd_port_forward(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "oci-run") == 0) return cmd_oci_run(argc - 1, argv + 1);
   errno = EINVAL;
-  report_error(EINVAL, "usage", argc >= 2 ? argv[1] : "", "usage: berth-shim ns-create|run [flags]");
+  report_error(EINVAL, "usage", argc >= 2 ? argv[1] : "", "usage: berth-shim ns-create|run|exec|port-forward|oci-run [flags]");
   return 2;
 }

@@ -29,5 +29,8 @@ void rfc3339_now(char out[40]);
 
 int cmd_ns_create(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_exec(int argc, char **argv);         /* exec.c */
+int cmd_port_forward(int argc, char **argv); /* exec.c */
+int cmd_oci_run(int argc, char **argv);      /* oci-run.c */
 
 #endif
