@@ -10,6 +10,7 @@ import {
 } from '../../apimachinery';
 import { objectKey, type Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
+import { admitCreate } from '../admission';
 import { strategies, type Strategy } from '../registry';
 import type { HandlerContext } from './context';
 import { asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody } from './body';
@@ -61,7 +62,7 @@ export const handleCreate = async (ctx: HandlerContext, ri: RequestInfo, req: Re
   const info = ri.resource;
   let obj = asObjectOf(info, parseBody(req));
   placeInNamespace(ri, obj);
-  if (info.namespaced) await ensureNamespaceActive(ctx, ri.namespace);
+  if (info.namespaced) await admitCreate(ctx.store, info, ri.namespace, obj.metadata.name);
   obj = checkSchema(ctx, info, obj, fieldValidationOf(q), res);
   if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
   const { resourceVersion: _rv, deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, selfLink: _sl, ...meta } = obj.metadata;

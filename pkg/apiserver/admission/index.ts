@@ -1,0 +1,2 @@
+// Admission checks shared by the write handlers.
+export { admitCreate, admitNamespaceDelete, immortalNamespaces, isTerminating } from './namespace-lifecycle';
