@@ -9,6 +9,9 @@ export const Obj = <T extends TProperties>(props: T, opts: ObjectOptions = {}) =
 export const Opt = Type.Optional;
 export const Str = (description?: string) => Type.String(description ? { description } : {});
 export const Int = (description?: string) => Type.Integer(description ? { description } : {});
+/** int32 fields: ajv-formats checks the range, as upstream's decoder does. */
+export const Int32 = (description?: string) => Type.Integer({ format: 'int32', ...(description ? { description } : {}) });
+export const Num = (description?: string) => Type.Number({ format: 'double', ...(description ? { description } : {}) });
 export const Bool = (description?: string) => Type.Boolean(description ? { description } : {});
 export const StrMap = (description?: string) =>
   Type.Record(Type.String(), Type.String(), description ? { description } : {});

@@ -1,0 +1,53 @@
+// What hack/gen-api generates: the served kinds (roots) of each group-version. Every upstream
+// definition reachable from a root is emitted in the module of its own group-version, so
+// shared types (PodTemplateSpec, ObjectReference) live once, in core/v1.
+
+export interface ModuleConfig {
+  /** Upstream definition prefix: `io.k8s.api.<prefix>.<Name>`. */
+  prefix: string;
+  /** File under api/, without `.ts`. */
+  file: string;
+  /** One-line header comment of the module. */
+  title: string;
+  /** Kinds served from this module (each gets `export type Api<Kind> = Stored<Kind>`). */
+  roots: string[];
+  /** Definitions that must be emitted even when no root reaches them. */
+  extra?: string[];
+  /** Lines appended verbatim. */
+  trailer?: string[];
+}
+
+export const modules: ModuleConfig[] = [
+  {
+    prefix: 'core.v1', file: 'core/v1', title: 'core/v1: pods, nodes, services and the other kinds of the legacy group',
+    roots: ['Pod', 'Node', 'Namespace', 'Event', 'Binding', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount',
+      'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota'],
+    extra: ['PodTemplateSpec', 'ObjectReference'],
+    trailer: ['export { ObjectMeta, ListMeta, LabelSelector };'],
+  },
+  { prefix: 'apps.v1', file: 'apps/v1', title: 'apps/v1: workload controllers', roots: ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ControllerRevision'] },
+  { prefix: 'batch.v1', file: 'batch/v1', title: 'batch/v1: run-to-completion workloads', roots: ['Job', 'CronJob'] },
+  { prefix: 'coordination.v1', file: 'coordination/v1', title: 'coordination.k8s.io/v1: leases for leader election and node heartbeats', roots: ['Lease'] },
+  { prefix: 'discovery.v1', file: 'discovery/v1', title: 'discovery.k8s.io/v1: endpoint slices', roots: ['EndpointSlice'] },
+  { prefix: 'scheduling.v1', file: 'scheduling/v1', title: 'scheduling.k8s.io/v1: priority classes', roots: ['PriorityClass'] },
+  { prefix: 'policy.v1', file: 'policy/v1', title: 'policy/v1: disruption budgets and evictions', roots: ['PodDisruptionBudget'], extra: ['Eviction'] },
+  { prefix: 'networking.v1', file: 'networking/v1', title: 'networking.k8s.io/v1: ingresses and network policies', roots: ['Ingress', 'IngressClass', 'NetworkPolicy'] },
+  { prefix: 'autoscaling.v1', file: 'autoscaling/v1', title: 'autoscaling/v1: Scale, the body of every scale subresource', roots: [], extra: ['Scale'] },
+  { prefix: 'autoscaling.v2', file: 'autoscaling/v2', title: 'autoscaling/v2: horizontal pod autoscalers', roots: ['HorizontalPodAutoscaler'] },
+  { prefix: 'events.v1', file: 'events/v1', title: 'events.k8s.io/v1: the newer view of core Events (same storage)', roots: ['Event'] },
+];
+
+/** apimachinery definitions: a schema helper call, or a name exported by api/meta/v1.ts. */
+export const external: Record<string, { helper?: string; meta?: string }> = {
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': { helper: 'Quantity' },
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': { helper: 'IntOrString' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Time': { helper: 'Time' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime': { helper: 'Time' },
+  'io.k8s.apimachinery.pkg.runtime.RawExtension': { helper: 'AnyJSON' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { meta: 'ObjectMeta' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta': { meta: 'ListMeta' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector': { meta: 'LabelSelector' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement': { meta: 'LabelSelectorRequirement' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Condition': { meta: 'Condition' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions': { meta: 'DeleteOptions' },
+};
