@@ -8,7 +8,7 @@ import { newRegistry, serveHealth } from '../observability';
 import { defaultCgroupRoot, removeCgroupTree } from './cgroups';
 import { coveringSlash16, defaultCniBinDir, ensureBlackholeRoute, type NetworkOptions } from './cni';
 import { ContainerManager } from './containers';
-import { ImageStore } from './images';
+import { ImageStore, startImageGC, type ImageGCOptions, type RegistryOptions } from './images';
 import { SandboxManager } from './sandbox';
 import { createCriServer } from './server';
 import { defaultShimPath } from './shim-client';
@@ -28,6 +28,10 @@ export interface RuntimeOptions {
   nativeHelper?: string;
   cgroupRoot?: string;
   cniBinDir?: string;
+  /** Registry pulls: `registryMirrors`, `insecureRegistries`, `pullFromOrigin` (off by default). */
+  registry?: RegistryOptions;
+  /** Image GC thresholds, byte budget and period. */
+  imageGC?: ImageGCOptions;
 }
 
 export type CleanupOptions = Omit<RuntimeOptions, 'socket' | 'healthPort'>;
@@ -75,8 +79,12 @@ const listen = (server: grpc.Server, socket: string): Promise<void> => new Promi
 export const runRuntime = async (opts: RuntimeOptions, log: Logger, signal: AbortSignal): Promise<void> => {
   const helper = ensureNativeHelper(opts.nativeHelper, log);
   const sys = hostSyscalls(helper);
-  const images = new ImageStore({ root: opts.root, log: log.child('images') });
+  const images = new ImageStore({ root: opts.root, log: log.child('images'), registry: opts.registry });
   const { state, containers, sandboxes } = buildRuntime(opts, sys, images, log);
+  const imageGC = startImageGC({
+    store: images, dirs: [path.join(opts.root, 'images'), path.join(opts.root, 'snapshots')], log: log.child('image-gc'), options: opts.imageGC,
+    inUse: async () => new Set((await state.listContainers()).map((c) => c.imageId)),
+  }, signal);
   for (const d of ['sandboxes', 'containers', 'cni']) fs.mkdirSync(path.join(opts.root, d), { recursive: true });
   const podCidr = opts.podCidr ?? runtimeDefaults.podCidr;
   const blackhole = await ensureBlackholeRoute(sys, podCidr);
@@ -98,6 +106,7 @@ export const runRuntime = async (opts: RuntimeOptions, log: Logger, signal: Abor
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  await imageGC;
   fs.rmSync(opts.socket, { force: true });
   log.info('runtime stopped (containers keep running under their shims)');
 };

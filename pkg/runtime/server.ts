@@ -7,8 +7,8 @@ import type { Logger } from '../log';
 import type { ContainerManager } from './containers';
 import { loadCri } from './cri';
 import type * as cri from './cri-types';
-import { isCriError, notFound } from './errors';
-import type { ImageRecord, ImageStore } from './images';
+import { isCriError } from './errors';
+import { pullForCri, type CriPullRequest, type ImageRecord, type ImageStore } from './images';
 import type { SandboxManager } from './sandbox';
 
 export const runtimeName = 'berth';
@@ -17,7 +17,7 @@ export const runtimeVersion = '0.1.0';
 export interface CriServices {
   sandboxes: SandboxManager;
   containers: ContainerManager;
-  images: Pick<ImageStore, 'resolve' | 'list' | 'remove' | 'fsInfo'>;
+  images: Pick<ImageStore, 'resolve' | 'list' | 'remove' | 'fsInfo' | 'pull'>;
   imageFsMountpoint: string;
   /** Undefined when healthy; else why the network is not ready. */
   networkProblem: () => string | undefined;
@@ -101,11 +101,8 @@ const imageHandlers = (s: CriServices) => ({
     const img = await s.images.resolve(r.image.image);
     return { image: img ? toCriImage(img) : null, info: {} };
   },
-  PullImage: async (r: cri.PullImageRequest): Promise<cri.PullImageResponse> => {
-    const img = await s.images.resolve(r.image.image);
-    if (!img) throw notFound(`image "${r.image.image}" not found: registry pulls are not supported yet`);
-    return { imageRef: img.id };
-  },
+  PullImage: async (r: cri.PullImageRequest): Promise<cri.PullImageResponse> =>
+    ({ imageRef: await pullForCri(s.images, r as cri.PullImageRequest & CriPullRequest) }),
   RemoveImage: async (r: cri.RemoveImageRequest) => {
     if (await s.images.resolve(r.image.image)) await s.images.remove(r.image.image);
     return {};

@@ -1,6 +1,6 @@
 // Disk use of the image filesystem for the CRI ImageFsInfo call: bytes in allocated blocks
 // (what `du` reports) and inodes, walked without following symlinks.
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FsInfo } from './types';
 
@@ -24,4 +24,14 @@ export const fsUsage = async (dirs: string[]): Promise<FsInfo> => {
   };
   for (const d of dirs) await walk(d);
   return total;
+};
+
+/**
+ * Capacity and use of the image filesystem for the image GC: with a byte budget, what the
+ * store's dirs hold against that budget; else the filesystem under `dirs[0]` (statfs).
+ */
+export const imageFsStats = async (dirs: string[], budgetBytes?: number): Promise<{ capacityBytes: number; usedBytes: number }> => {
+  if (budgetBytes !== undefined) return { capacityBytes: budgetBytes, usedBytes: (await fsUsage(dirs)).usedBytes };
+  const s = await statfs(dirs[0]);
+  return { capacityBytes: s.blocks * s.bsize, usedBytes: (s.blocks - s.bfree) * s.bsize };
 };

@@ -2,7 +2,7 @@
 // layer shared by two images (same diff_ids below it) is unpacked once. A snapshot is
 // complete only when `.done` exists beside fs/; anything else found there is a crash
 // leftover and is removed and redone.
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../log';
 import type { BlobStore } from './blob-store';
@@ -41,6 +41,25 @@ export class Snapshotter {
 
   get root(): string {
     return this.o.root;
+  }
+
+  /**
+   * Deletes every snapshot whose chain ID is not in `keep`, unless an unpack of it is running
+   * or a mount still uses it as a lowerdir (a container whose image is gone). Returns how many.
+   */
+  async prune(keep: Set<string>): Promise<number> {
+    const mounts = await readFile('/proc/self/mounts', 'utf8');
+    let removed = 0;
+    for (const hex of await readdir(this.o.root)) {
+      const chainID = `sha256:${hex}`;
+      if (keep.has(chainID) || this.inflight.has(chainID)) continue;
+      const fs = join(this.o.root, hex, 'fs');
+      if (mounts.includes(`${fs}:`) || mounts.includes(`${fs},`) || mounts.includes(`${fs} `)) continue;
+      await rm(join(this.o.root, hex), { recursive: true, force: true });
+      removed++;
+      this.o.log.info('removed snapshot', { chainID });
+    }
+    return removed;
   }
 
   /** Unpacks what is missing; returns fs/ dirs top-most layer first (overlayfs lowerdir order). */

@@ -68,7 +68,8 @@ describe('ImageStore', () => {
     expect((err as Error).message).toContain(`expected ${layer}`);
     expect(await store.list()).toEqual([]);
     expect(await readdir(join(tmp, 'runtime', 'images', 'blobs', 'sha256'))).not.toContain(layer.slice(7));
-    expect(await readdir(join(tmp, 'runtime', 'images', 'tmp'))).toEqual([]);
+    expect(await readdir(join(tmp, 'runtime', 'images', 'tmp'))).toEqual(['ingest']);
+    expect(await readdir(join(tmp, 'runtime', 'images', 'tmp', 'ingest'))).toEqual([]);
   });
 
   test('a layout without oci-layout is refused clearly', async () => {

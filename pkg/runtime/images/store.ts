@@ -6,18 +6,21 @@
 // from Debian's busybox-static), and the requested tag is then recorded as a name of that
 // image, as a pull would, so CRI ImageStatus reports it in repoTags.
 //
-// Not yet here: pulls from an OCI registry (distribution spec v2: token auth, manifest
-// negotiation by Accept header, blob fetch into BlobStore.put, a configured mirror asked
-// first). That is a later issue; it will add a `pull(ref)` that ends in the same
-// recordImages() path as importArchive().
+// pull() asks registries (pull.ts) only for what is not stored, the alias included: offline
+// resolution first. A pulled image is recorded through the same path as an import.
 import { mkdir, rename, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../log';
 import { BlobStore } from './blob-store';
+import { chainIDs } from './digest';
 import { fsUsage } from './fs-usage';
 import { ingestLayout } from './layout';
 import { resolveIndex, type ResolvedImage } from './manifests';
 import type { ApplyOverlayMarks } from './overlay-marks';
+import { Puller, type RegistryOptions } from './pull';
+import type { RegistryCredentials } from './registry-auth';
+import type { FetchFn } from './registry-auth';
+import type { Clock, GCImage } from './image-gc';
 import { isDigest, isImageID, parseReference, formatReference, repositoryName, InvalidReferenceError } from './reference';
 import { Snapshotter } from './snapshots';
 import type { FsInfo, ImageRecord, OciImageConfig, OciManifest } from './types';
@@ -31,6 +34,11 @@ export interface ImageStoreOptions {
   log: Logger;
   /** Replaces the mknod/setfattr spawns (e.g. by the native helper). */
   applyMarks?: ApplyOverlayMarks;
+  /** Mirrors, insecure registries, origin policy, download concurrency. */
+  registry?: RegistryOptions;
+  /** Replaces global fetch (tests). */
+  fetchFn?: FetchFn;
+  clock?: Clock;
 }
 
 interface StoredImage {
@@ -52,6 +60,10 @@ export class ImageStore {
   private readonly blobs: BlobStore;
   private readonly snapshots: Snapshotter;
   private readonly log: Logger;
+  private readonly puller: Puller;
+  private readonly clock: Clock;
+  /** Image ID → when a container was last created from it (in memory: the GC re-learns on start). */
+  private readonly usedAt = new Map<string, number>();
   private state: State = { refs: {}, images: {} };
   private ready: Promise<void> | undefined;
   /** Serializes state writes; reads see the in-memory state. */
@@ -62,6 +74,44 @@ export class ImageStore {
     this.log = opts.log;
     this.blobs = new BlobStore(this.imagesDir);
     this.snapshots = new Snapshotter({ root: join(opts.root, 'snapshots'), blobs: this.blobs, log: opts.log, applyMarks: opts.applyMarks });
+    this.clock = opts.clock ?? Date.now;
+    this.puller = new Puller({ ...opts.registry, blobs: this.blobs, log: opts.log, fetchFn: opts.fetchFn, clock: this.clock });
+  }
+
+  /**
+   * CRI PullImage: a stored name (or the busybox alias) is answered offline; anything else is
+   * fetched from the registry endpoints (pull.ts) and recorded under the requested name.
+   */
+  async pull(ref: string, credentials?: RegistryCredentials, signal?: AbortSignal): Promise<ImageRecord> {
+    const local = await this.resolve(ref);
+    if (local) return local;
+    const parsed = parseReference(ref);
+    const pulled = await this.puller.pull(parsed, credentials, signal);
+    const size = (await this.blobs.size(pulled.topDigest)) ?? 0;
+    const [img] = await resolveIndex(this.blobs, { schemaVersion: 2, manifests: [{ mediaType: '', digest: pulled.topDigest, size }] });
+    const name = parsed.tag !== undefined ? formatReference({ ...parsed, digest: undefined }) : formatReference(parsed);
+    await this.mutate((s) => this.recordImage(s, { ...img, names: [name] }, pulled.endpoint));
+    return this.record(img.manifestDigest);
+  }
+
+  /** Every image with its size and last use, for the image GC. */
+  async gcCandidates(): Promise<GCImage[]> {
+    return (await this.list()).map((i) => ({ id: i.id, size: i.size, lastUsed: this.usedAt.get(i.id) }));
+  }
+
+  /**
+   * Deletes snapshots that no stored image and none of the images containers use need. An
+   * in-use image already removed keeps its layers through its config's diff_ids while that
+   * blob exists, and through the mount check in Snapshotter.prune when not.
+   */
+  async pruneSnapshots(inUseImageIDs: Set<string>): Promise<number> {
+    await this.init();
+    const layerLists = (await this.list()).map((i) => i.layers.map((l) => l.diffID));
+    for (const id of inUseImageIDs) {
+      if (!isDigest(id) || !(await this.blobs.has(id))) continue;
+      layerLists.push((await this.blobs.readJson<OciImageConfig>(id)).rootfs?.diff_ids ?? []);
+    }
+    return this.snapshots.prune(new Set(layerLists.flatMap((d) => chainIDs(d))));
   }
 
   /** Imports an OCI layout (tar, tar.gz or directory); every blob is verified. */
@@ -120,6 +170,7 @@ export class ImageStore {
 
   async prepareSnapshots(image: ImageRecord, signal?: AbortSignal): Promise<string[]> {
     await this.init();
+    this.usedAt.set(image.id, this.clock());
     return this.snapshots.prepare(image.layers, signal);
   }
 
