@@ -1,6 +1,7 @@
-import { containerConfig, containerResources, expand, sandboxConfig } from './container-config';
+import { containerConfig, containerResources, expand, podCgroupName, podResources, sandboxConfig } from './container-config';
+import { containerSecurityContext, sandboxSecurityContext } from './security-context';
 import { container, pod } from './test-builders';
-import type { ResourceRequirements } from '../../api/core/v1';
+import type { Container, PodSpec, ResourceRequirements } from '../../api/core/v1';
 import type { LinuxContainerResources } from './runtime-client';
 
 const ctx = { podIP: '10.88.0.5', hostIP: '127.0.0.1', nodeName: 'n1', memoryCapacity: 8 * 1024 ** 3 };
@@ -51,8 +52,64 @@ test('sandbox config', () => {
     metadata: { name: 'web', namespace: 'default', uid: 'uid-1', attempt: 1 }, hostname: 'web',
     logDirectory: '/root/.berth/logs/pods/default_web_uid-1',
     labels: { app: 'web', 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'default', 'io.kubernetes.pod.uid': 'uid-1' },
-    annotations: {}, linux: {},
+    annotations: {}, linux: { cgroupParent: '/kubepods/besteffort/poduid-1', resources: { cpuShares: 2 }, securityContext: {} },
   });
+});
+
+/** A pod with extra spec fields (initContainers, securityContext). */
+const podWith = (containers: Container[], spec: Partial<PodSpec>) => {
+  const p = pod({ containers });
+  return { ...p, spec: { ...p.spec, containers, ...spec } };
+};
+
+const qosCases: { name: string; containers: ResourceRequirements[]; cgroup: string; want: LinuxContainerResources }[] = [
+  { name: 'BestEffort: minimum shares only', containers: [{}, {}], cgroup: '/kubepods/besteffort/poduid-1', want: { cpuShares: 2 } },
+  {
+    name: 'Guaranteed: sums of both containers', cgroup: '/kubepods/poduid-1',
+    containers: [{ limits: { cpu: '200m', memory: '64Mi' } }, { limits: { cpu: '300m', memory: '32Mi' } }],
+    want: { cpuShares: 512, cpuPeriod: 100000, cpuQuota: 50000, memoryLimitInBytes: 96 << 20 },
+  },
+  {
+    name: 'Burstable: no quota or memory limit unless every container declares one', cgroup: '/kubepods/burstable/poduid-1',
+    containers: [{ requests: { cpu: '100m' }, limits: { memory: '64Mi' } }, { requests: { cpu: '100m' } }],
+    want: { cpuShares: 204 },
+  },
+];
+test.each(qosCases)('pod cgroup: $name', ({ containers, cgroup, want }) => {
+  const p = pod({ containers: containers.map((resources, i) => container(`c${i}`, { resources })) });
+  expect(podCgroupName(p)).toBe(cgroup);
+  expect(podResources(p)).toEqual(want);
+});
+
+test('an init container larger than the app containers sets the pod request', () => {
+  const p = podWith([container('app', { resources: { limits: { cpu: '100m', memory: '16Mi' } } })],
+    { initContainers: [container('init', { resources: { limits: { cpu: '1', memory: '16Mi' } } })] });
+  expect(podResources(p)).toMatchObject({ cpuShares: 1024, cpuQuota: 100000 });
+});
+
+test('security context: container fields over pod defaults, fsGroup as a supplemental group, no_new_privs only when explicit', () => {
+  const c = container('app', { securityContext: {
+    runAsUser: 1000, capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] }, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+  } });
+  const p = podWith([c], { securityContext: { runAsUser: 5, runAsGroup: 3000, supplementalGroups: [4000], fsGroup: 2000 } });
+  expect(containerSecurityContext(p, c)).toEqual({
+    capabilities: { addCapabilities: ['NET_ADMIN'], dropCapabilities: ['ALL'] }, runAsUser: { value: 1000 }, runAsGroup: { value: 3000 },
+    readonlyRootfs: true, supplementalGroups: [4000, 2000], noNewPrivs: true,
+  });
+  expect(containerSecurityContext(pod(), container())).toEqual({});
+  expect(containerSecurityContext(pod(), container('x', { securityContext: { allowPrivilegeEscalation: true } }))).toEqual({});
+});
+
+test('a privileged container makes the sandbox privileged', () => {
+  const c = container('app', { securityContext: { privileged: true } });
+  expect(sandboxSecurityContext(pod({ containers: [container('a'), c] }))).toEqual({ privileged: true });
+  expect(containerSecurityContext(pod({ containers: [c] }), c)).toEqual({ privileged: true });
+});
+
+test('runAsNonRoot with runAsUser 0 is a CreateContainerConfigError', () => {
+  const c = container('app', { securityContext: { runAsNonRoot: true } });
+  const p = podWith([c], { securityContext: { runAsUser: 0 } });
+  expect(() => containerConfig(p, c, 0, ctx)).toThrow(/breaks non-root policy/);
 });
 
 test('expand', () => {

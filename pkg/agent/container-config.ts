@@ -5,8 +5,9 @@ import {
   annotationRestartCount, annotationTerminationGracePeriod, labelContainerName, labelPodName, labelPodNamespace, labelPodUID,
   type ContainerConfig, type KeyValue, type LinuxContainerResources, type PodSandboxConfig,
 } from './runtime-client';
-import { containerRequests, podIdentity, podLogDirectory, podQOSClass } from './pod-util';
+import { containerRequests, containersOf, podIdentity, podLogDirectory, podQOSClass } from './pod-util';
 import { bytes, cpuMilli } from './quantity';
+import { containerSecurityContext, sandboxSecurityContext } from './security-context';
 
 /** A container whose config cannot be built (reason CreateContainerConfigError). */
 export class ContainerConfigError extends Error {
@@ -26,8 +27,15 @@ export const sandboxConfig = (pod: Pod, podLogRoot: string, attempt: number): Po
     logDirectory: podLogDirectory(podLogRoot, pod),
     labels: { ...(pod.metadata?.labels ?? {}), ...podLabels(pod) },
     annotations: { ...(pod.metadata?.annotations ?? {}) },
-    linux: {},
+    linux: { cgroupParent: podCgroupName(pod), resources: podResources(pod), securityContext: sandboxSecurityContext(pod) },
   };
+};
+
+/** The pod's cgroup under its QoS class, cgroupfs style (kubelet cm/pod_container_manager_linux.go GetPodContainerName). */
+export const podCgroupName = (pod: Pod): string => {
+  const qos = podQOSClass(pod);
+  const uid = podIdentity(pod).uid;
+  return qos === 'Guaranteed' ? `/kubepods/pod${uid}` : `/kubepods/${qos.toLowerCase()}/pod${uid}`;
 };
 
 // cgroup v1 cpu.shares bounds and the CFS period, as upstream's cm/helpers_linux.go.
@@ -36,15 +44,43 @@ const maxShares = 262144;
 const quotaPeriod = 100000;
 const minQuota = 1000;
 
+const milliToShares = (milli: number) => Math.min(maxShares, Math.max(minShares, Math.floor((milli * 1024) / 1000)));
+const milliToQuota = (milli: number) => Math.max(minQuota, Math.floor((milli * quotaPeriod) / 1000));
+
+/**
+ * The pod cgroup's limits (kubelet cm/helpers_linux.go ResourceConfigForPod): shares from the summed
+ * requests; quota and memory from the summed limits, only when every container declares them;
+ * BestEffort gets the minimum shares. The pod request is the larger of the app containers' sum
+ * and the largest init container (init containers run one at a time).
+ */
+export const podResources = (pod: Pod): LinuxContainerResources => {
+  const qos = podQOSClass(pod);
+  if (qos === 'BestEffort') return { cpuShares: minShares };
+  const apps = containersOf(pod);
+  const inits = pod.spec?.initContainers ?? [];
+  const sum = (cs: Container[], f: (c: Container) => number) => cs.reduce((n, c) => n + f(c), 0);
+  const max = (cs: Container[], f: (c: Container) => number) => cs.reduce((n, c) => Math.max(n, f(c)), 0);
+  const request = (c: Container) => containerRequests(c).cpuMilli;
+  const cpuLimit = (c: Container) => cpuMilli(c.resources?.limits?.cpu);
+  const memLimit = (c: Container) => bytes(c.resources?.limits?.memory);
+  const all = [...inits, ...apps];
+  const res: LinuxContainerResources = { cpuShares: milliToShares(Math.max(sum(apps, request), max(inits, request))) };
+  if (all.every((c) => c.resources?.limits?.cpu !== undefined)) {
+    res.cpuPeriod = quotaPeriod;
+    res.cpuQuota = milliToQuota(Math.max(sum(apps, cpuLimit), max(inits, cpuLimit)));
+  }
+  if (all.every((c) => c.resources?.limits?.memory !== undefined)) res.memoryLimitInBytes = Math.max(sum(apps, memLimit), max(inits, memLimit));
+  return res;
+};
+
 /** cpu request → shares, cpu limit → quota, memory limit → bytes, QoS → oom_score_adj. */
 export const containerResources = (pod: Pod, c: Container, memoryCapacity: number): LinuxContainerResources => {
   const req = containerRequests(c);
-  const shares = Math.min(maxShares, Math.max(minShares, Math.floor((req.cpuMilli * 1024) / 1000)));
-  const res: LinuxContainerResources = { cpuShares: shares, oomScoreAdj: oomScoreAdj(pod, c, memoryCapacity) };
+  const res: LinuxContainerResources = { cpuShares: milliToShares(req.cpuMilli), oomScoreAdj: oomScoreAdj(pod, c, memoryCapacity) };
   const cpuLimit = c.resources?.limits?.cpu;
   if (cpuLimit !== undefined) {
     res.cpuPeriod = quotaPeriod;
-    res.cpuQuota = Math.max(minQuota, Math.floor((cpuMilli(cpuLimit) * quotaPeriod) / 1000));
+    res.cpuQuota = milliToQuota(cpuMilli(cpuLimit));
   }
   const memLimit = c.resources?.limits?.memory;
   if (memLimit !== undefined) res.memoryLimitInBytes = bytes(memLimit);
@@ -115,6 +151,6 @@ export const containerConfig = (pod: Pod, c: Container, restartCount: number, ct
     logPath: `${c.name}/${restartCount}.log`,
     stdin: c.stdin ?? false,
     tty: c.tty ?? false,
-    linux: { resources: containerResources(pod, c, ctx.memoryCapacity) },
+    linux: { resources: containerResources(pod, c, ctx.memoryCapacity), securityContext: containerSecurityContext(pod, c) },
   };
 };

@@ -26,14 +26,41 @@ export interface LinuxContainerResources {
   oomScoreAdj?: number;
 }
 
+export interface Int64Value { value: number }
+
+/** CRI LinuxSandboxSecurityContext (the fields the agent sets). */
+export interface LinuxSandboxSecurityContext {
+  runAsUser?: Int64Value;
+  runAsGroup?: Int64Value;
+  supplementalGroups?: number[];
+  privileged?: boolean;
+}
+
 export interface PodSandboxConfig {
   metadata: PodSandboxMetadata;
   hostname: string;
   logDirectory: string;
   labels: StringMap;
   annotations: StringMap;
-  /** cgroupParent is left empty: the runtime decides where pod cgroups live. */
-  linux?: { cgroupParent?: string; resources?: LinuxContainerResources };
+  /**
+   * cgroupParent is the pod's cgroup under its QoS class (`/kubepods/burstable/pod<uid>`), as kubelet
+   * sends it; the runtime nests it under its own cgroup parent. resources are the pod cgroup's limits.
+   */
+  linux?: { cgroupParent?: string; resources?: LinuxContainerResources; securityContext?: LinuxSandboxSecurityContext };
+}
+
+/** CRI Capability: kubelet's names, without the CAP_ prefix; `ALL` allowed. */
+export interface Capability { addCapabilities?: string[]; dropCapabilities?: string[] }
+
+/** CRI LinuxContainerSecurityContext (the fields the agent sets). */
+export interface LinuxContainerSecurityContext {
+  capabilities?: Capability;
+  privileged?: boolean;
+  runAsUser?: Int64Value;
+  runAsGroup?: Int64Value;
+  readonlyRootfs?: boolean;
+  supplementalGroups?: number[];
+  noNewPrivs?: boolean;
 }
 
 export interface ContainerConfig {
@@ -49,7 +76,7 @@ export interface ContainerConfig {
   logPath: string;
   stdin?: boolean;
   tty?: boolean;
-  linux?: { resources?: LinuxContainerResources };
+  linux?: { resources?: LinuxContainerResources; securityContext?: LinuxContainerSecurityContext };
 }
 
 export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';

@@ -1,33 +1,19 @@
-// cgroup v1 planning: which directories a pod or container owns and which limit files to write.
-// Paths are "cgroupfs driver" style (`/berth/pod<uid>/<containerId>`), relative to each
-// controller's mount, as runc's cgroupsPath expects.
-import fs from 'node:fs';
+// Cgroup planning: which directories a pod or container owns, which limit files to write, and
+// how the container sees its cgroup. Two drivers behind one interface, chosen by detection:
+// v1 (one hierarchy per controller; this machine) in cgroups-v1.ts and v2 (one unified
+// hierarchy) in cgroups-v2.ts. Paths are "cgroupfs driver" style (`/berth/kubepods/pod<uid>/<id>`),
+// relative to each hierarchy's mount, as runc's cgroupsPath expects.
 import path from 'node:path';
-import type { LinuxContainerResources } from './cri-types';
-import { errnoCode } from './state';
+import { invalidArgument } from './errors';
+import type { OciResources } from './oci-spec';
 import type { Syscalls } from './syscalls';
-
-/** The v1 controllers a pod and its containers are placed in. */
-export const cgroupControllers = ['cpu', 'cpuacct', 'memory', 'pids'] as const;
-export type CgroupController = (typeof cgroupControllers)[number];
 
 export const defaultCgroupRoot = '/sys/fs/cgroup';
 
-export interface CgroupWrite { controller: CgroupController; file: string; value: string }
+/** One file to write: `<root>/<controller>/<cgroupPath>/<file>`; the controller is '' on v2. */
+export interface CgroupWrite { controller: string; file: string; value: string }
 
-/** `/berth` + optional cgroup parent from the pod config + `pod<uid>`. */
-export const podCgroupPath = (runtimeParent: string, uid: string, requestedParent?: string): string => {
-  const parent = requestedParent ? path.posix.join('/', runtimeParent, requestedParent) : path.posix.join('/', runtimeParent);
-  return path.posix.join(parent, `pod${uid}`);
-};
-
-export const containerCgroupPath = (podPath: string, containerId: string): string => path.posix.join(podPath, containerId);
-
-/** The host directories of a cgroup path, one per controller. */
-export const cgroupDirs = (cgroupPath: string, root = defaultCgroupRoot): string[] =>
-  cgroupControllers.map((c) => path.posix.join(root, c, cgroupPath));
-
-/** One v1 hierarchy as the container sees it: `/sys/fs/cgroup/<name>` bound from `hostDir`. */
+/** One hierarchy as the container sees it: `/sys/fs/cgroup/<name>` bound from `hostDir` ('' on v2: the mount itself). */
 export interface CgroupBind {
   /** Directory name under /sys/fs/cgroup: the hierarchy's mount point name (`memory`, `cpu,cpuacct`). */
   name: string;
@@ -37,72 +23,58 @@ export interface CgroupBind {
   links: string[];
 }
 
-/**
- * The binds for the container's `/sys/fs/cgroup` (runc libcontainer/rootfs_linux.go mountCgroupV1):
- * one per hierarchy the container joins. `hierarchyOf` maps a controller to its hierarchy's name.
- */
-export const cgroupBinds = (cgroupPath: string, hierarchyOf: (c: CgroupController) => string = (c) => c, root = defaultCgroupRoot): CgroupBind[] => {
-  const names = [...new Set(cgroupControllers.map(hierarchyOf))];
-  return names.map((name) => ({
-    name,
-    hostDir: path.posix.join(root, name, cgroupPath),
-    links: name.includes(',') ? name.split(',') : [],
-  }));
-};
+export interface CgroupDriver {
+  readonly version: 1 | 2;
+  readonly root: string;
+  /** The hierarchy directories under `root` a cgroup spans: one per v1 controller, [''] on v2. */
+  readonly hierarchies: readonly string[];
+  /** The limit files for OCI resources, in write order. */
+  writes(r: OciResources | undefined): CgroupWrite[];
+  /** What the container's /sys/fs/cgroup shows (runc's mountCgroupV1, or the v2 leaf). */
+  binds(cgroupPath: string): CgroupBind[];
+  /** Steps before the directories exist (v2: enable the controllers in every ancestor). */
+  prepare(sys: Syscalls, cgroupPath: string): Promise<void>;
+  /** How many processes of the cgroup the kernel OOM-killed. */
+  oomKillCount(sys: Syscalls, cgroupPath: string): Promise<number>;
+  /** Total CPU time of the cgroup, in nanoseconds. */
+  cpuUsageNanos(sys: Syscalls, cgroupPath: string): Promise<number>;
+}
 
 /**
- * The hierarchy name of a controller on this host: `<root>/cpu` is a symlink to `cpu,cpuacct` where
- * the two are co-mounted (Debian, systemd). A missing path (unit tests' fake roots) is the controller.
+ * The pod's cgroup under the runtime's parent: the CRI `cgroup_parent` when the client sends one
+ * (kubelet sends the pod cgroup itself, `/kubepods/burstable/pod<uid>`), else `pod<uid>`.
  */
-export const hostHierarchyOf = (root = defaultCgroupRoot) => (controller: CgroupController): string => {
-  try {
-    return path.basename(fs.realpathSync(path.join(root, controller)));
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return controller;
-    throw err;
+export const podCgroupPath = (runtimeParent: string, uid: string, requestedParent?: string): string => {
+  if (requestedParent && requestedParent.split('/').some((s) => s === '..')) {
+    throw invalidArgument(`cgroup_parent "${requestedParent}" must not contain ".."`);
   }
+  return path.posix.join('/', runtimeParent, requestedParent || `pod${uid}`);
+};
+
+export const containerCgroupPath = (podPath: string, containerId: string): string => path.posix.join(podPath, containerId);
+
+/** The host directories of a cgroup path, one per hierarchy. */
+export const cgroupDirs = (d: CgroupDriver, cgroupPath: string): string[] =>
+  d.hierarchies.map((h) => path.posix.join(d.root, h, cgroupPath));
+
+/** Creates the cgroup in every hierarchy, then writes the limits. Idempotent. */
+export const createCgroup = async (sys: Syscalls, d: CgroupDriver, cgroupPath: string, writes: CgroupWrite[]): Promise<void> => {
+  await d.prepare(sys, cgroupPath);
+  for (const dir of cgroupDirs(d, cgroupPath)) await sys.mkdirCgroup(dir);
+  for (const w of writes) await sys.writeCgroup(path.posix.join(d.root, w.controller, cgroupPath), w.file, w.value);
+};
+
+/** Removes the cgroup from every hierarchy (its processes must be gone). Idempotent. */
+export const removeCgroup = async (sys: Syscalls, d: CgroupDriver, cgroupPath: string): Promise<void> => {
+  for (const dir of cgroupDirs(d, cgroupPath)) await sys.rmdirCgroup(dir);
 };
 
 /**
- * The limit files for CRI resources, in write order (period before quota: the kernel rejects a
- * quota that does not fit the current period). Zero means "not set", as in the CRI.
- */
-export const resourceWrites = (r: LinuxContainerResources | undefined, pidsLimit?: number): CgroupWrite[] => {
-  const w: CgroupWrite[] = [];
-  if (r?.memoryLimitInBytes) w.push({ controller: 'memory', file: 'memory.limit_in_bytes', value: String(r.memoryLimitInBytes) });
-  if (r?.cpuShares) w.push({ controller: 'cpu', file: 'cpu.shares', value: String(r.cpuShares) });
-  if (r?.cpuPeriod) w.push({ controller: 'cpu', file: 'cpu.cfs_period_us', value: String(r.cpuPeriod) });
-  if (r?.cpuQuota) w.push({ controller: 'cpu', file: 'cpu.cfs_quota_us', value: String(r.cpuQuota) });
-  if (pidsLimit && pidsLimit > 0) w.push({ controller: 'pids', file: 'pids.max', value: String(pidsLimit) });
-  return w;
-};
-
-/** Creates the cgroup in every controller, then writes the limits. Idempotent. */
-export const createCgroup = async (sys: Syscalls, cgroupPath: string, writes: CgroupWrite[], root = defaultCgroupRoot): Promise<void> => {
-  for (const dir of cgroupDirs(cgroupPath, root)) await sys.mkdirCgroup(dir);
-  for (const w of writes) await sys.writeCgroup(path.posix.join(root, w.controller, cgroupPath), w.file, w.value);
-};
-
-/** Removes the cgroup from every controller (its processes must be gone). Idempotent. */
-export const removeCgroup = async (sys: Syscalls, cgroupPath: string, root = defaultCgroupRoot): Promise<void> => {
-  for (const dir of cgroupDirs(cgroupPath, root)) await sys.rmdirCgroup(dir);
-};
-
-/** The kernel's OOM-kill count for the cgroup (memory.oom_control `oom_kill N`, kernels ≥ 4.13). */
-export const oomKillCount = async (sys: Syscalls, cgroupPath: string, root = defaultCgroupRoot): Promise<number> => {
-  const text = await sys.readCgroup(path.posix.join(root, 'memory', cgroupPath), 'memory.oom_control');
-  const m = /^oom_kill (\d+)$/m.exec(text ?? '');
-  return m ? Number(m[1]) : 0;
-};
-
-/**
- * Removes a cgroup subtree depth-first in every controller, SIGKILLing any process still in it
+ * Removes a cgroup subtree depth-first in every hierarchy, SIGKILLing any process still in it
  * (processes whose records were lost). For `berth down` and tests, not for the normal path.
  */
-export const removeCgroupTree = async (sys: Syscalls, cgroupPath: string, root = defaultCgroupRoot, waitMs = 2000): Promise<void> => {
-  for (const controller of cgroupControllers) {
-    await removeTree(sys, path.posix.join(root, controller, cgroupPath), waitMs);
-  }
+export const removeCgroupTree = async (sys: Syscalls, d: CgroupDriver, cgroupPath: string, waitMs = 2000): Promise<void> => {
+  for (const dir of cgroupDirs(d, cgroupPath)) await removeTree(sys, dir, waitMs);
 };
 
 const removeTree = async (sys: Syscalls, dir: string, waitMs: number): Promise<void> => {
@@ -115,4 +87,10 @@ const removeTree = async (sys: Syscalls, dir: string, waitMs: number): Promise<v
     await new Promise((r) => setTimeout(r, 50));
   }
   await sys.rmdirCgroup(dir);
+};
+
+/** The first `key N` line of a flat-keyed cgroup file (memory.events, cpu.stat, memory.oom_control). */
+export const keyedValue = (text: string | undefined, key: string): number => {
+  const m = new RegExp(`^${key} (\\d+)$`, 'm').exec(text ?? '');
+  return m ? Number(m[1]) : 0;
 };

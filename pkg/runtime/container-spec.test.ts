@@ -1,5 +1,6 @@
 import { buildContainerSpec, criMounts, mergeEnv, processArgs, processUser, sandboxFileMounts } from './container-spec';
-import type { ContainerConfig } from './cri-types';
+import type { ContainerConfig, LinuxContainerSecurityContext } from './cri-types';
+import { allDevicesAllowed, defaultCapabilities, defaultDeviceRules, defaultMaskedPaths, defaultReadonlyPaths } from './oci-spec';
 import type { SandboxRecord } from './state';
 
 const image = { Entrypoint: ['/entry'], Cmd: ['default-arg'], Env: ['PATH=/bin', 'A=image'] };
@@ -31,6 +32,11 @@ test.each([
   { name: 'numeric image user', c: config(), user: '1000:100', want: { uid: 1000, gid: 100 } },
   { name: 'named image user falls back to root', c: config(), user: 'nobody', want: { uid: 0, gid: 0 } },
   { name: 'CRI runAsUser wins', c: config({ linux: { securityContext: { runAsUser: { value: 7 }, runAsGroup: { value: 8 } } } }), user: '1000', want: { uid: 7, gid: 8 } },
+  {
+    name: 'supplemental groups (with fsGroup folded in by kubelet), deduplicated',
+    c: config({ linux: { securityContext: { runAsUser: { value: 7 }, supplementalGroups: [2000, 3000, 2000] } } }), user: undefined,
+    want: { uid: 7, gid: 0, additionalGids: [2000, 3000] },
+  },
 ])('processUser: $name', ({ c, user, want }) => {
   expect(processUser(c, { User: user })).toEqual(want);
 });
@@ -59,7 +65,7 @@ test('the OCI spec joins the pod namespaces and carries the limits', () => {
   });
   expect(spec.process.args).toEqual(['sleep', '1']);
   expect(spec.linux.namespaces).toEqual([{ type: 'pid' }, { type: 'mount' }, { type: 'network', path: '/ns/net' }, { type: 'uts', path: '/ns/uts' }, { type: 'ipc', path: '/ns/ipc' }]);
-  expect(spec.linux.resources).toEqual({ memory: { limit: 1024 }, cpu: { quota: 5000, period: 10000 } });
+  expect(spec.linux.resources).toEqual({ memory: { limit: 1024 }, cpu: { quota: 5000, period: 10000 }, devices: defaultDeviceRules });
   expect(spec.linux.cgroupsPath).toBe('/berth/podu/c1');
   expect(spec.mounts.map((m) => m.destination)).toEqual(['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/sys/fs/cgroup', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
   // runc's default, so that runc and crun show the container its cgroups from the same bundle.
@@ -69,4 +75,42 @@ test('the OCI spec joins the pod namespaces and carries the limits', () => {
 
 test('no command at all is InvalidArgument', () => {
   expect(() => buildContainerSpec({ config: config(), image: {}, sandbox, sandboxDir: '/sb', cgroupPath: '/x' })).toThrow(/no command specified/);
+});
+
+const withSc = (securityContext: LinuxContainerSecurityContext, sb = sandbox) => buildContainerSpec({
+  config: config({ command: ['true'], linux: { securityContext } }), image, sandbox: sb, sandboxDir: '/sb', cgroupPath: '/x',
+  allCapabilities: ['CAP_CHOWN', 'CAP_SYS_ADMIN'],
+  hostDevices: () => [{ path: '/dev/sda', type: 'b', major: 8, minor: 0 }],
+});
+const privilegedSandbox: SandboxRecord = { ...sandbox, config: { ...sandbox.config, linux: { securityContext: { privileged: true } } } };
+
+test('an unprivileged container: default capabilities, masked and read-only paths, devices denied, read-only /sys', () => {
+  const spec = withSc({});
+  const caps = spec.process.capabilities;
+  for (const set of [caps?.bounding, caps?.effective, caps?.permitted]) expect(new Set(set)).toEqual(new Set(defaultCapabilities));
+  expect(caps?.inheritable).toBeUndefined();
+  expect(spec.process.noNewPrivileges).toBeUndefined();
+  expect(spec.root.readonly).toBe(false);
+  expect(spec.linux).toMatchObject({ maskedPaths: defaultMaskedPaths, readonlyPaths: defaultReadonlyPaths, resources: { devices: defaultDeviceRules } });
+  expect(spec.linux.devices).toBeUndefined();
+  expect(spec.mounts.find((m) => m.destination === '/sys')?.options).toContain('ro');
+});
+
+test('security context: no_new_privs, read-only root, the CRI masked and read-only paths', () => {
+  const spec = withSc({ noNewPrivs: true, readonlyRootfs: true, maskedPaths: ['/proc/x'], readonlyPaths: ['/proc/y'] });
+  expect(spec.process.noNewPrivileges).toBe(true);
+  expect(spec.root.readonly).toBe(true);
+  expect(spec.linux).toMatchObject({ maskedPaths: ['/proc/x'], readonlyPaths: ['/proc/y'] });
+});
+
+test('privileged: every capability the runtime has, host devices, no masks, writable /sys and cgroups', () => {
+  const spec = withSc({ privileged: true, capabilities: { dropCapabilities: ['ALL'] } }, privilegedSandbox);
+  const all = ['CAP_CHOWN', 'CAP_SYS_ADMIN'];
+  expect(spec.process.capabilities).toEqual({ bounding: all, effective: all, permitted: all });
+  expect(spec.linux).toMatchObject({ maskedPaths: [], readonlyPaths: [], devices: [{ path: '/dev/sda' }], resources: { devices: allDevicesAllowed } });
+  for (const d of ['/sys', '/sys/fs/cgroup']) expect(spec.mounts.find((m) => m.destination === d)?.options).not.toContain('ro');
+});
+
+test('a privileged container needs a privileged sandbox (containerd)', () => {
+  expect(() => withSc({ privileged: true })).toThrow(/no privileged container allowed in sandbox/);
 });

@@ -4,9 +4,10 @@ import path from 'node:path';
 import type { ContainerConfig, LinuxContainerResources, Mount } from './cri-types';
 import { invalidArgument } from './errors';
 import {
-  defaultCapabilities, defaultMaskedPaths, defaultMounts, defaultReadonlyPaths,
-  type OciMount, type OciResources, type OciSpec,
+  allDevicesAllowed, defaultDeviceRules, defaultMaskedPaths, defaultMounts, defaultReadonlyPaths,
+  type OciDevice, type OciMount, type OciResources, type OciSpec,
 } from './oci-spec';
+import { containerCapabilities, privilegedCapabilities } from './security';
 import type { SandboxRecord } from './state';
 
 export interface ImageConfigLike {
@@ -43,17 +44,23 @@ export const mergeEnv = (imageEnv: string[] = [], envs: { key: string; value: st
   return order.map((k) => `${k}=${values.get(k)}`);
 };
 
-/** uid/gid from the CRI security context, else a numeric image User (`uid[:gid]`), else root. */
-export const processUser = (c: ContainerConfig, image: ImageConfigLike): { uid: number; gid: number } => {
+/**
+ * uid/gid from the CRI security context, else a numeric image User (`uid[:gid]`), else root; the
+ * CRI supplemental groups (kubelet folds the pod's fsGroup into them) as additional gids.
+ */
+export const processUser = (c: ContainerConfig, image: ImageConfigLike): { uid: number; gid: number; additionalGids?: number[] } => {
   const sc = c.linux?.securityContext;
   const [u, g] = (image.User ?? '').split(':');
   const uid = sc?.runAsUser ? Number(sc.runAsUser.value) : /^\d+$/.test(u ?? '') ? Number(u) : 0;
   const gid = sc?.runAsGroup ? Number(sc.runAsGroup.value) : /^\d+$/.test(g ?? '') ? Number(g) : 0;
-  return { uid, gid };
+  const groups = [...new Set((sc?.supplementalGroups ?? []).map(Number))];
+  return groups.length > 0 ? { uid, gid, additionalGids: groups } : { uid, gid };
 };
 
-export const ociResources = (r: LinuxContainerResources | undefined): OciResources => {
+/** CRI resources as OCI ones; `pidsLimit` > 0 adds a pids limit (pods: the runtime's --pod-pids-limit). */
+export const ociResources = (r: LinuxContainerResources | undefined, pidsLimit = 0): OciResources => {
   const out: OciResources = {};
+  if (pidsLimit > 0) out.pids = { limit: pidsLimit };
   if (r?.memoryLimitInBytes) out.memory = { limit: Number(r.memoryLimitInBytes) };
   if (r?.cpuShares || r?.cpuQuota || r?.cpuPeriod) {
     out.cpu = {
@@ -86,12 +93,42 @@ export interface ContainerSpecInput {
   sandbox: SandboxRecord;
   sandboxDir: string;
   cgroupPath: string;
+  /** The capabilities the runtime itself holds: what `ALL` and privileged mean (containerd's allCaps). */
+  allCapabilities?: readonly string[];
+  /** The host's device nodes, given to privileged containers (containerd WithHostDevices). */
+  hostDevices?: () => OciDevice[];
 }
 
-export const buildContainerSpec = ({ config, image, sandbox, sandboxDir, cgroupPath }: ContainerSpecInput): OciSpec => {
+/** Privileged: writable /sys and /sys/fs/cgroup (containerd WithWriteableSysfs/Cgroupfs). */
+const writable = (m: OciMount): OciMount =>
+  m.type === 'sysfs' || m.type === 'cgroup' ? { ...m, options: (m.options ?? []).filter((o) => o !== 'ro') } : m;
+
+/** The parts a privileged container changes (containerd container_create_linux.go + oci.WithPrivileged). */
+const securityParts = ({ config, sandbox, allCapabilities, hostDevices }: ContainerSpecInput) => {
+  const sc = config.linux?.securityContext;
+  if (!sc?.privileged) {
+    return {
+      capabilities: containerCapabilities(sc?.capabilities, allCapabilities),
+      mounts: defaultMounts(), devices: undefined, deviceRules: defaultDeviceRules,
+      maskedPaths: sc?.maskedPaths?.length ? sc.maskedPaths : defaultMaskedPaths,
+      readonlyPaths: sc?.readonlyPaths?.length ? sc.readonlyPaths : defaultReadonlyPaths,
+    };
+  }
+  if (!sandbox.config.linux?.securityContext?.privileged) {
+    throw invalidArgument(`container "${config.metadata.name}": no privileged container allowed in sandbox`);
+  }
+  return {
+    capabilities: privilegedCapabilities(allCapabilities), mounts: defaultMounts().map(writable),
+    devices: hostDevices?.() ?? [], deviceRules: allDevicesAllowed, maskedPaths: [], readonlyPaths: [],
+  };
+};
+
+export const buildContainerSpec = (input: ContainerSpecInput): OciSpec => {
+  const { config, image, sandbox, sandboxDir, cgroupPath } = input;
   const args = processArgs(image, config.command, config.args);
   if (args.length === 0) throw invalidArgument(`container "${config.metadata.name}": no command specified (image has no Entrypoint or Cmd)`);
-  const caps = [...defaultCapabilities];
+  const sc = config.linux?.securityContext;
+  const sec = securityParts(input);
   return {
     ociVersion: '1.0.2',
     process: {
@@ -100,20 +137,22 @@ export const buildContainerSpec = ({ config, image, sandbox, sandboxDir, cgroupP
       args,
       env: mergeEnv(image.Env ?? [], config.envs),
       cwd: config.workingDir || image.WorkingDir || '/',
-      capabilities: { bounding: caps, effective: caps, permitted: caps },
+      capabilities: sec.capabilities,
+      ...(sc?.noNewPrivs ? { noNewPrivileges: true } : {}),
     },
-    root: { path: 'rootfs', readonly: config.linux?.securityContext?.readonlyRootfs ?? false },
+    root: { path: 'rootfs', readonly: sc?.readonlyRootfs ?? false },
     hostname: sandbox.hostname,
-    mounts: [...defaultMounts(), ...sandboxFileMounts(sandboxDir, config.mounts), ...criMounts(config.mounts)],
+    mounts: [...sec.mounts, ...sandboxFileMounts(sandboxDir, config.mounts), ...criMounts(config.mounts)],
     linux: {
       namespaces: [
         { type: 'pid' }, { type: 'mount' },
         { type: 'network', path: sandbox.ns.net }, { type: 'uts', path: sandbox.ns.uts }, { type: 'ipc', path: sandbox.ns.ipc },
       ],
       cgroupsPath: cgroupPath,
-      resources: ociResources(config.linux?.resources),
-      maskedPaths: defaultMaskedPaths,
-      readonlyPaths: defaultReadonlyPaths,
+      resources: { ...ociResources(config.linux?.resources), devices: sec.deviceRules },
+      ...(sec.devices ? { devices: sec.devices } : {}),
+      maskedPaths: sec.maskedPaths,
+      readonlyPaths: sec.readonlyPaths,
       rootfsPropagation: 'rprivate',
     },
     annotations: { 'io.kubernetes.cri.container-name': config.metadata.name, 'io.kubernetes.cri.sandbox-id': sandbox.id },

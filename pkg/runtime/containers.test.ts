@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../log';
+import { cgroupV1 } from './cgroups-v1';
 import { ContainerManager, containerStatus, stateOf } from './containers';
 import { KeyedMutex, runtimeLayout, StateStore, type ContainerRecord } from './state';
 import { RecordingSyscalls } from './syscalls';
@@ -32,7 +33,7 @@ describe('StopContainer', () => {
     const state = new StateStore(runtimeLayout(root));
     let slept = 0;
     const mgr = new ContainerManager({
-      sys, state, locks: new KeyedMutex(), log: silentLogger(), cgroupRoot: '/cg', now: () => 1, pollMs: 100,
+      sys, state, locks: new KeyedMutex(), log: silentLogger(), cgroups: cgroupV1('/cg'), now: () => 1, pollMs: 100,
       images: { resolve: async () => undefined, prepareSnapshots: async () => [] },
       // The fake clock: each sleep advances time; the "process" exits once it got the chosen signal.
       sleep: async (ms) => {
@@ -68,7 +69,7 @@ test('a process gone without an exit file is recorded as exited with 255', async
   try {
     const sys = new RecordingSyscalls(); // pid 42 is not alive
     const state = new StateStore(runtimeLayout(root));
-    const mgr = new ContainerManager({ sys, state, locks: new KeyedMutex(), log: silentLogger(), cgroupRoot: '/cg', now: () => 1e15, pollMs: 100,
+    const mgr = new ContainerManager({ sys, state, locks: new KeyedMutex(), log: silentLogger(), cgroups: cgroupV1('/cg'), now: () => 1e15, pollMs: 100,
       images: { resolve: async () => undefined, prepareSnapshots: async () => [] }, sleep: async () => undefined });
     fs.mkdirSync(path.join(root, 'containers', 'c1'), { recursive: true });
     await state.putContainer(rec({ startedAt: 2, pid: 42 }));

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log';
 import type { ImageRecord } from './images';
-import { cgroupBinds, cgroupDirs, containerCgroupPath, createCgroup, hostHierarchyOf, oomKillCount, removeCgroup, resourceWrites } from './cgroups';
-import { buildContainerSpec } from './container-spec';
+import { cgroupDirs, containerCgroupPath, createCgroup, removeCgroup, type CgroupDriver } from './cgroups';
+import { buildContainerSpec, type ContainerSpecInput } from './container-spec';
 import { type Container, type ContainerConfig, type ContainerFilter, type ContainerState, type ContainerStatus, type PodSandboxConfig } from './cri-types';
 import { alreadyExists, CriError, notFound } from './errors';
 import { renderExecSpec } from './exec-spec';
@@ -28,7 +28,9 @@ export interface ContainerDeps {
   locks: KeyedMutex;
   images: ImageResolver;
   log: Logger;
-  cgroupRoot: string;
+  cgroups: CgroupDriver;
+  /** What privileged and `add: [ALL]` grant (the runtime's own capabilities) and which host devices privileged gets. */
+  security?: Pick<ContainerSpecInput, 'allCapabilities' | 'hostDevices'>;
   now: () => number;
   /** Polling interval while waiting for an exit file (ms). */
   pollMs?: number;
@@ -79,19 +81,20 @@ export class ContainerManager {
     const dir = this.d.state.layout.containerDir(rec.id);
     const sandbox = await this.d.state.getSandbox(rec.sandboxId);
     if (!sandbox) throw notFound(`pod sandbox "${rec.sandboxId}" not found`);
-    const spec = buildContainerSpec({ config: rec.config, image: image.config, sandbox, sandboxDir: this.d.state.layout.sandboxDir(sandbox.id), cgroupPath: rec.cgroupPath });
+    const spec = buildContainerSpec({
+      config: rec.config, image: image.config, sandbox, sandboxDir: this.d.state.layout.sandboxDir(sandbox.id), cgroupPath: rec.cgroupPath, ...this.d.security,
+    });
     const lowerdirs = await this.d.images.prepareSnapshots(image);
     const [rootfs, upper, work] = ['rootfs', 'upper', 'work'].map((p) => path.join(dir, p));
     for (const p of [rootfs, upper, work]) await fs.promises.mkdir(p, { recursive: true });
     await this.d.sys.mount({ source: 'overlay', target: rootfs, type: 'overlay', options: [`lowerdir=${lowerdirs.join(':')}`, `upperdir=${upper}`, `workdir=${work}`] });
     await fs.promises.writeFile(path.join(dir, 'config.json'), JSON.stringify(spec, null, 2));
     const execSpec = renderExecSpec({
-      spec, rootPath: rootfs, cgroupDirs: cgroupDirs(rec.cgroupPath, this.d.cgroupRoot),
-      cgroupBinds: cgroupBinds(rec.cgroupPath, hostHierarchyOf(this.d.cgroupRoot), this.d.cgroupRoot),
+      spec, rootPath: rootfs, cgroupDirs: cgroupDirs(this.d.cgroups, rec.cgroupPath), cgroupBinds: this.d.cgroups.binds(rec.cgroupPath),
       isFile: (p) => fs.statSync(p).isFile(),
     });
     await fs.promises.writeFile(path.join(dir, 'exec.spec'), execSpec);
-    await createCgroup(this.d.sys, rec.cgroupPath, resourceWrites(rec.config.linux?.resources), this.d.cgroupRoot);
+    await createCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath, this.d.cgroups.writes(spec.linux.resources));
   }
 
   async start(id: string): Promise<void> {
@@ -170,7 +173,7 @@ export class ContainerManager {
     if (rec) {
       await this.stopLocked(id, 0);
       await this.d.sys.umount(path.join(dir, 'rootfs'));
-      await removeCgroup(this.d.sys, rec.cgroupPath, this.d.cgroupRoot);
+      await removeCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath);
     }
     await fs.promises.rm(dir, { recursive: true, force: true });
     if (rec) this.d.log.info('container removed', { container: id });
@@ -193,7 +196,7 @@ export class ContainerManager {
   async status(id: string): Promise<ContainerStatus> {
     const rec = await this.get(id);
     const exit = await this.exitOf(rec);
-    const oom = exit ? (await oomKillCount(this.d.sys, rec.cgroupPath, this.d.cgroupRoot)) > 0 : false;
+    const oom = exit ? (await this.d.cgroups.oomKillCount(this.d.sys, rec.cgroupPath)) > 0 : false;
     return containerStatus(rec, exit, oom);
   }
 

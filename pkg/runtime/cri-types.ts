@@ -30,9 +30,12 @@ export interface LinuxSandboxSecurityContext {
 }
 
 export interface LinuxPodSandboxConfig {
+  /** The pod's cgroup, as kubelet sends it (`/kubepods/burstable/pod<uid>`), under the runtime's cgroup parent. */
   cgroupParent?: string;
   securityContext?: LinuxSandboxSecurityContext;
   sysctls?: KeyValueMap;
+  /** The sum of the containers' resources: the pod cgroup's limits (kubelet's pod-level cgroup). */
+  resources?: LinuxContainerResources;
 }
 
 export interface PodSandboxConfig {
@@ -100,7 +103,10 @@ export interface LinuxContainerResources {
   memorySwapLimitInBytes?: number;
 }
 
+export interface Capability { addCapabilities?: string[]; dropCapabilities?: string[]; addAmbientCapabilities?: string[] }
+
 export interface LinuxContainerSecurityContext {
+  capabilities?: Capability;
   namespaceOptions?: NamespaceOption;
   runAsUser?: Int64Value;
   runAsGroup?: Int64Value;
@@ -108,6 +114,9 @@ export interface LinuxContainerSecurityContext {
   readonlyRootfs?: boolean;
   privileged?: boolean;
   supplementalGroups?: number[];
+  noNewPrivs?: boolean;
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
 }
 
 export interface LinuxContainerConfig { resources?: LinuxContainerResources; securityContext?: LinuxContainerSecurityContext }

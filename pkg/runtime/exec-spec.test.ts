@@ -90,3 +90,35 @@ test('renderExecSpec expands the cgroup mount in place, after /sys and before th
   ]);
   expect(lines[sys + 4]).toBe(`mount file /dev/null /dev/null % ${MS.BIND} %`);
 });
+
+test('security records: read-only root, capability masks, no_new_privs, extra devices', () => {
+  const spec: OciSpec = {
+    ociVersion: '1.0.2', root: { path: 'rootfs', readonly: true }, mounts: [],
+    process: {
+      terminal: false, user: { uid: 1000, gid: 1000 }, args: ['true'], env: [], cwd: '/', noNewPrivileges: true,
+      capabilities: { bounding: ['CAP_CHOWN', 'CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'], ambient: ['CAP_KILL'], inheritable: ['CAP_KILL'] },
+    },
+    linux: { namespaces: [], cgroupsPath: '/x', maskedPaths: ['/proc/kcore'], readonlyPaths: [], devices: [{ path: '/dev/null', type: 'c', major: 1, minor: 3 }, { path: '/dev/sda', type: 'b', major: 8, minor: 0 }] },
+  };
+  const lines = renderExecSpec({ spec, rootPath: '/r', cgroupDirs: [], cgroupBinds: [], isFile: () => true }).split('\n');
+  expect(lines.filter((l) => l.startsWith('mount file /dev/'))).toHaveLength(7);
+  expect(lines).toContain(`mount file /dev/sda /dev/sda % ${MS.BIND} %`);
+  expect(lines.slice(lines.indexOf('masked /proc/kcore'), lines.indexOf('cwd /'))).toEqual([
+    'masked /proc/kcore', 'readonlyroot', 'user 1000 1000', 'caps 33 32 32 32 32', 'nonewprivs',
+  ]);
+});
+
+test('without capabilities in the spec there is no caps record (the process keeps the shim\'s)', () => {
+  const spec: OciSpec = {
+    ociVersion: '1.0.2', root: { path: 'rootfs' }, mounts: [], process: { terminal: false, user: { uid: 0, gid: 0 }, args: ['true'], env: [], cwd: '/' },
+    linux: { namespaces: [], cgroupsPath: '/x', maskedPaths: [], readonlyPaths: [] },
+  };
+  const text = renderExecSpec({ spec, rootPath: '/r', cgroupDirs: [], cgroupBinds: [], isFile: () => true });
+  expect(text).not.toMatch(/^(caps|nonewprivs|readonlyroot)/m);
+});
+
+test('cgroup v2: the container\'s own cgroup directory bound at /sys/fs/cgroup', () => {
+  expect(cgroupMountRecords(cgroupMount, [{ name: '', hostDir: '/sys/fs/cgroup/b/c', links: [] }])).toEqual([
+    `mount dir /sys/fs/cgroup/b/c /sys/fs/cgroup % ${MS.BIND | MS.REC | cgFlags | MS.RDONLY} %`,
+  ]);
+});

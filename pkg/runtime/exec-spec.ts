@@ -7,7 +7,10 @@
 //     (upper-case hex); an empty field is a lone `%`.
 //   - records: root PATH | hostname NAME | ns TYPE PATH | newns TYPE | cgroup DIR | rootprop FLAGS |
 //     mount KIND SRC DST TYPE FLAGS DATA | remount DST FLAGS | symlink TARGET LINK | masked PATH |
-//     readonly PATH | user UID GID [GID…] | cwd PATH | env NAME=VALUE | arg VALUE
+//     readonly PATH | readonlyroot | user UID GID [GID…] | caps BND EFF PRM INH AMB | nonewprivs |
+//     cwd PATH | env NAME=VALUE | arg VALUE
+//   - caps: five capability sets as decimal bit masks (bit N = capability number N, oci-spec.ts
+//     capabilityNumbers); without a caps record the process keeps the shim's capabilities.
 //   - mount, remount and symlink are the root filesystem steps: the shim applies them in file order,
 //     before pivot_root (`remount` is mount(2) with no source or type and FLAGS as given, which
 //     include MS_REMOUNT; it lets a symlink land in a tmpfs before the tmpfs turns read-only).
@@ -18,9 +21,11 @@
 //   mount dir HOSTDIR DST/NAME % BIND|REC|FLAGS %            one per hierarchy: the container's own cgroup
 //   symlink NAME DST/CONTROLLER                              co-mounted controllers (cpu → cpu,cpuacct)
 //   remount DST REMOUNT|BIND|FLAGS                           the tmpfs read-only (when the mount is `ro`)
+// On cgroup v2 (one bind, name '') it is a single bind of the container's own cgroup directory.
 import path from 'node:path';
 import type { CgroupBind } from './cgroups';
-import { defaultDevices, defaultDevSymlinks, type OciMount, type OciNamespaceType, type OciSpec } from './oci-spec';
+import { defaultDevices, defaultDevSymlinks, type OciCapabilities, type OciMount, type OciNamespaceType, type OciSpec } from './oci-spec';
+import { capMask } from './security';
 
 // mount(2) flags from <sys/mount.h>.
 export const MS = {
@@ -87,6 +92,7 @@ const mountRecord = (m: OciMount, isFile: (p: string) => boolean): string => {
 /** The steps of an OCI `cgroup` mount on v1 (see the header): tmpfs, binds, links, read-only. */
 export const cgroupMountRecords = (m: OciMount, binds: CgroupBind[]): string[] => {
   const { flags, data } = mountFlags(m.options);
+  if (binds.length === 1 && binds[0].name === '') return [record('mount', 'dir', binds[0].hostDir, m.destination, '', MS.BIND | MS.REC | flags, '')];
   const dst = (name: string) => path.posix.join(m.destination, name);
   const lines = [record('mount', 'dir', 'tmpfs', m.destination, 'tmpfs', flags & ~MS.RDONLY, ['mode=755', data].filter(Boolean).join(','))];
   for (const b of binds) lines.push(record('mount', 'dir', b.hostDir, dst(b.name), '', MS.BIND | MS.REC | flags, ''));
@@ -94,6 +100,9 @@ export const cgroupMountRecords = (m: OciMount, binds: CgroupBind[]): string[] =
   if (flags & MS.RDONLY) lines.push(record('remount', m.destination, MS.REMOUNT | MS.BIND | flags));
   return lines;
 };
+
+export const capsRecord = (c: OciCapabilities): string =>
+  record('caps', capMask(c.bounding), capMask(c.effective), capMask(c.permitted), capMask(c.inheritable), capMask(c.ambient));
 
 /** Renders exec.spec for `spec`. Device nodes and /dev symlinks follow the mounts, as in runc. */
 export const renderExecSpec = ({ spec, rootPath, cgroupDirs, cgroupBinds, isFile }: ExecSpecInputs): string => {
@@ -108,12 +117,16 @@ export const renderExecSpec = ({ spec, rootPath, cgroupDirs, cgroupBinds, isFile
     if (m.type === 'cgroup') lines.push(...cgroupMountRecords(m, cgroupBinds));
     else lines.push(mountRecord(m, isFile));
   }
-  for (const dev of defaultDevices) lines.push(record('mount', 'file', dev, dev, '', MS.BIND, ''));
+  const devices = [...new Set([...defaultDevices, ...(spec.linux.devices ?? []).map((d) => d.path)])];
+  for (const dev of devices) lines.push(record('mount', 'file', dev, dev, '', MS.BIND, ''));
   for (const [target, link] of defaultDevSymlinks) lines.push(record('symlink', target, link));
   for (const p of spec.linux.maskedPaths) lines.push(record('masked', p));
   for (const p of spec.linux.readonlyPaths) lines.push(record('readonly', p));
+  if (spec.root.readonly) lines.push('readonlyroot');
   const u = spec.process.user;
   lines.push(record('user', u.uid, u.gid, ...(u.additionalGids ?? [])));
+  if (spec.process.capabilities) lines.push(capsRecord(spec.process.capabilities));
+  if (spec.process.noNewPrivileges) lines.push('nonewprivs');
   lines.push(record('cwd', spec.process.cwd));
   for (const e of spec.process.env) lines.push(record('env', e));
   for (const a of spec.process.args) lines.push(record('arg', a));

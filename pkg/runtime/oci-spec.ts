@@ -10,8 +10,17 @@ export interface OciProcess {
   args: string[];
   env: string[];
   cwd: string;
-  capabilities?: { bounding: string[]; effective: string[]; permitted: string[] };
+  capabilities?: OciCapabilities;
   noNewPrivileges?: boolean;
+}
+
+/** Capability names with the `CAP_` prefix, per set (config.md "capabilities"). */
+export interface OciCapabilities {
+  bounding: string[];
+  effective: string[];
+  permitted: string[];
+  inheritable?: string[];
+  ambient?: string[];
 }
 
 export interface OciMount { destination: string; type: string; source: string; options?: string[] }
@@ -19,16 +28,24 @@ export interface OciMount { destination: string; type: string; source: string; o
 export type OciNamespaceType = 'pid' | 'network' | 'mount' | 'ipc' | 'uts' | 'user' | 'cgroup';
 export interface OciNamespace { type: OciNamespaceType; path?: string }
 
+/** A device cgroup rule (config-linux.md "devices" under resources); omitted major/minor mean `*`. */
+export interface OciDeviceRule { allow: boolean; type?: 'a' | 'c' | 'b'; major?: number; minor?: number; access?: string }
+
 export interface OciResources {
   memory?: { limit?: number };
   cpu?: { shares?: number; quota?: number; period?: number };
   pids?: { limit: number };
+  devices?: OciDeviceRule[];
 }
+
+/** A device node to create in the container (config-linux.md "devices"). */
+export interface OciDevice { path: string; type: 'c' | 'b'; major: number; minor: number; fileMode?: number; uid?: number; gid?: number }
 
 export interface OciLinux {
   namespaces: OciNamespace[];
   cgroupsPath: string;
   resources?: OciResources;
+  devices?: OciDevice[];
   maskedPaths: string[];
   readonlyPaths: string[];
   rootfsPropagation?: string;
@@ -44,10 +61,11 @@ export interface OciSpec {
   annotations?: Record<string, string>;
 }
 
-// Upstream runc defaults (libcontainer/specconv/example.go), as containerd and CRI-O use them.
+// containerd's defaults (pkg/oci/spec.go populateDefaultUnixSpec), the same list kubelet sends for
+// procMount Default (pkg/securitycontext/util.go defaultMaskedPaths).
 export const defaultMaskedPaths = [
   '/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
-  '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware', '/proc/scsi',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
 ];
 export const defaultReadonlyPaths = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
@@ -70,6 +88,35 @@ export const defaultMounts = (): OciMount[] => [
   { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
   { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
 ];
+
+/**
+ * Every capability by number (include/uapi/linux/capability.h, CAP_CHOWN = 0 … CAP_CHECKPOINT_RESTORE = 40).
+ * The index is the bit berth-shim sets; a kernel that knows fewer ignores the rest, as runc does.
+ */
+export const capabilityNumbers: readonly string[] = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID',
+  'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW',
+  'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT',
+  'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD',
+  'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG',
+  'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+];
+
+/**
+ * The device cgroup rules of an unprivileged container (runc libcontainer/specconv AllowedDevices):
+ * deny everything, then allow mknod of any node and use of the standard ones. Without them
+ * CAP_MKNOD would let a container make and open the host's disks.
+ */
+export const defaultDeviceRules: OciDeviceRule[] = [
+  { allow: false, access: 'rwm' },
+  { allow: true, type: 'c', access: 'm' }, { allow: true, type: 'b', access: 'm' },
+  ...([[1, 3], [1, 5], [1, 7], [1, 8], [1, 9], [5, 0], [5, 1], [5, 2], [10, 200]] as const)
+    .map(([major, minor]): OciDeviceRule => ({ allow: true, type: 'c', major, minor, access: 'rwm' })),
+  { allow: true, type: 'c', major: 136, access: 'rwm' },
+];
+
+/** A privileged container may use every device (containerd WithAllDevicesAllowed). */
+export const allDevicesAllowed: OciDeviceRule[] = [{ allow: true, access: 'rwm' }];
 
 /** Device nodes bind-mounted from the host (works without mknod rights, e.g. in user namespaces). */
 export const defaultDevices = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];

@@ -5,7 +5,8 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log';
 import { newRegistry, serveHealth } from '../observability';
-import { defaultCgroupRoot, removeCgroupTree } from './cgroups';
+import { detectCgroupDriver } from './cgroup-driver';
+import { removeCgroupTree } from './cgroups';
 import { coveringSlash16, defaultCniBinDir, ensureBlackholeRoute, type NetworkOptions } from './cni';
 import { ContainerManager } from './containers';
 import { ImageStore, startImageGC, type ImageGCOptions, type RegistryOptions } from './images';
@@ -13,6 +14,8 @@ import { SandboxManager } from './sandbox';
 import { createCriServer } from './server';
 import { defaultShimPath } from './shim-client';
 import { KeyedMutex, runtimeLayout, StateStore } from './state';
+import { hostDevices } from './host-devices';
+import { currentCapabilities } from './security';
 import { hostSyscalls, type Syscalls } from './syscalls';
 
 export interface RuntimeOptions {
@@ -32,11 +35,13 @@ export interface RuntimeOptions {
   registry?: RegistryOptions;
   /** Image GC thresholds, byte budget and period. */
   imageGC?: ImageGCOptions;
+  /** pids.max of every pod cgroup, as kubelet's --pod-max-pids; 0 = unlimited. Default 4096. */
+  podPidsLimit?: number;
 }
 
 export type CleanupOptions = Omit<RuntimeOptions, 'socket' | 'healthPort'>;
 
-export const runtimeDefaults = { cgroupParent: 'berth', bridge: 'berth0', podCidr: '10.244.0.0/24', networkName: 'berth' } as const;
+export const runtimeDefaults = { cgroupParent: 'berth', bridge: 'berth0', podCidr: '10.244.0.0/24', networkName: 'berth', podPidsLimit: 4096 } as const;
 
 const networkOptions = (o: CleanupOptions): NetworkOptions => ({
   root: o.root, bridge: o.bridge ?? runtimeDefaults.bridge, podCidr: o.podCidr ?? runtimeDefaults.podCidr,
@@ -62,13 +67,15 @@ const nowNs = () => Date.now() * 1e6;
 export const buildRuntime = (o: CleanupOptions, sys: Syscalls, images: ImageStore, log: Logger) => {
   const state = new StateStore(runtimeLayout(o.root));
   const locks = new KeyedMutex();
-  const cgroupRoot = o.cgroupRoot ?? defaultCgroupRoot;
-  const containers = new ContainerManager({ sys, state, locks, images, log: log.child('containers'), cgroupRoot, now: nowNs });
+  const cgroups = detectCgroupDriver(o.cgroupRoot);
+  const security = { allCapabilities: currentCapabilities(fs.readFileSync('/proc/self/status', 'utf8')), hostDevices };
+  const containers = new ContainerManager({ sys, state, locks, images, log: log.child('containers'), cgroups, security, now: nowNs });
   const sandboxes = new SandboxManager({
-    sys, state, locks, log: log.child('sandboxes'), cgroupParent: o.cgroupParent ?? runtimeDefaults.cgroupParent, cgroupRoot,
+    sys, state, locks, log: log.child('sandboxes'), cgroupParent: o.cgroupParent ?? runtimeDefaults.cgroupParent, cgroups,
+    podPidsLimit: o.podPidsLimit ?? runtimeDefaults.podPidsLimit,
     network: networkOptions(o), now: nowNs, hostResolvConf: () => fs.readFileSync('/etc/resolv.conf', 'utf8'),
   }, containers);
-  return { state, containers, sandboxes };
+  return { state, containers, sandboxes, cgroups };
 };
 
 const listen = (server: grpc.Server, socket: string): Promise<void> => new Promise((resolve, reject) => {
@@ -119,14 +126,14 @@ export const cleanupAll = async (opts: CleanupOptions, log: Logger): Promise<voi
   const helper = opts.nativeHelper ?? defaultShimPath();
   const sys = hostSyscalls(helper);
   const images = new ImageStore({ root: opts.root, log: log.child('images') });
-  const { state, containers, sandboxes } = buildRuntime(opts, sys, images, log);
+  const { state, containers, sandboxes, cgroups } = buildRuntime(opts, sys, images, log);
   for (const c of await state.listContainers()) await containers.remove(c.id);
   for (const s of await state.listSandboxes()) await sandboxes.remove(s.id);
   for (const dir of [...await state.orphanDirs('containers'), ...await state.orphanDirs('sandboxes')]) {
     for (const sub of ['rootfs', 'ns/net', 'ns/uts', 'ns/ipc']) await sys.umount(path.join(dir, sub));
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  await removeCgroupTree(sys, `/${opts.cgroupParent ?? runtimeDefaults.cgroupParent}`, opts.cgroupRoot ?? defaultCgroupRoot);
+  await removeCgroupTree(sys, cgroups, `/${opts.cgroupParent ?? runtimeDefaults.cgroupParent}`);
   const net = networkOptions(opts);
   await sys.exec('ip', ['link', 'del', net.bridge]).catch((err: unknown) => log.v(1, 'no bridge to delete', { bridge: net.bridge, err }));
   await sys.exec('ip', ['route', 'del', 'blackhole', coveringSlash16(net.podCidr)]).catch((err: unknown) => log.v(1, 'no blackhole route', { err }));

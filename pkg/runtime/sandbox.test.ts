@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../log';
+import { cgroupV1 } from './cgroups-v1';
 import { SandboxManager } from './sandbox';
 import { KeyedMutex, runtimeLayout, StateStore } from './state';
 import { RecordingSyscalls, type RecordedCall } from './syscalls';
@@ -14,7 +15,7 @@ const setup = () => {
   sys.execResults.set('/cni/bridge', cniResult);
   const stopped: string[] = [];
   const mgr = new SandboxManager({
-    sys, state: new StateStore(runtimeLayout(root)), locks: new KeyedMutex(), log: silentLogger(), cgroupParent: 'berth', cgroupRoot: '/cg',
+    sys, state: new StateStore(runtimeLayout(root)), locks: new KeyedMutex(), log: silentLogger(), cgroupParent: 'berth', cgroups: cgroupV1('/cg'), podPidsLimit: 100,
     network: { root, bridge: 'br0', podCidr: '10.9.0.0/24', networkName: 'n', cniBinDir: '/cni' }, now: () => 1, hostResolvConf: () => 'nameserver 1.1.1.1\n',
   }, { stopAllIn: async (id) => { stopped.push(`stop ${id}`); }, removeAllIn: async (id) => { stopped.push(`remove ${id}`); } });
   return { root, sys, mgr, stopped, done: () => fs.rmSync(root, { recursive: true, force: true }) };
@@ -31,6 +32,8 @@ const summary = (c: RecordedCall): string => {
   }
 };
 
+const controllers = ['cpu', 'cpuacct', 'memory', 'pids', 'devices'];
+
 const config = { metadata: { name: 'web', namespace: 'default', uid: 'u1', attempt: 0 }, dnsConfig: { servers: ['10.96.0.10'], searches: ['default.svc'], options: [] } };
 
 test('RunPodSandbox: namespaces, pod cgroup, CNI, then the /etc files', async () => {
@@ -39,10 +42,10 @@ test('RunPodSandbox: namespaces, pod cgroup, CNI, then the /etc files', async ()
     const id = await mgr.run(config);
     expect(sys.calls.map(summary)).toEqual([
       'helper ns-create',
-      'mkdirCgroup /cg/cpu/berth/podu1', 'mkdirCgroup /cg/cpuacct/berth/podu1', 'mkdirCgroup /cg/memory/berth/podu1', 'mkdirCgroup /cg/pids/berth/podu1',
+      ...controllers.map((c) => `mkdirCgroup /cg/${c}/berth/podu1`), 'write /cg/pids/berth/podu1/pids.max',
       'exec loopback ADD lo', 'exec bridge ADD eth0',
     ]);
-    const bridgeCall = sys.calls[6];
+    const bridgeCall = sys.calls[8];
     expect(bridgeCall.op === 'exec' && JSON.parse(bridgeCall.input ?? '')).toMatchObject({ type: 'bridge', bridge: 'br0', ipMasq: false, isGateway: true });
     const dir = path.join(root, 'sandboxes', id);
     expect(fs.readFileSync(path.join(dir, 'hosts'), 'utf8')).toContain('10.9.0.7\tweb\n');
@@ -65,7 +68,7 @@ test('Stop tears the network down once; Remove unmounts and removes everything, 
     await mgr.remove(id);
     expect(sys.calls.map(summary)).toEqual([
       'umount ns/net', 'umount ns/uts', 'umount ns/ipc',
-      'rmdirCgroup /cg/cpu/berth/podu1', 'rmdirCgroup /cg/cpuacct/berth/podu1', 'rmdirCgroup /cg/memory/berth/podu1', 'rmdirCgroup /cg/pids/berth/podu1',
+      ...controllers.map((c) => `rmdirCgroup /cg/${c}/berth/podu1`),
     ]);
     expect(stopped).toEqual([`stop ${id}`, `stop ${id}`, `remove ${id}`, `remove ${id}`]);
     expect(fs.existsSync(path.join(root, 'sandboxes', id))).toBe(false);
@@ -80,5 +83,18 @@ test('a failed CNI ADD undoes the sandbox', async () => {
     await expect(mgr.run(config)).rejects.toThrow();
     expect(sys.calls.map(summary)).toEqual(expect.arrayContaining(['exec bridge DEL eth0', 'umount ns/net', 'rmdirCgroup /cg/pids/berth/podu1']));
     expect(fs.readdirSync(path.join(root, 'sandboxes'))).toEqual([]);
+  } finally { done(); }
+});
+
+test('the pod cgroup: kubelet\'s cgroup_parent under the runtime parent, with the pod resources and the pids limit', async () => {
+  const { sys, mgr, done } = setup();
+  try {
+    await mgr.run({ ...config, linux: { cgroupParent: '/kubepods/burstable/podu1', resources: { cpuShares: 256, memoryLimitInBytes: 1 << 20 } } });
+    expect(sys.calls.filter((c) => c.op === 'writeCgroup')).toEqual([
+      { op: 'writeCgroup', path: '/cg/memory/berth/kubepods/burstable/podu1/memory.limit_in_bytes', value: String(1 << 20) },
+      { op: 'writeCgroup', path: '/cg/cpu/berth/kubepods/burstable/podu1/cpu.shares', value: '256' },
+      { op: 'writeCgroup', path: '/cg/pids/berth/kubepods/burstable/podu1/pids.max', value: '100' },
+    ]);
+    await expect(mgr.run({ ...config, metadata: { ...config.metadata, attempt: 1 }, linux: { cgroupParent: '/../../escape' } })).rejects.toThrow(/must not contain/);
   } finally { done(); }
 });

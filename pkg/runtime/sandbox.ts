@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log';
-import { cgroupDirs, createCgroup, podCgroupPath, removeCgroup } from './cgroups';
+import { cgroupDirs, createCgroup, podCgroupPath, removeCgroup, type CgroupDriver } from './cgroups';
+import { ociResources } from './container-spec';
 import { cniAdd, cniDel, type NetworkOptions } from './cni';
 import type { PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatus } from './cri-types';
 import { alreadyExists, notFound } from './errors';
@@ -19,7 +20,9 @@ export interface SandboxDeps {
   locks: KeyedMutex;
   log: Logger;
   cgroupParent: string;
-  cgroupRoot: string;
+  cgroups: CgroupDriver;
+  /** pids.max of every pod cgroup (kubelet's podPidsLimit); 0 = unlimited. */
+  podPidsLimit: number;
   network: NetworkOptions;
   /** Nanoseconds since the epoch (CRI timestamps). */
   now: () => number;
@@ -61,13 +64,14 @@ export class SandboxManager {
 
   /** Writes the record first, so a crash at any later point leaves something cleanup can find. */
   private async prepare(id: string, config: PodSandboxConfig): Promise<SandboxRecord> {
+    const cgroupPath = podCgroupPath(this.d.cgroupParent, config.metadata.uid || id, config.linux?.cgroupParent);
     const dir = this.d.state.layout.sandboxDir(id);
     await fs.promises.mkdir(path.join(dir, 'ns'), { recursive: true });
     const rec: SandboxRecord = {
       id, config, createdAt: this.d.now(), ready: false, ip: '', networkAttached: false,
       hostname: config.hostname || config.metadata.name,
       ns: { net: path.join(dir, 'ns', 'net'), uts: path.join(dir, 'ns', 'uts'), ipc: path.join(dir, 'ns', 'ipc') },
-      cgroupPath: podCgroupPath(this.d.cgroupParent, config.metadata.uid || id, config.linux?.cgroupParent),
+      cgroupPath,
     };
     await this.d.state.putSandbox(rec);
     return rec;
@@ -77,7 +81,8 @@ export class SandboxManager {
     const dir = this.d.state.layout.sandboxDir(rec.id);
     for (const f of Object.values(rec.ns)) await fs.promises.writeFile(f, '');
     await this.d.sys.spawnHelper(['ns-create', '--net', rec.ns.net, '--uts', rec.ns.uts, '--ipc', rec.ns.ipc, '--hostname', rec.hostname]);
-    await createCgroup(this.d.sys, rec.cgroupPath, [], this.d.cgroupRoot);
+    const limits = ociResources(rec.config.linux?.resources, this.d.podPidsLimit);
+    await createCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath, this.d.cgroups.writes(limits));
     rec.networkAttached = true; // recorded before ADD: a DEL of a half-done ADD is safe, a leak is not
     await this.d.state.putSandbox(rec);
     rec.ip = await cniAdd(this.d.sys, this.d.network, rec.id, rec.ns.net);
@@ -117,7 +122,7 @@ export class SandboxManager {
     if (rec) {
       await this.stopLocked(id);
       for (const f of Object.values(rec.ns)) await this.d.sys.umount(f);
-      await removeCgroup(this.d.sys, rec.cgroupPath, this.d.cgroupRoot);
+      await removeCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath);
     }
     await fs.promises.rm(dir, { recursive: true, force: true });
     this.d.log.info('sandbox removed', { sandbox: id });
@@ -149,7 +154,7 @@ export class SandboxManager {
   }
 
   /** The sandbox's cgroup directories (for tests and stats). */
-  cgroupDirsOf(rec: SandboxRecord): string[] { return cgroupDirs(rec.cgroupPath, this.d.cgroupRoot); }
+  cgroupDirsOf(rec: SandboxRecord): string[] { return cgroupDirs(this.d.cgroups, rec.cgroupPath); }
 }
 
 export const matchesLabels = (labels: Record<string, string> | undefined, selector: Record<string, string> | undefined): boolean =>

@@ -122,7 +122,7 @@ d('runtime over CRI', () => {
     const out = lines.map((l) => l.replace(cri, ''));
     // From inside: its own memory cgroup at the runc v1 path, with the configured limit, read-only.
     expect(out).toEqual(['hello', `pid1=sh -c ${script} `, expect.stringMatching(/^pids=/), 'host=web-host', `limit=${64 << 20}`,
-      'cgroups=cpu cpuacct memory pids', expect.stringMatching(/^write=.*memory\.limit_in_bytes: Read-only file system$/), 'marker=invisible']);
+      'cgroups=cpu cpuacct devices memory pids', expect.stringMatching(/^write=.*memory\.limit_in_bytes: Read-only file system$/), 'marker=invisible']);
     // A new PID namespace: only the container's own few processes, numbered from 1.
     const pids = out[2].slice('pids='.length).split(' ').map(Number);
     expect(pids[0]).toBe(1);

@@ -35,7 +35,14 @@
  *   "remount /sys/fs/cgroup MS_REMOUNT|MS_BIND|MS_RDONLY|...".
  *   masked PATH                   after pivot_root: /dev/null over a file, read-only tmpfs over a dir
  *   readonly PATH                 after pivot_root: bind onto itself, remounted read-only
+ *   readonlyroot                  last rootfs step: remount "/" read-only (MS_REMOUNT|MS_BIND|MS_RDONLY)
  *   user UID GID [GID...]         identity for exec: setgroups(extra gids), setgid, setuid
+ *   caps BND EFF PRM INH AMB      capability sets as decimal 64-bit masks (bit N = capability N).
+ *                                 Applied as runc does: drop the bounding set (PR_CAPBSET_DROP),
+ *                                 PR_SET_KEEPCAPS across setuid, capset(eff, prm, inh), then raise
+ *                                 ambient. Bits the running kernel does not know are ignored.
+ *                                 Without this record the process keeps the shim's capabilities.
+ *   nonewprivs                    PR_SET_NO_NEW_PRIVS before execve
  *   cwd PATH                      chdir before exec
  *   env NAME=VALUE                one per variable, in order
  *   arg VALUE                     argv, in order; argv[0] is resolved through PATH from env
@@ -58,6 +65,9 @@ struct spec_mount {
 
 struct spec_ns { char *type; char *path; };
 
+/* The order of the masks in a caps record. */
+enum spec_cap_set { CAP_SET_BOUNDING, CAP_SET_EFFECTIVE, CAP_SET_PERMITTED, CAP_SET_INHERITABLE, CAP_SET_AMBIENT };
+
 struct exec_spec {
   char *root, *hostname, *cwd;
   unsigned long rootprop;
@@ -66,7 +76,11 @@ struct exec_spec {
   struct spec_mount *mounts; size_t n_mounts; /* mount, remount and symlink steps, in file order */
   char **masked; size_t n_masked;
   char **readonly; size_t n_readonly;
+  int readonly_root;                        /* readonlyroot */
   unsigned uid, gid; unsigned *gids; size_t n_gids;
+  int has_caps;                             /* a caps record was present */
+  unsigned long long caps[5];               /* indexed by enum spec_cap_set */
+  int no_new_privs;                         /* nonewprivs */
   char **env; size_t n_env;                 /* NULL-terminated */
   char **args; size_t n_args;               /* NULL-terminated */
 };

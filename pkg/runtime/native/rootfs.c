@@ -9,10 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -115,6 +118,63 @@ void setup_rootfs(struct exec_spec *spec) {
   stage("ctr:paths");
   for (size_t i = 0; i < spec->n_masked; i++) mask_path(spec->masked[i]);
   for (size_t i = 0; i < spec->n_readonly; i++) readonly_path(spec->readonly[i]);
+  /* Last, as runc's finalizeRootfs: every mount point had to be created first. */
+  if (spec->readonly_root && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0) fail("remount", "/ read-only");
+}
+
+/* The capabilities this kernel knows (PR_CAPBSET_READ answers EINVAL past the last one). */
+static unsigned long long known_caps(void) {
+  unsigned long long known = 0;
+  for (int cap = 0; cap < 64; cap++) {
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0) {
+      if (errno == EINVAL) break;
+      fail("prctl", "PR_CAPBSET_READ");
+    }
+    known |= 1ULL << cap;
+  }
+  return known;
+}
+
+/* Drops from the bounding set every known capability outside `keep` (needs CAP_SETPCAP: still root). */
+static void drop_bounding(unsigned long long known, unsigned long long keep) {
+  for (int cap = 0; cap < 64 && (known >> cap) & 1; cap++) {
+    if ((keep >> cap) & 1) continue;
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) fail("prctl", "PR_CAPBSET_DROP");
+  }
+}
+
+/* capset(2) of effective, permitted and inheritable (version 3: two 32-bit words), then ambient. */
+static void set_caps(const struct exec_spec *spec, unsigned long long known) {
+  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2];
+  unsigned long long eff = spec->caps[CAP_SET_EFFECTIVE] & known, prm = spec->caps[CAP_SET_PERMITTED] & known;
+  unsigned long long inh = spec->caps[CAP_SET_INHERITABLE] & known, amb = spec->caps[CAP_SET_AMBIENT] & known;
+  for (int i = 0; i < 2; i++) {
+    data[i].effective = (uint32_t)(eff >> (32 * i));
+    data[i].permitted = (uint32_t)(prm >> (32 * i));
+    data[i].inheritable = (uint32_t)(inh >> (32 * i));
+  }
+  if (syscall(SYS_capset, &hdr, data) < 0) fail("capset", "");
+  for (int cap = 0; cap < 64; cap++) {
+    if (((amb >> cap) & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) fail("prctl", "PR_CAP_AMBIENT_RAISE");
+  }
+}
+
+void apply_identity(struct exec_spec *spec) {
+  unsigned long long known = spec->has_caps ? known_caps() : 0;
+  if (spec->has_caps) {
+    drop_bounding(known, spec->caps[CAP_SET_BOUNDING]);
+    /* Keep the permitted set across setuid to a non-root uid; capset below trims it. */
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail("prctl", "PR_SET_KEEPCAPS");
+  }
+  if (setgroups(spec->n_gids, (gid_t *)spec->gids) < 0) fail("setgroups", "");
+  if (setgid(spec->gid) < 0) fail("setgid", "");
+  if (setuid(spec->uid) < 0) fail("setuid", "");
+  if (spec->has_caps) {
+    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) fail("prctl", "PR_SET_KEEPCAPS");
+    set_caps(spec, known);
+  }
+  if (spec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("prctl", "PR_SET_NO_NEW_PRIVS");
 }
 
 static const char *env_path(struct exec_spec *spec) {
@@ -143,9 +203,7 @@ void exec_process(struct exec_spec *spec) {
   int new_uts = 0;
   for (size_t i = 0; i < spec->n_ns; i++) if (!strcmp(spec->ns[i].type, "uts") && !spec->ns[i].path) new_uts = 1;
   if (new_uts && spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0) fail("sethostname", spec->hostname);
-  if (setgroups(spec->n_gids, (gid_t *)spec->gids) < 0) fail("setgroups", "");
-  if (setgid(spec->gid) < 0) fail("setgid", "");
-  if (setuid(spec->uid) < 0) fail("setuid", "");
+  apply_identity(spec);
   if (chdir(spec->cwd) < 0) fail("chdir", spec->cwd);
   char buf[4096];
   const char *file = resolve(spec, buf, sizeof buf);

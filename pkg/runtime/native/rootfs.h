@@ -8,7 +8,11 @@
 /* Stages ctr:mounts, ctr:pivot, ctr:paths. Fails (reports + exits) on any error. */
 void setup_rootfs(struct exec_spec *spec);
 
-/* Stage ctr:exec: hostname (new UTS only), groups/gid/uid, cwd, execve. Never returns. */
+/* Identity and privileges of the container process, in runc's order: bounding set, keep-caps,
+ * groups/gid/uid, capset + ambient, no_new_privs. Also for processes exec'd into a container. */
+void apply_identity(struct exec_spec *spec);
+
+/* Stage ctr:exec: hostname (new UTS only), apply_identity, cwd, execve. Never returns. */
 void exec_process(struct exec_spec *spec) __attribute__((noreturn));
 
 /* Maximum bytes of one log line; longer lines are split into P(artial) records, as CRI does. */

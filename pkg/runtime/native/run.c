@@ -9,8 +9,9 @@
  *       ctr:cgroup    write "0" to each cgroup.procs, then send 'c' on the sync pipe
  *       ctr:mounts    root propagation, bind the root, mount/remount/symlink steps (rootfs.c)
  *       ctr:pivot     pivot_root(".", "."), detach the old root                  (rootfs.c)
- *       ctr:paths     masked and read-only paths                                  (rootfs.c)
- *       ctr:exec      hostname, groups/gid/uid, cwd, execve through PATH
+ *       ctr:paths     masked and read-only paths, then the read-only root         (rootfs.c)
+ *       ctr:exec      hostname, then apply_identity (bounding set, keep-caps, groups/gid/uid,
+ *                     capset + ambient, no_new_privs), cwd, execve through PATH   (rootfs.c)
  *     the child's errors travel over the sync pipe (close-on-exec: EOF means exec succeeded)
  *   shim:sync     after 'c': write the pid file; after EOF: report {"pid":N} on fd 3 and close it
  *   shim:relay    copy the child's stdout/stderr into the log file in CRI format

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CgroupBind } from '../cgroups';
 import { renderExecSpec } from '../exec-spec';
-import { defaultMaskedPaths, defaultMounts, defaultReadonlyPaths, type OciSpec } from '../oci-spec';
+import { defaultCapabilities, defaultMaskedPaths, defaultMounts, defaultReadonlyPaths, type OciSpec } from '../oci-spec';
+import { capMask } from '../security';
 import { defaultShimPath, runShim, ShimError } from '../shim-client';
 import { makeBusyboxRootfs } from '../test-rootfs';
 
@@ -119,6 +120,45 @@ d('berth-shim', () => {
     const b = bundle('cgroup-missing', ['true'], {}, { name: 'memory', hostDir: path.join(dir, 'no-such-cgroup'), links: [] });
     fs.writeFileSync(`${b}/exec.spec`, fs.readFileSync(`${b}/exec.spec`, 'utf8').replace(/^cgroup .*\n/m, ''));
     await expect(run(b)).rejects.toMatchObject({ op: 'mount', path: `${rootfs}/sys/fs/cgroup/memory`, errno: 2 });
+  });
+
+  const logOf = (b: string) => fs.readFileSync(`${b}/log`, 'utf8').trimEnd().split('\n').map((l) => l.replace(cri, ''));
+  const hexMask = (names: string[]) => BigInt(capMask(names)).toString(16).padStart(16, '0');
+  const capsOf = (names: string[]) => ({ bounding: names, effective: names, permitted: names });
+  const statusLines = "grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs)' /proc/self/status";
+
+  test('root with the default capability set: no CAP_SYS_ADMIN, so no mount and no hostname', async () => {
+    const script = `${statusLines}; mount -t tmpfs none /tmp 2>&1; hostname other 2>&1; hostname`;
+    const b = bundle('caps-root', ['sh', '-c', script], { process: {
+      terminal: false, user: { uid: 0, gid: 0 }, args: ['sh', '-c', script], env: ['PATH=/bin'], cwd: '/', capabilities: capsOf(defaultCapabilities),
+    } });
+    await run(b);
+    await exitOf(b);
+    const m = hexMask(defaultCapabilities);
+    expect(logOf(b)).toEqual([`CapInh:\t${'0'.repeat(16)}`, `CapPrm:\t${m}`, `CapEff:\t${m}`, `CapBnd:\t${m}`, `CapAmb:\t${'0'.repeat(16)}`,
+      'NoNewPrivs:\t0', expect.stringMatching(/mount: .*Operation not permitted|permission denied/i), expect.stringMatching(/hostname: sethostname: Operation not permitted/), 'shim-test']);
+  });
+
+  test('a non-root user keeps only ambient capabilities across exec; no_new_privs; supplementary groups', async () => {
+    const amb = ['CAP_NET_BIND_SERVICE'];
+    const script = `${statusLines}; id`;
+    const b = bundle('caps-user', ['sh', '-c', script], { process: {
+      terminal: false, user: { uid: 1000, gid: 1000, additionalGids: [2000, 3000] }, args: ['sh', '-c', script], env: ['PATH=/bin'], cwd: '/',
+      capabilities: { ...capsOf(defaultCapabilities), inheritable: amb, ambient: amb }, noNewPrivileges: true,
+    } });
+    await run(b);
+    expect((await exitOf(b)).exitCode).toBe(0);
+    const a = hexMask(amb);
+    expect(logOf(b)).toEqual([`CapInh:\t${a}`, `CapPrm:\t${a}`, `CapEff:\t${a}`, `CapBnd:\t${hexMask(defaultCapabilities)}`, `CapAmb:\t${a}`,
+      'NoNewPrivs:\t1', 'uid=1000 gid=1000 groups=2000,3000']);
+  });
+
+  test('a read-only root file system: the root refuses writes, the /dev/shm mount does not', async () => {
+    const b = bundle('ro-root', ['sh', '-c', '(echo x > /root/f) 2>&1; echo x > /dev/shm/f && echo shm=ok; grep " / " /proc/self/mounts | cut -d" " -f4 | cut -d, -f1'],
+      { root: { path: rootfs, readonly: true } });
+    await run(b);
+    await exitOf(b);
+    expect(logOf(b)).toEqual([expect.stringMatching(/Read-only file system/), 'shm=ok', 'ro']);
   });
 
   test('reports 128+signal for a killed process', async () => {

@@ -64,6 +64,20 @@ static int parse_ids(char **f, int nf, struct exec_spec *spec) {
   return 0;
 }
 
+/* caps BND EFF PRM INH AMB: five decimal 64-bit masks. */
+static int parse_caps(char **f, int nf, struct exec_spec *spec) {
+  if (nf != 6) { errno = EINVAL; return -1; }
+  for (int i = 0; i < 5; i++) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(f[i + 1], &end, 10);
+    if (errno || end == f[i + 1] || *end) { errno = EINVAL; return -1; }
+    spec->caps[i] = v;
+  }
+  spec->has_caps = 1;
+  return 0;
+}
+
 static char empty[] = "";
 
 /* mount KIND SRC DST TYPE FLAGS DATA | remount DST FLAGS | symlink TARGET LINK → one ordered step. */
@@ -102,7 +116,10 @@ static int parse_record(char **f, int nf, struct exec_spec *spec) {
   if (!strcmp(k, "mount") || !strcmp(k, "remount") || !strcmp(k, "symlink")) return parse_step(f, nf, spec);
   if (!strcmp(k, "masked")) { NEED(2); return PUSH_STR(spec->masked, spec->n_masked, f[1]); }
   if (!strcmp(k, "readonly")) { NEED(2); return PUSH_STR(spec->readonly, spec->n_readonly, f[1]); }
+  if (!strcmp(k, "readonlyroot")) { NEED(1); spec->readonly_root = 1; return 0; }
   if (!strcmp(k, "user")) return parse_ids(f, nf, spec);
+  if (!strcmp(k, "caps")) return parse_caps(f, nf, spec);
+  if (!strcmp(k, "nonewprivs")) { NEED(1); spec->no_new_privs = 1; return 0; }
   if (!strcmp(k, "env")) { NEED(2); return PUSH_STR(spec->env, spec->n_env, f[1]); }
   if (!strcmp(k, "arg")) { NEED(2); return PUSH_STR(spec->args, spec->n_args, f[1]); }
   errno = EINVAL; /* an unknown keyword means TS and C are out of step: refuse rather than guess */

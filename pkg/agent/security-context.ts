@@ -1,0 +1,54 @@
+// Pod and container securityContext → CRI security contexts, as kubelet does it
+// (pkg/kubelet/kuberuntime/security_context.go determineEffectiveSecurityContext +
+// convertToRuntimeSecurityContext, kuberuntime_sandbox.go for the sandbox).
+import type { Container, Pod } from '../../api/core/v1';
+// container-config.ts imports this file too; the class is only used at call time, so the cycle is safe.
+import { ContainerConfigError } from './container-config';
+import { containersOf } from './pod-util';
+import type { LinuxContainerSecurityContext, LinuxSandboxSecurityContext } from './runtime-client';
+
+/** Pod-level groups: supplementalGroups, then fsGroup (kubelet adds it so volumes it chowns are usable). */
+const podGroups = (pod: Pod): number[] => {
+  const psc = pod.spec?.securityContext;
+  const groups = [...(psc?.supplementalGroups ?? [])];
+  if (psc?.fsGroup !== undefined) groups.push(psc.fsGroup);
+  return [...new Set(groups)];
+};
+
+/**
+ * The container's securityContext with the pod's runAsUser/runAsGroup/runAsNonRoot as defaults.
+ * A runAsNonRoot container with runAsUser 0 is refused (kubelet verifyRunAsNonRoot).
+ */
+export const containerSecurityContext = (pod: Pod, c: Container): LinuxContainerSecurityContext => {
+  const sc = c.securityContext ?? {};
+  const psc = pod.spec?.securityContext ?? {};
+  const runAsUser = sc.runAsUser ?? psc.runAsUser;
+  const runAsGroup = sc.runAsGroup ?? psc.runAsGroup;
+  if ((sc.runAsNonRoot ?? psc.runAsNonRoot) && runAsUser === 0) {
+    throw new ContainerConfigError(`container's runAsUser breaks non-root policy (pod: "${pod.metadata?.name}", container: ${c.name})`);
+  }
+  const out: LinuxContainerSecurityContext = {};
+  if (sc.capabilities) out.capabilities = { addCapabilities: sc.capabilities.add ?? [], dropCapabilities: sc.capabilities.drop ?? [] };
+  if (sc.privileged) out.privileged = true;
+  if (runAsUser !== undefined) out.runAsUser = { value: runAsUser };
+  if (runAsGroup !== undefined) out.runAsGroup = { value: runAsGroup };
+  if (sc.readOnlyRootFilesystem) out.readonlyRootfs = true;
+  const groups = podGroups(pod);
+  if (groups.length > 0) out.supplementalGroups = groups;
+  // kubelet AddNoNewPrivileges: only an explicit allowPrivilegeEscalation: false sets it.
+  if (sc.allowPrivilegeEscalation === false) out.noNewPrivs = true;
+  return out;
+};
+
+/** The sandbox is privileged when any container is: the runtime refuses privileged containers otherwise. */
+export const sandboxSecurityContext = (pod: Pod): LinuxSandboxSecurityContext => {
+  const psc = pod.spec?.securityContext ?? {};
+  const all = [...(pod.spec?.initContainers ?? []), ...containersOf(pod)];
+  const out: LinuxSandboxSecurityContext = {};
+  if (psc.runAsUser !== undefined) out.runAsUser = { value: psc.runAsUser };
+  if (psc.runAsGroup !== undefined) out.runAsGroup = { value: psc.runAsGroup };
+  const groups = podGroups(pod);
+  if (groups.length > 0) out.supplementalGroups = groups;
+  if (all.some((c) => c.securityContext?.privileged)) out.privileged = true;
+  return out;
+};
