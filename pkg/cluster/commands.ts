@@ -70,10 +70,11 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
     .requiredOption('--root <dir>').requiredOption('--socket <path>').option('--health-port <n>', '', int, 10249)
     .option('--cgroup-parent <name>', '', 'berth').option('--bridge <name>', '', 'berth0')
     .option('--pod-cidr <cidr>', '', '10.244.0.0/24').option('--network-name <name>', '', 'berth')
+    .option('--pod-pids-limit <n>', 'pids.max of every pod cgroup (0 = unlimited)', int, 4096)
     .action((o) => {
       chosen.run = async (signal) => (await import('../runtime')).runRuntime({
         root: o.root, socket: o.socket, healthPort: o.healthPort, cgroupParent: o.cgroupParent,
-        bridge: o.bridge, podCidr: o.podCidr, networkName: o.networkName,
+        bridge: o.bridge, podCidr: o.podCidr, networkName: o.networkName, podPidsLimit: o.podPidsLimit,
       }, logger('runtime'), signal);
     });
 
