@@ -204,9 +204,10 @@ static int supervise(pid_t pid, int master, int sfd, long deadline) {
       continue;
     }
     if (poll(p, 4, wait) < 0) { if (errno == EINTR) continue; fail("poll", "exec"); }
+    /* Resizes first: the runtime writes a resize before the input that follows it. */
+    if (p[3].revents) apply_resizes(RESIZE_FD, master, &resize_open);
     if (p[1].revents) in_open = copy_once(0, master);
     if (p[2].revents) out_open = copy_once(master, 1);
-    if (p[3].revents) apply_resizes(RESIZE_FD, master, &resize_open);
     if (!p[0].revents) continue;
     struct signalfd_siginfo si;
     if (read(sfd, &si, sizeof si) != sizeof si) continue;

@@ -1,11 +1,16 @@
 /* The shim's log relay: the container's stdout and stderr pipes → one file in the CRI log format
- * the kubelet reads (`<RFC3339Nano> <stream> <F|P> <content>\n`, see kubelet pkg/kubelet/kuberuntime/logs). */
+ * the kubelet reads (`<RFC3339Nano> <stream> <F|P> <content>\n`, see kubelet pkg/kubelet/kuberuntime/logs).
+ * SIGUSR1 reopens the file at the path it had when the relay started (CRI ReopenContainerLog: the
+ * kubelet renames the full file, then asks for a new one at the same path). */
 #define _GNU_SOURCE
 #include "rootfs.h"
 #include "shim.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,15 +66,58 @@ static int pump(int log_fd, struct stream *s) {
   return 1;
 }
 
+static volatile sig_atomic_t reopen_requested;
+
+static void on_reopen(int sig) { (void)sig; reopen_requested = 1; }
+
+/* SIGUSR1 stays blocked except inside ppoll(), so a request is never lost between the check and
+ * the wait: it interrupts ppoll (EINTR) and the loop reopens before the next write. Returns the
+ * mask to wait with. */
+static sigset_t install_reopen_handler(void) {
+  struct sigaction sa;
+  sigset_t usr1, wait_mask;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_reopen;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGUSR1, &sa, NULL) < 0) report_error(errno, "sigaction", "SIGUSR1", strerror(errno));
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  if (sigprocmask(SIG_BLOCK, &usr1, &wait_mask) < 0) report_error(errno, "sigprocmask", "SIGUSR1", strerror(errno));
+  sigdelset(&wait_mask, SIGUSR1);
+  return wait_mask;
+}
+
+/* The log file's path, from the open descriptor (the caller passes only the fd). */
+static void log_path_of(int log_fd, char *out, size_t cap) {
+  char link[64];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", log_fd);
+  ssize_t n = readlink(link, out, cap - 1);
+  out[n > 0 ? n : 0] = '\0';
+}
+
+/* Opens the path anew (created if the kubelet moved it away) and swaps it in for log_fd. */
+static void reopen_log(int log_fd, const char *path) {
+  reopen_requested = 0;
+  if (!path[0]) return;
+  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) { report_error(errno, "open", path, strerror(errno)); return; }
+  if (dup3(fd, log_fd, O_CLOEXEC) < 0) report_error(errno, "dup3", path, strerror(errno));
+  close(fd);
+}
+
 void relay_logs(int out_fd, int err_fd, int log_fd) {
   static struct stream streams[2];
+  static char path[PATH_MAX];
+  log_path_of(log_fd, path, sizeof path);
+  sigset_t wait_mask = install_reopen_handler();
   streams[0].fd = out_fd; streams[0].name = "stdout"; streams[0].len = 0;
   streams[1].fd = err_fd; streams[1].name = "stderr"; streams[1].len = 0;
   int open_count = 2;
   while (open_count > 0) {
     struct pollfd p[2];
     for (int i = 0; i < 2; i++) { p[i].fd = streams[i].fd; p[i].events = POLLIN; p[i].revents = 0; }
-    if (poll(p, 2, -1) < 0) {
+    if (reopen_requested) reopen_log(log_fd, path);
+    if (ppoll(p, 2, NULL, &wait_mask) < 0) {
       if (errno == EINTR) continue;
       fail("poll", "log pipes");
     }
