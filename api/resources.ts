@@ -1,10 +1,17 @@
 // The one table of served resources. The router, discovery, openapi, Tables, the CLI's short
 // names and the storage prefixes are all derived from it.
 import type { TSchema } from '@sinclair/typebox';
-import { Pod, Node, Namespace, Event, Binding } from './core/v1';
-import { ReplicaSet } from './apps/v1';
+import * as core from './core/v1';
+import * as apps from './apps/v1';
+import * as batch from './batch/v1';
 import { Scale } from './autoscaling/v1';
+import { HorizontalPodAutoscaler } from './autoscaling/v2';
 import { Lease } from './coordination/v1';
+import { EndpointSlice } from './discovery/v1';
+import { Event as EventsV1Event } from './events/v1';
+import { Ingress, IngressClass, NetworkPolicy } from './networking/v1';
+import { PodDisruptionBudget } from './policy/v1';
+import { PriorityClass } from './scheduling/v1';
 
 /** A column of the server-side Table (`kubectl get`); priority > 0 shows only with -o wide. */
 export interface PrinterColumn {
@@ -35,50 +42,134 @@ const name: PrinterColumn = { name: 'Name', type: 'string', format: 'name', desc
 const age: PrinterColumn = { name: 'Age', type: 'string', description: 'Time since creation.', priority: 0 };
 const col = (n: string, description: string, priority = 0, type: PrinterColumn['type'] = 'string'): PrinterColumn =>
   ({ name: n, type, description, priority });
+const int = (n: string, description: string, priority = 0): PrinterColumn => col(n, description, priority, 'integer');
+const wide = (n: string, description: string): PrinterColumn => col(n, description, 1);
+/** CONTAINERS, IMAGES and SELECTOR of workload controllers with -o wide. */
+const workloadWide = [wide('Containers', 'Container names.'), wide('Images', 'Container images.'), wide('Selector', 'Label selector.')];
+const eventColumns = [col('Last Seen', 'Time of the last occurrence.'), col('Type', 'Normal or Warning.'), col('Reason', 'Short reason.'),
+  col('Object', 'The object involved.'), col('Message', 'What happened.')];
 
+type Entry = Omit<ResourceInfo, 'group' | 'version' | 'listKind' | 'singular' | 'shortNames' | 'categories' | 'subresources'> &
+  Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'subresources'>>;
+
+/** Fills the derived fields: listKind = <Kind>List, singular = lower-case kind. */
+const entries = (groupVersion: string, list: Entry[]): ResourceInfo[] => {
+  const [group, version] = groupVersion.includes('/') ? groupVersion.split('/') : ['', groupVersion];
+  return list.map((e) => ({
+    group, version, listKind: `${e.kind}List`, singular: e.kind.toLowerCase(),
+    shortNames: [], categories: [], subresources: [], ...e,
+  }));
+};
+
+// Names, scopes, short names, categories and subresources as upstream's discovery shows them;
+// columns as kubectl prints them (pkg/printers/internalversion/printers.go).
 export const resources: readonly ResourceInfo[] = [
-  {
-    group: '', version: 'v1', kind: 'Namespace', listKind: 'NamespaceList', plural: 'namespaces', singular: 'namespace',
-    namespaced: false, shortNames: ['ns'], categories: [], subresources: ['status'], schema: Namespace,
-    columns: [name, col('Status', 'Phase of the namespace.'), age],
-  },
-  {
-    group: '', version: 'v1', kind: 'Node', listKind: 'NodeList', plural: 'nodes', singular: 'node',
-    namespaced: false, shortNames: ['no'], categories: [], subresources: ['status'], schema: Node,
-    columns: [name, col('Status', 'Ready state and schedulability.'), col('Roles', 'Node roles.'), age,
-      col('Version', 'Agent version.'), col('Internal-IP', 'Internal address.', 1), col('External-IP', 'External address.', 1),
-      col('OS-Image', 'Operating system image.', 1), col('Kernel-Version', 'Kernel version.', 1),
-      col('Container-Runtime', 'Container runtime and version.', 1)],
-  },
-  {
-    group: '', version: 'v1', kind: 'Pod', listKind: 'PodList', plural: 'pods', singular: 'pod',
-    namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding', 'log'], schema: Pod,
-    columns: [name, col('Ready', 'Ready containers of all containers.'), col('Status', 'Phase or reason.'),
-      col('Restarts', 'Container restarts.', 0, 'string'), age, col('IP', 'Pod IP.', 1), col('Node', 'Node the pod runs on.', 1),
-      col('Nominated Node', 'Node nominated by preemption.', 1), col('Readiness Gates', 'Readiness gates.', 1)],
-  },
-  {
-    group: '', version: 'v1', kind: 'Event', listKind: 'EventList', plural: 'events', singular: 'event',
-    namespaced: true, shortNames: ['ev'], categories: [], subresources: [], schema: Event,
-    columns: [col('Last Seen', 'Time of the last occurrence.'), col('Type', 'Normal or Warning.'), col('Reason', 'Short reason.'),
-      col('Object', 'The object involved.'), col('Message', 'What happened.')],
-  },
-  {
-    group: 'apps', version: 'v1', kind: 'ReplicaSet', listKind: 'ReplicaSetList', plural: 'replicasets', singular: 'replicaset',
-    namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], schema: ReplicaSet,
-    columns: [name, col('Desired', 'Desired replicas.', 0, 'integer'), col('Current', 'Current replicas.', 0, 'integer'),
-      col('Ready', 'Ready replicas.', 0, 'integer'), age, col('Containers', 'Container names.', 1),
-      col('Images', 'Container images.', 1), col('Selector', 'Label selector.', 1)],
-  },
-  {
-    group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', listKind: 'LeaseList', plural: 'leases', singular: 'lease',
-    namespaced: true, shortNames: [], categories: [], subresources: [], schema: Lease,
-    columns: [name, col('Holder', 'Identity of the current holder.'), age],
-  },
+  ...entries('v1', [
+    { kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], subresources: ['status'], schema: core.Namespace,
+      columns: [name, col('Status', 'Phase of the namespace.'), age] },
+    { kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], subresources: ['status'], schema: core.Node,
+      columns: [name, col('Status', 'Ready state and schedulability.'), col('Roles', 'Node roles.'), age,
+        col('Version', 'Agent version.'), wide('Internal-IP', 'Internal address.'), wide('External-IP', 'External address.'),
+        wide('OS-Image', 'Operating system image.'), wide('Kernel-Version', 'Kernel version.'),
+        wide('Container-Runtime', 'Container runtime and version.')] },
+    { kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding', 'log'], schema: core.Pod,
+      columns: [name, col('Ready', 'Ready containers of all containers.'), col('Status', 'Phase or reason.'),
+        col('Restarts', 'Container restarts.'), age, wide('IP', 'Pod IP.'), wide('Node', 'Node the pod runs on.'),
+        wide('Nominated Node', 'Node nominated by preemption.'), wide('Readiness Gates', 'Readiness gates.')] },
+    { kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], schema: core.Event, columns: eventColumns },
+    { kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'], schema: core.Service,
+      columns: [name, col('Type', 'Type of the service.'), col('Cluster-IP', 'Virtual IP.'), col('External-IP', 'External addresses.'),
+        col('Port(s)', 'Ports and protocols.'), age, wide('Selector', 'Pods selected.')] },
+    { kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'], schema: core.Endpoints,
+      columns: [name, col('Endpoints', 'Ready addresses and ports.'), age] },
+    { kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'], schema: core.ConfigMap,
+      columns: [name, int('Data', 'Number of keys.'), age] },
+    { kind: 'Secret', plural: 'secrets', namespaced: true, schema: core.Secret,
+      columns: [name, col('Type', 'Type of the secret.'), int('Data', 'Number of keys.'), age] },
+    { kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'], schema: core.ServiceAccount,
+      columns: [name, int('Secrets', 'Number of secrets.'), age] },
+    { kind: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false, shortNames: ['pv'], subresources: ['status'], schema: core.PersistentVolume,
+      columns: [name, col('Capacity', 'Storage size.'), col('Access Modes', 'Access modes.'), col('Reclaim Policy', 'What happens on release.'),
+        col('Status', 'Phase.'), col('Claim', 'Bound claim.'), col('StorageClass', 'Storage class.'),
+        col('VolumeAttributesClass', 'Volume attributes class.'), col('Reason', 'Why the volume is in its phase.'), age,
+        wide('VolumeMode', 'Filesystem or Block.')] },
+    { kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', namespaced: true, shortNames: ['pvc'], subresources: ['status'],
+      schema: core.PersistentVolumeClaim,
+      columns: [name, col('Status', 'Phase.'), col('Volume', 'Bound volume.'), col('Capacity', 'Storage size.'),
+        col('Access Modes', 'Access modes.'), col('StorageClass', 'Storage class.'), col('VolumeAttributesClass', 'Volume attributes class.'),
+        age, wide('VolumeMode', 'Filesystem or Block.')] },
+    { kind: 'LimitRange', plural: 'limitranges', namespaced: true, shortNames: ['limits'], schema: core.LimitRange,
+      columns: [name, col('Created At', 'Creation time.')] },
+    { kind: 'ResourceQuota', plural: 'resourcequotas', namespaced: true, shortNames: ['quota'], subresources: ['status'], schema: core.ResourceQuota,
+      columns: [name, age, col('Request', 'Used and hard requests.'), col('Limit', 'Used and hard limits.')] },
+  ]),
+  ...entries('apps/v1', [
+    { kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'],
+      schema: apps.Deployment,
+      columns: [name, col('Ready', 'Ready of desired replicas.'), int('Up-to-date', 'Replicas of the current template.'),
+        int('Available', 'Available replicas.'), age, ...workloadWide] },
+    { kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'],
+      schema: apps.ReplicaSet,
+      columns: [name, int('Desired', 'Desired replicas.'), int('Current', 'Current replicas.'), int('Ready', 'Ready replicas.'), age, ...workloadWide] },
+    { kind: 'DaemonSet', plural: 'daemonsets', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: ['status'], schema: apps.DaemonSet,
+      columns: [name, int('Desired', 'Nodes that should run the pod.'), int('Current', 'Nodes running the pod.'), int('Ready', 'Ready pods.'),
+        int('Up-to-date', 'Pods of the current template.'), int('Available', 'Available pods.'), col('Node Selector', 'Node selector.'), age,
+        ...workloadWide] },
+    { kind: 'StatefulSet', plural: 'statefulsets', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'],
+      schema: apps.StatefulSet,
+      columns: [name, col('Ready', 'Ready of desired replicas.'), age, wide('Containers', 'Container names.'), wide('Images', 'Container images.')] },
+    { kind: 'ControllerRevision', plural: 'controllerrevisions', namespaced: true, schema: apps.ControllerRevision,
+      columns: [name, col('Controller', 'Owning controller.'), int('Revision', 'Revision number.'), age] },
+  ]),
+  ...entries('batch/v1', [
+    { kind: 'Job', plural: 'jobs', namespaced: true, categories: ['all'], subresources: ['status'], schema: batch.Job,
+      columns: [name, col('Status', 'Complete, Failed, Running, …'), col('Completions', 'Succeeded of desired completions.'),
+        col('Duration', 'Run time.'), age, ...workloadWide] },
+    { kind: 'CronJob', plural: 'cronjobs', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: ['status'], schema: batch.CronJob,
+      columns: [name, col('Schedule', 'Cron schedule.'), col('Timezone', 'Time zone of the schedule.'), col('Suspend', 'Suspended.', 0, 'boolean'),
+        int('Active', 'Running jobs.'), col('Last Schedule', 'Since the last scheduled job.'), age, ...workloadWide] },
+  ]),
+  ...entries('coordination.k8s.io/v1', [
+    { kind: 'Lease', plural: 'leases', namespaced: true, schema: Lease, columns: [name, col('Holder', 'Identity of the current holder.'), age] },
+  ]),
+  ...entries('discovery.k8s.io/v1', [
+    { kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, schema: EndpointSlice,
+      columns: [name, col('AddressType', 'IPv4, IPv6 or FQDN.'), col('Ports', 'Ports.'), col('Endpoints', 'Addresses.'), age] },
+  ]),
+  ...entries('scheduling.k8s.io/v1', [
+    { kind: 'PriorityClass', plural: 'priorityclasses', namespaced: false, shortNames: ['pc'], schema: PriorityClass,
+      columns: [name, int('Value', 'Priority.'), col('Global-Default', 'Default class.', 0, 'boolean'), age,
+        col('PreemptionPolicy', 'Whether pods of this class preempt.')] },
+  ]),
+  ...entries('policy/v1', [
+    { kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true, shortNames: ['pdb'], subresources: ['status'],
+      schema: PodDisruptionBudget,
+      columns: [name, col('Min Available', 'Pods that must stay available.'), col('Max Unavailable', 'Pods that may be unavailable.'),
+        int('Allowed Disruptions', 'Evictions allowed now.'), age] },
+  ]),
+  ...entries('networking.k8s.io/v1', [
+    { kind: 'Ingress', plural: 'ingresses', namespaced: true, shortNames: ['ing'], subresources: ['status'], schema: Ingress,
+      columns: [name, col('Class', 'Ingress class.'), col('Hosts', 'Host names.'), col('Address', 'Load-balancer addresses.'),
+        col('Ports', 'Ports.'), age] },
+    { kind: 'IngressClass', plural: 'ingressclasses', namespaced: false, schema: IngressClass,
+      columns: [name, col('Controller', 'Controller that serves the class.'), col('Parameters', 'Controller parameters.'), age] },
+    { kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, shortNames: ['netpol'], schema: NetworkPolicy,
+      columns: [name, col('Pod-Selector', 'Pods the policy applies to.'), age] },
+  ]),
+  ...entries('autoscaling/v2', [
+    { kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', namespaced: true, shortNames: ['hpa'], categories: ['all'],
+      subresources: ['status'], schema: HorizontalPodAutoscaler,
+      columns: [name, col('Reference', 'Scaled workload.'), col('Targets', 'Current and target metrics.'), col('MinPods', 'Lower bound.'),
+        int('MaxPods', 'Upper bound.'), int('Replicas', 'Current replicas.'), age] },
+  ]),
+  // The events.k8s.io view of core Events: same plural, so the same etcd keys (/registry/events/…).
+  ...entries('events.k8s.io/v1', [
+    { kind: 'Event', plural: 'events', namespaced: true, schema: EventsV1Event, columns: eventColumns },
+  ]),
 ];
 
 /** Kinds that are only request bodies of subresources, not stored resources. */
-export const subresourceKinds = { Binding, Scale } as const;
+export const subresourceKinds = { Binding: core.Binding, Scale } as const;
 
 export const apiVersionOf = (r: Pick<ResourceInfo, 'group' | 'version'>): string =>
   r.group ? `${r.group}/${r.version}` : r.version;

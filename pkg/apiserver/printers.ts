@@ -1,41 +1,13 @@
 // Server-side printers: one row of cells per object, computed as kubectl's printers
 // (pkg/printers/internalversion/printers.go) do, in the column order of api/resources.ts.
-import type { ApiObject, LabelSelector } from '../../api/meta/v1';
-import type { Pod, Node, Event, ContainerStatus } from '../../api/core/v1';
-import type { ReplicaSet } from '../../api/apps/v1';
-import type { Lease } from '../../api/coordination/v1';
-import { labelSelectorToString } from '../apimachinery';
+import type { Pod, Node, Event, ContainerStatus, ObjectReference } from '../../api/core/v1';
+import type { Event as EventsV1Event } from '../../api/events/v1';
+import { age, type Printer } from './printers-common';
+import { coreV1Printers } from './printers-core';
+import { workloadPrinters } from './printers-apps';
+import { otherPrinters } from './printers-other';
 
-export type Cell = string | number | boolean;
-export type Printer = (obj: ApiObject, now: Date) => Cell[];
-
-/** kubectl's duration.HumanDuration: `5s`, `3m2s`, `15m`, `5h`, `2d3h`, `20d`, `2y`. */
-export const humanDuration = (ms: number): string => {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  const days = Math.floor(hours / 24);
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${days}d`;
-  const years = Math.floor(days / 365);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
-  return `${years}y`;
-};
-
-/** Age of a timestamp, `<unknown>` when it is missing (translateTimestampSince). */
-export const age = (ts: string | null | undefined, now: Date): string =>
-  ts ? humanDuration(now.getTime() - new Date(ts).getTime()) : '<unknown>';
-
-/** metav1.FormatLabelSelector: the selector string, `<none>` when empty. */
-export const formatLabelSelector = (sel: LabelSelector | undefined): string =>
-  (sel ? labelSelectorToString(sel) : '') || '<none>';
+export { humanDuration, age, formatLabelSelector, formatLabels, type Cell, type Printer } from './printers-common';
 
 const terminatedReason = (t: { reason?: string; signal?: number; exitCode: number }, prefix: string): string =>
   t.reason ? `${prefix}${t.reason}` : t.signal ? `${prefix}Signal:${t.signal}` : `${prefix}ExitCode:${t.exitCode}`;
@@ -139,31 +111,24 @@ const printNamespace: Printer = (obj, now) => [
   obj.metadata.name ?? '', (obj as { status?: { phase?: string } }).status?.phase ?? '', age(obj.metadata.creationTimestamp, now),
 ];
 
-const printReplicaSet: Printer = (obj, now) => {
-  const rs = obj as ReplicaSet;
-  const containers = rs.spec?.template?.spec?.containers ?? [];
-  return [
-    rs.metadata?.name ?? '', rs.spec?.replicas ?? 0, rs.status?.replicas ?? 0, rs.status?.readyReplicas ?? 0,
-    age(rs.metadata?.creationTimestamp, now), containers.map((c) => c.name).join(','),
-    containers.map((c) => c.image ?? '').join(','), formatLabelSelector(rs.spec?.selector),
-  ];
-};
+// core/v1 and events.k8s.io/v1 Events share storage and the Event kind; the printer reads
+// either shape (involvedObject/message/firstTimestamp or regarding/note/deprecated*).
+type AnyEvent = Partial<Event> & Partial<EventsV1Event>;
 
 const printEvent: Printer = (obj, now) => {
-  const ev = obj as Event;
-  const first = ev.firstTimestamp ? age(ev.firstTimestamp, now) : age(ev.eventTime, now);
-  const last = ev.lastTimestamp ? age(ev.lastTimestamp, now) : first;
-  const kind = (ev.involvedObject.kind ?? '').toLowerCase();
-  const target = ev.involvedObject.name ? `${kind}/${ev.involvedObject.name}` : kind;
-  return [last, ev.type ?? '', ev.reason ?? '', target, ev.message ?? ''];
-};
-
-const printLease: Printer = (obj, now) => {
-  const spec = (obj as Lease).spec;
-  return [obj.metadata.name ?? '', spec?.holderIdentity ?? '', age(obj.metadata.creationTimestamp, now)];
+  const ev = obj as AnyEvent;
+  const firstTs = ev.firstTimestamp ?? ev.deprecatedFirstTimestamp;
+  const lastTs = ev.lastTimestamp ?? ev.deprecatedLastTimestamp;
+  const first = firstTs ? age(firstTs, now) : age(ev.eventTime, now);
+  const last = lastTs ? age(lastTs, now) : ev.series?.lastObservedTime ? age(ev.series.lastObservedTime, now) : first;
+  const ref: ObjectReference = ev.involvedObject ?? ev.regarding ?? {};
+  const kind = (ref.kind ?? '').toLowerCase();
+  const target = ref.name ? `${kind}/${ref.name}` : kind;
+  return [last, ev.type ?? '', ev.reason ?? '', target, ev.message ?? ev.note ?? ''];
 };
 
 /** Printers by kind; a kind without one gets NAME and AGE. */
 export const printers: Record<string, Printer> = {
-  Pod: printPod, Node: printNode, Namespace: printNamespace, ReplicaSet: printReplicaSet, Event: printEvent, Lease: printLease,
+  Pod: printPod, Node: printNode, Namespace: printNamespace, Event: printEvent,
+  ...coreV1Printers, ...workloadPrinters, ...otherPrinters,
 };

@@ -17,6 +17,12 @@ export interface ResourceStrategy extends Strategy {
   fieldLabels(obj: ApiObject): Record<string, string>;
   /** The status subresource's strategy, when the resource has one. */
   status?: Strategy;
+  /**
+   * For a view of another resource's storage (events.k8s.io Events over core Events): the stored
+   * object as this version serves it, and back. Absent when the stored shape is the served one.
+   */
+  fromStorage?(obj: ApiObject): ApiObject;
+  toStorage?(obj: ApiObject): ApiObject;
 }
 
 export const required = (field: string): StatusCause => ({ reason: 'FieldValueRequired', field, message: 'Required value' });
@@ -62,3 +68,49 @@ export const fieldsAt = (obj: ApiObject, paths: string[]): Record<string, string
     const v = get(obj, p.split('.'));
     return [p, v === undefined || v === null ? '' : String(v)];
   }));
+
+export const immutableField = (field: string): StatusCause => ({ reason: 'FieldValueInvalid', field, message: 'Invalid value: field is immutable' });
+
+/** Upstream's ValidateImmutableField: one cause per listed path whose value changed. */
+export const immutableFields = (obj: ApiObject, old: ApiObject, paths: string[]): StatusCause[] =>
+  paths.filter((p) => !deepEqual(get(obj, p.split('.')), get(old, p.split('.')))).map((p) => immutableField(p));
+
+export interface SimpleStrategyOptions {
+  /** Defaults (admission's SetDefaults_*), applied on create and update. */
+  defaults?: (obj: ApiObject) => ApiObject;
+  /** Also applied on create only (allocations, generated selectors). */
+  onCreate?: (obj: ApiObject) => ApiObject;
+  /** Carries server-owned values across updates (allocated IPs, generated labels). */
+  onUpdate?: (obj: ApiObject, old: ApiObject) => ApiObject;
+  validate?: (obj: ApiObject) => StatusCause[];
+  /** Extra update checks (immutable fields); validate() runs too. */
+  validateUpdate?: (obj: ApiObject, old: ApiObject) => StatusCause[];
+  /** The resource has a status subresource: status is dropped on create and kept from the stored object on update. */
+  hasStatus?: boolean;
+  /** Status to set on create (e.g. phase Pending). */
+  initialStatus?: (obj: ApiObject) => unknown;
+  fieldLabels?: string[];
+}
+
+/** The common shape of a strategy (most upstream strategy.go files): defaults, validation, status kept apart. */
+export const simpleStrategy = (o: SimpleStrategyOptions): ResourceStrategy => {
+  const defaults = o.defaults ?? ((x: ApiObject) => x);
+  const validate = o.validate ?? (() => []);
+  return {
+    prepareForCreate: (obj) => {
+      const out = defaults((o.onCreate ?? ((x: ApiObject) => x))(obj));
+      if (o.initialStatus) return { ...out, status: o.initialStatus(out) };
+      if (o.hasStatus) delete out.status;
+      return out;
+    },
+    prepareForUpdate: (obj, old) => {
+      let out = defaults((o.onUpdate ?? ((x: ApiObject) => x))(obj, old));
+      if (o.hasStatus || o.initialStatus) out = { ...out, status: old.status };
+      return o.hasStatus || o.initialStatus ? bumpGenerationOnSpecChange(out, old) : out;
+    },
+    validate,
+    validateUpdate: (obj, old) => [...validate(obj), ...(o.validateUpdate?.(obj, old) ?? [])],
+    fieldLabels: (obj) => fieldsAt(obj, o.fieldLabels ?? []),
+    ...(o.hasStatus || o.initialStatus ? { status: statusOnly() } : {}),
+  };
+};
