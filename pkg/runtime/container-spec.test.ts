@@ -71,6 +71,8 @@ test('the OCI spec joins the pod namespaces and carries the limits', () => {
   // runc's default, so that runc and crun show the container its cgroups from the same bundle.
   expect(spec.mounts[6]).toEqual({ destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] });
   expect(spec.hostname).toBe('p');
+  // The pod's /dev/shm (IPC is the pod's, so is POSIX shared memory).
+  expect(spec.mounts[3]).toEqual({ destination: '/dev/shm', type: 'bind', source: '/sb/shm', options: ['rbind', 'rprivate', 'nosuid', 'noexec', 'nodev'] });
 });
 
 test('no command at all is InvalidArgument', () => {

@@ -87,6 +87,17 @@ export const sandboxFileMounts = (sandboxDir: string, requested: Mount[] = []): 
     .filter((f) => !requested.some((m) => path.posix.normalize(m.containerPath) === `/etc/${f}`))
     .map((f) => ({ destination: `/etc/${f}`, type: 'bind', source: path.join(sandboxDir, f), options: ['rbind', 'rprivate', 'rw'] }));
 
+/** The sandbox's /dev/shm, a tmpfs RunPodSandbox mounts and every container of the pod binds (containerd, IPC mode POD). */
+export const sandboxShm = (sandboxDir: string): string => path.join(sandboxDir, 'shm');
+
+/** The default /dev/shm tmpfs becomes a bind of the pod's, unless the request mounts /dev/shm itself. */
+const podShm = (mounts: OciMount[], sandboxDir: string, requested: Mount[] = []): OciMount[] => {
+  if (requested.some((m) => path.posix.normalize(m.containerPath) === '/dev/shm')) return mounts.filter((m) => m.destination !== '/dev/shm');
+  return mounts.map((m) => (m.destination === '/dev/shm'
+    ? { destination: m.destination, type: 'bind', source: sandboxShm(sandboxDir), options: ['rbind', 'rprivate', 'nosuid', 'noexec', 'nodev'] }
+    : m));
+};
+
 export interface ContainerSpecInput {
   config: ContainerConfig;
   image: ImageConfigLike;
@@ -142,7 +153,7 @@ export const buildContainerSpec = (input: ContainerSpecInput): OciSpec => {
     },
     root: { path: 'rootfs', readonly: sc?.readonlyRootfs ?? false },
     hostname: sandbox.hostname,
-    mounts: [...sec.mounts, ...sandboxFileMounts(sandboxDir, config.mounts), ...criMounts(config.mounts)],
+    mounts: [...podShm(sec.mounts, sandboxDir, config.mounts), ...sandboxFileMounts(sandboxDir, config.mounts), ...criMounts(config.mounts)],
     linux: {
       namespaces: [
         { type: 'pid' }, { type: 'mount' },

@@ -25,10 +25,10 @@ const summary = (c: RecordedCall): string => {
   switch (c.op) {
     case 'exec': return `exec ${path.basename(c.file)} ${c.env?.CNI_COMMAND ?? c.args.join(' ')} ${c.env?.CNI_IFNAME ?? ''}`.trim();
     case 'spawnHelper': return `helper ${c.args[0]}`;
-    case 'mount': return `mount ${c.req.target}`;
+    case 'mount': return `mount ${c.req.type} ${path.basename(c.req.target)} ${c.req.options.join(',')}`;
     case 'writeCgroup': return `write ${c.path}`;
     case 'kill': return `kill ${c.pid}`;
-    default: return `${c.op} ${c.path.replace(/.*\/(ns\/\w+)$/, '$1')}`;
+    default: return `${c.op} ${c.path.replace(/.*\/(ns\/\w+|shm)$/, '$1')}`;
   }
 };
 
@@ -41,11 +41,11 @@ test('RunPodSandbox: namespaces, pod cgroup, CNI, then the /etc files', async ()
   try {
     const id = await mgr.run(config);
     expect(sys.calls.map(summary)).toEqual([
-      'helper ns-create',
+      'helper ns-create', 'mount tmpfs shm nosuid,nodev,noexec,mode=1777,size=65536k',
       ...controllers.map((c) => `mkdirCgroup /cg/${c}/berth/podu1`), 'write /cg/pids/berth/podu1/pids.max',
       'exec loopback ADD lo', 'exec bridge ADD eth0',
     ]);
-    const bridgeCall = sys.calls[8];
+    const bridgeCall = sys.calls[9];
     expect(bridgeCall.op === 'exec' && JSON.parse(bridgeCall.input ?? '')).toMatchObject({ type: 'bridge', bridge: 'br0', ipMasq: false, isGateway: true });
     const dir = path.join(root, 'sandboxes', id);
     expect(fs.readFileSync(path.join(dir, 'hosts'), 'utf8')).toContain('10.9.0.7\tweb\n');
@@ -67,7 +67,7 @@ test('Stop tears the network down once; Remove unmounts and removes everything, 
     await mgr.remove(id);
     await mgr.remove(id);
     expect(sys.calls.map(summary)).toEqual([
-      'umount ns/net', 'umount ns/uts', 'umount ns/ipc',
+      'umount ns/net', 'umount ns/uts', 'umount ns/ipc', 'umount shm',
       ...controllers.map((c) => `rmdirCgroup /cg/${c}/berth/podu1`),
     ]);
     expect(stopped).toEqual([`stop ${id}`, `stop ${id}`, `remove ${id}`, `remove ${id}`]);

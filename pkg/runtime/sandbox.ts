@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log';
 import { cgroupDirs, createCgroup, podCgroupPath, removeCgroup, type CgroupDriver } from './cgroups';
-import { ociResources } from './container-spec';
+import { ociResources, sandboxShm } from './container-spec';
 import { cniAdd, cniDel, type NetworkOptions } from './cni';
 import type { PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatus } from './cri-types';
 import { alreadyExists, notFound } from './errors';
@@ -36,6 +36,8 @@ export interface SandboxContainers {
 }
 
 export const newId = (): string => crypto.randomBytes(32).toString('hex');
+
+const shmOptions = ['nosuid', 'nodev', 'noexec', 'mode=1777', 'size=65536k'];
 
 const sameMetadata = (a: PodSandboxConfig, b: PodSandboxConfig): boolean =>
   a.metadata.name === b.metadata.name && a.metadata.namespace === b.metadata.namespace &&
@@ -81,6 +83,9 @@ export class SandboxManager {
     const dir = this.d.state.layout.sandboxDir(rec.id);
     for (const f of Object.values(rec.ns)) await fs.promises.writeFile(f, '');
     await this.d.sys.spawnHelper(['ns-create', '--net', rec.ns.net, '--uts', rec.ns.uts, '--ipc', rec.ns.ipc, '--hostname', rec.hostname]);
+    // The pod's /dev/shm, bound into every container: POSIX shared memory goes with the IPC namespace (containerd).
+    await fs.promises.mkdir(sandboxShm(dir), { recursive: true });
+    await this.d.sys.mount({ source: 'shm', target: sandboxShm(dir), type: 'tmpfs', options: shmOptions });
     const limits = ociResources(rec.config.linux?.resources, this.d.podPidsLimit);
     await createCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath, this.d.cgroups.writes(limits));
     rec.networkAttached = true; // recorded before ADD: a DEL of a half-done ADD is safe, a leak is not
@@ -122,6 +127,7 @@ export class SandboxManager {
     if (rec) {
       await this.stopLocked(id);
       for (const f of Object.values(rec.ns)) await this.d.sys.umount(f);
+      await this.d.sys.umount(sandboxShm(dir));
       await removeCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath);
     }
     await fs.promises.rm(dir, { recursive: true, force: true });
