@@ -71,10 +71,14 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
     .option('--cgroup-parent <name>', '', 'berth').option('--bridge <name>', '', 'berth0')
     .option('--pod-cidr <cidr>', '', '10.244.0.0/24').option('--network-name <name>', '', 'berth')
     .option('--pod-pids-limit <n>', 'pids.max of every pod cgroup (0 = unlimited)', int, 4096)
+    .option('--executor <name>', 'what starts containers without a runtime handler: native, runc or crun', 'native')
+    .option('--streaming-address <ip>', 'exec/attach/port-forward streaming server address', '127.0.0.1')
+    .option('--streaming-port <n>', 'streaming server port (0 = any free port)', int, 0)
     .action((o) => {
       chosen.run = async (signal) => (await import('../runtime')).runRuntime({
         root: o.root, socket: o.socket, healthPort: o.healthPort, cgroupParent: o.cgroupParent,
         bridge: o.bridge, podCidr: o.podCidr, networkName: o.networkName, podPidsLimit: o.podPidsLimit,
+        executor: o.executor, streamingAddress: o.streamingAddress, streamingPort: o.streamingPort,
       }, logger('runtime'), signal);
     });
 

@@ -10,9 +10,10 @@ import { buildContainerSpec, type ContainerSpecInput } from './container-spec';
 import { type Container, type ContainerConfig, type ContainerFilter, type ContainerState, type ContainerStatus, type PodSandboxConfig } from './cri-types';
 import { alreadyExists, CriError, notFound } from './errors';
 import { renderExecSpec } from './exec-spec';
+import { deleteCommand, executorForHandler, foreignHierarchies, lastRuntimeError, removeForeignCgroups, startArgs, type ExecutorSettings } from './executor';
 import { matchesLabels, newId } from './sandbox';
 import { ShimError } from './shim-client';
-import { writeJsonAtomic, type ContainerRecord, type ExitRecord, type KeyedMutex, type StateStore } from './state';
+import { errnoCode, writeJsonAtomic, type ContainerRecord, type ExitRecord, type KeyedMutex, type StateStore } from './state';
 import type { Syscalls } from './syscalls';
 import { status as grpcStatus } from '@grpc/grpc-js';
 
@@ -32,6 +33,8 @@ export interface ContainerDeps {
   /** What privileged and `add: [ALL]` grant (the runtime's own capabilities) and which host devices privileged gets. */
   security?: Pick<ContainerSpecInput, 'allCapabilities' | 'hostDevices'>;
   now: () => number;
+  /** Which program starts containers (default native) and where runc/crun live. */
+  executors?: ExecutorSettings;
   /** Polling interval while waiting for an exit file (ms). */
   pollMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -60,6 +63,7 @@ export class ContainerManager {
     const rec: ContainerRecord = {
       id, sandboxId, config, imageId: image.id, imageRef: image.repoDigests[0] ?? image.id, createdAt: this.d.now(),
       cgroupPath: containerCgroupPath(sandbox.cgroupPath, id),
+      executor: executorForHandler(sandbox.runtimeHandler, this.d.executors?.default ?? 'native'),
       logPath: logDir && config.logPath ? path.join(logDir, config.logPath) : path.join(this.d.state.layout.containerDir(id), 'container.log'),
     };
     return this.d.locks.run(id, async () => {
@@ -104,12 +108,12 @@ export class ContainerManager {
       const dir = this.d.state.layout.containerDir(id);
       await fs.promises.mkdir(path.dirname(rec.logPath), { recursive: true });
       try {
-        const report = await this.d.sys.spawnHelper(['run', '--bundle', dir, '--id', id, '--log', rec.logPath,
-          '--exit-file', path.join(dir, 'exit.json'), '--pid-file', path.join(dir, 'pid')]);
+        const files = { bundle: dir, id, log: rec.logPath, exitFile: path.join(dir, 'exit.json'), pidFile: path.join(dir, 'pid') };
+        const report = await this.d.sys.spawnHelper(startArgs(rec.executor ?? 'native', files, this.d.executors));
         rec.pid = report.pid;
         rec.startedAt = this.d.now();
       } catch (err) {
-        rec.startError = err instanceof Error ? err.message : String(err);
+        rec.startError = (err instanceof Error ? err.message : String(err)) + await runtimeLogError(dir, rec.executor);
         await this.d.state.putContainer(rec);
         if (err instanceof ShimError) throw new CriError(grpcStatus.UNKNOWN, `failed to start container "${id}": ${err.message}`);
         throw err;
@@ -172,6 +176,13 @@ export class ContainerManager {
     const dir = this.d.state.layout.containerDir(id);
     if (rec) {
       await this.stopLocked(id, 0);
+      const del = deleteCommand(rec.executor ?? 'native', dir, id, this.d.executors);
+      if (del) {
+        await this.d.sys.exec(del.file, del.args).catch((err: unknown) => this.d.log.v(1, 'OCI runtime delete failed', { container: id, err }));
+        // runc/crun made the path in every hierarchy: the container's and, if now empty, the pod's.
+        const foreign = foreignHierarchies(fs.readFileSync('/proc/self/mountinfo', 'utf8'), this.d.cgroups.root, this.d.cgroups.hierarchies);
+        await removeForeignCgroups((d) => this.d.sys.rmdirCgroup(d), this.d.cgroups.root, foreign, rec.cgroupPath, 1);
+      }
       await this.d.sys.umount(path.join(dir, 'rootfs'));
       await removeCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath);
     }
@@ -214,6 +225,17 @@ export class ContainerManager {
     return out;
   }
 }
+
+/** For runc/crun: their own last error (from the JSON log in the bundle), appended to the shim's. */
+const runtimeLogError = async (bundle: string, executor: string | undefined): Promise<string> => {
+  if (!executor || executor === 'native') return '';
+  const text = await fs.promises.readFile(path.join(bundle, `${executor}.log`), 'utf8').catch((err: unknown) => {
+    if (errnoCode(err) === 'ENOENT') return '';
+    throw err;
+  });
+  const msg = lastRuntimeError(text);
+  return msg ? `: ${msg}` : '';
+};
 
 export const stateOf = (rec: ContainerRecord, exit: ExitRecord | undefined): ContainerState =>
   rec.startError || exit ? 'CONTAINER_EXITED' : rec.startedAt ? 'CONTAINER_RUNNING' : 'CONTAINER_CREATED';

@@ -46,10 +46,10 @@ const globalFlags = (executor: 'runc' | 'crun', p: ExecutorSettings, bundle: str
 
 /** berth-shim arguments that start the container of `f.bundle` under `executor`. */
 export const startArgs = (executor: Executor, f: StartFiles, p?: ExecutorSettings): string[] => {
-  if (executor === 'native' || !p) {
-    if (executor !== 'native') throw new Error(`executor ${executor} needs ExecutorSettings`);
+  if (executor === 'native') {
     return ['run', '--bundle', f.bundle, '--id', f.id, '--log', f.log, '--exit-file', f.exitFile, '--pid-file', f.pidFile];
   }
+  if (!p) throw new Error(`executor ${executor} needs ExecutorSettings`);
   const umount = executor === 'crun' && p.hideCgroupV2 ? ['--umount', hybridCgroupV2Mount] : [];
   return ['oci-run', '--log', f.log, '--exit-file', f.exitFile, '--pid-file', f.pidFile, ...umount, '--',
     p[executor], ...globalFlags(executor, p, f.bundle), 'run', '--detach', '--pid-file', f.pidFile, '--bundle', f.bundle, f.id];
@@ -81,4 +81,42 @@ export const lastRuntimeError = (logText: string): string | undefined => {
     }
   }
   return undefined;
+};
+
+/**
+ * The mounted cgroup hierarchies beyond `ours` (v1 hosts: blkio, cpuset, freezer, systemd, the
+ * hybrid v2 mount…). runc and crun create the container's cgroup path in every one of them, so
+ * whoever removes their containers removes those directories too.
+ */
+export const foreignHierarchies = (mountinfo: string, root: string, ours: readonly string[]): string[] => {
+  const out: string[] = [];
+  for (const line of mountinfo.split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!right || !/^cgroup2? /.test(right)) continue;
+    const point = left.split(' ')[4];
+    if (path.posix.dirname(point) !== root) continue;
+    const name = path.posix.basename(point);
+    if (!ours.includes(name)) out.push(name);
+  }
+  return out;
+};
+
+/**
+ * Removes `cgroupPath` and then its ancestors, `levels` deep, from each foreign hierarchy. A
+ * directory still in use (another container's, or processes left) stops the climb in that
+ * hierarchy; cleanupAll removes whatever remains with the whole tree.
+ */
+export const removeForeignCgroups = async (rmdir: (dir: string) => Promise<void>, root: string, hierarchies: string[], cgroupPath: string, levels: number): Promise<void> => {
+  for (const h of hierarchies) {
+    let p = cgroupPath;
+    for (let i = 0; i <= levels && p !== '/' && p !== '.'; i++, p = path.posix.dirname(p)) {
+      try {
+        await rmdir(path.posix.join(root, h, p));
+      } catch (err) {
+        const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+        if (code === 'EBUSY' || code === 'ENOTEMPTY') break;
+        throw err;
+      }
+    }
+  }
 };

@@ -14,9 +14,11 @@ import { SandboxManager } from './sandbox';
 import { createCriServer } from './server';
 import { defaultShimPath } from './shim-client';
 import { KeyedMutex, runtimeLayout, StateStore } from './state';
+import { defaultExecutorSettings, executors, foreignHierarchies, hybridCgroupV2Mount, isExecutor, type Executor } from './executor';
+import { startStreaming } from './streaming-handlers';
 import { hostDevices } from './host-devices';
 import { currentCapabilities } from './security';
-import { hostSyscalls, type Syscalls } from './syscalls';
+import { hostSyscalls, isMountPoint, type Syscalls } from './syscalls';
 
 export interface RuntimeOptions {
   root: string;
@@ -37,6 +39,11 @@ export interface RuntimeOptions {
   imageGC?: ImageGCOptions;
   /** pids.max of every pod cgroup, as kubelet's --pod-max-pids; 0 = unlimited. Default 4096. */
   podPidsLimit?: number;
+  /** Which program starts containers whose sandbox names no runtime handler: native (default), runc or crun. */
+  executor?: Executor;
+  /** Where the exec/attach/port-forward streaming server listens (default 127.0.0.1, a free port). */
+  streamingAddress?: string;
+  streamingPort?: number;
 }
 
 export type CleanupOptions = Omit<RuntimeOptions, 'socket' | 'healthPort'>;
@@ -69,13 +76,15 @@ export const buildRuntime = (o: CleanupOptions, sys: Syscalls, images: ImageStor
   const locks = new KeyedMutex();
   const cgroups = detectCgroupDriver(o.cgroupRoot);
   const security = { allCapabilities: currentCapabilities(fs.readFileSync('/proc/self/status', 'utf8')), hostDevices };
-  const containers = new ContainerManager({ sys, state, locks, images, log: log.child('containers'), cgroups, security, now: nowNs });
+  // crun 1.8 needs the empty v2 mount of a hybrid v1 host hidden (executor.ts).
+  const executors = defaultExecutorSettings(o.root, o.executor, cgroups.version === 1 && isMountPoint(hybridCgroupV2Mount));
+  const containers = new ContainerManager({ sys, state, locks, images, log: log.child('containers'), cgroups, security, now: nowNs, executors });
   const sandboxes = new SandboxManager({
     sys, state, locks, log: log.child('sandboxes'), cgroupParent: o.cgroupParent ?? runtimeDefaults.cgroupParent, cgroups,
     podPidsLimit: o.podPidsLimit ?? runtimeDefaults.podPidsLimit,
     network: networkOptions(o), now: nowNs, hostResolvConf: () => fs.readFileSync('/etc/resolv.conf', 'utf8'),
   }, containers);
-  return { state, containers, sandboxes, cgroups };
+  return { state, containers, sandboxes, cgroups, locks };
 };
 
 const listen = (server: grpc.Server, socket: string): Promise<void> => new Promise((resolve, reject) => {
@@ -84,10 +93,11 @@ const listen = (server: grpc.Server, socket: string): Promise<void> => new Promi
 
 /** Serves the CRI on `socket` until `signal` aborts. Containers keep running after it returns. */
 export const runRuntime = async (opts: RuntimeOptions, log: Logger, signal: AbortSignal): Promise<void> => {
+  if (opts.executor !== undefined && !isExecutor(opts.executor)) throw new Error(`unknown executor "${String(opts.executor)}" (known: ${executors.join(', ')})`);
   const helper = ensureNativeHelper(opts.nativeHelper, log);
   const sys = hostSyscalls(helper);
   const images = new ImageStore({ root: opts.root, log: log.child('images'), registry: opts.registry });
-  const { state, containers, sandboxes } = buildRuntime(opts, sys, images, log);
+  const { state, containers, sandboxes, cgroups, locks } = buildRuntime(opts, sys, images, log);
   const imageGC = startImageGC({
     store: images, dirs: [path.join(opts.root, 'images'), path.join(opts.root, 'snapshots')], log: log.child('image-gc'), options: opts.imageGC,
     inUse: async () => new Set((await state.listContainers()).map((c) => c.imageId)),
@@ -101,18 +111,24 @@ export const runRuntime = async (opts: RuntimeOptions, log: Logger, signal: Abor
   const cniBin = opts.cniBinDir ?? defaultCniBinDir;
   const networkProblem = () => (fs.existsSync(path.join(cniBin, 'bridge')) ? undefined : `CNI plugins not found in ${cniBin}`);
   const registry = newRegistry('runtime');
-  const server = createCriServer({ sandboxes, containers, images, imageFsMountpoint: path.join(opts.root, 'snapshots'), networkProblem, log, registry });
+  const streaming = await startStreaming({
+    helper, sys, cgroups, state, locks, containers, sandboxes, log, address: opts.streamingAddress, port: opts.streamingPort,
+  });
+  const server = createCriServer({
+    sandboxes, containers, images, imageFsMountpoint: path.join(opts.root, 'snapshots'), networkProblem, log, registry, streaming: streaming.deps,
+  });
   fs.mkdirSync(path.dirname(opts.socket), { recursive: true });
   fs.rmSync(opts.socket, { force: true }); // a stale socket from a killed runtime blocks bind
   await listen(server, opts.socket);
   const healthPort = await serveHealth({ port: opts.healthPort, registry, check: networkProblem, log }, signal);
-  log.info('runtime serving', { socket: opts.socket, healthPort });
+  log.info('runtime serving', { socket: opts.socket, healthPort, streaming: streaming.url, executor: opts.executor ?? 'native' });
 
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  await streaming.close();
   await imageGC;
   fs.rmSync(opts.socket, { force: true });
   log.info('runtime stopped (containers keep running under their shims)');
@@ -134,6 +150,9 @@ export const cleanupAll = async (opts: CleanupOptions, log: Logger): Promise<voi
     fs.rmSync(dir, { recursive: true, force: true });
   }
   await removeCgroupTree(sys, cgroups, `/${opts.cgroupParent ?? runtimeDefaults.cgroupParent}`);
+  // What runc/crun containers left in the hierarchies we do not use ourselves.
+  const foreign = foreignHierarchies(fs.readFileSync('/proc/self/mountinfo', 'utf8'), cgroups.root, cgroups.hierarchies);
+  await removeCgroupTree(sys, { ...cgroups, hierarchies: foreign }, `/${opts.cgroupParent ?? runtimeDefaults.cgroupParent}`);
   const net = networkOptions(opts);
   await sys.exec('ip', ['link', 'del', net.bridge]).catch((err: unknown) => log.v(1, 'no bridge to delete', { bridge: net.bridge, err }));
   await sys.exec('ip', ['route', 'del', 'blackhole', coveringSlash16(net.podCidr)]).catch((err: unknown) => log.v(1, 'no blackhole route', { err }));

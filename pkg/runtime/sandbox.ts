@@ -46,12 +46,12 @@ const sameMetadata = (a: PodSandboxConfig, b: PodSandboxConfig): boolean =>
 export class SandboxManager {
   constructor(private readonly d: SandboxDeps, private readonly containers: SandboxContainers) {}
 
-  async run(config: PodSandboxConfig): Promise<string> {
+  async run(config: PodSandboxConfig, runtimeHandler = ''): Promise<string> {
     const existing = (await this.d.state.listSandboxes()).find((s) => sameMetadata(s.config, config));
     if (existing) throw alreadyExists(`pod sandbox name "${config.metadata.name}_${config.metadata.namespace}_${config.metadata.uid}_${config.metadata.attempt}" is reserved for "${existing.id}"`);
     const id = newId();
     return this.d.locks.run(id, async () => {
-      const rec = await this.prepare(id, config);
+      const rec = await this.prepare(id, config, runtimeHandler);
       try {
         await this.setUp(rec);
       } catch (err) {
@@ -65,7 +65,7 @@ export class SandboxManager {
   }
 
   /** Writes the record first, so a crash at any later point leaves something cleanup can find. */
-  private async prepare(id: string, config: PodSandboxConfig): Promise<SandboxRecord> {
+  private async prepare(id: string, config: PodSandboxConfig, runtimeHandler: string): Promise<SandboxRecord> {
     const cgroupPath = podCgroupPath(this.d.cgroupParent, config.metadata.uid || id, config.linux?.cgroupParent);
     const dir = this.d.state.layout.sandboxDir(id);
     await fs.promises.mkdir(path.join(dir, 'ns'), { recursive: true });
@@ -73,7 +73,7 @@ export class SandboxManager {
       id, config, createdAt: this.d.now(), ready: false, ip: '', networkAttached: false,
       hostname: config.hostname || config.metadata.name,
       ns: { net: path.join(dir, 'ns', 'net'), uts: path.join(dir, 'ns', 'uts'), ipc: path.join(dir, 'ns', 'ipc') },
-      cgroupPath,
+      cgroupPath, runtimeHandler,
     };
     await this.d.state.putSandbox(rec);
     return rec;
@@ -147,7 +147,7 @@ export class SandboxManager {
       id: rec.id, metadata: rec.config.metadata, state: rec.ready ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY',
       createdAt: rec.createdAt, network: { ip: rec.ip, additionalIps: [] },
       linux: { namespaces: { options: { network: nsOpts?.network ?? 'POD', pid: nsOpts?.pid ?? 'CONTAINER', ipc: nsOpts?.ipc ?? 'POD', targetId: '' } } },
-      labels: rec.config.labels ?? {}, annotations: rec.config.annotations ?? {}, runtimeHandler: '',
+      labels: rec.config.labels ?? {}, annotations: rec.config.annotations ?? {}, runtimeHandler: rec.runtimeHandler ?? '',
     };
   }
 
@@ -155,7 +155,7 @@ export class SandboxManager {
     const recs = await this.d.state.listSandboxes();
     return recs.filter((r) => matchesSandbox(r, filter)).map((r) => ({
       id: r.id, metadata: r.config.metadata, state: r.ready ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY',
-      createdAt: r.createdAt, labels: r.config.labels ?? {}, annotations: r.config.annotations ?? {}, runtimeHandler: '',
+      createdAt: r.createdAt, labels: r.config.labels ?? {}, annotations: r.config.annotations ?? {}, runtimeHandler: r.runtimeHandler ?? '',
     }));
   }
 

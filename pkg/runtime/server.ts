@@ -8,8 +8,10 @@ import type { ContainerManager } from './containers';
 import { loadCri } from './cri';
 import type * as cri from './cri-types';
 import { isCriError } from './errors';
+import { executorForHandler } from './executor';
 import { pullForCri, type CriPullRequest, type ImageRecord, type ImageStore } from './images';
 import type { SandboxManager } from './sandbox';
+import { streamingHandlers, type StreamingDeps } from './streaming-handlers';
 
 export const runtimeName = 'berth';
 export const runtimeVersion = '0.1.0';
@@ -24,6 +26,8 @@ export interface CriServices {
   log: Logger;
   /** Where the per-call latency histogram is registered (berth_runtime_operation_duration_seconds). */
   registry?: Registry;
+  /** Exec, attach, port-forward, stats, updates, log reopening; unset → those calls are UNIMPLEMENTED. */
+  streaming?: StreamingDeps;
 }
 
 type Handler<Req, Res> = (req: Req) => Promise<Res>;
@@ -59,8 +63,10 @@ export const toCriImage = (img: ImageRecord): cri.Image => {
 const runtimeHandlers = (s: CriServices) => ({
   Version: async (): Promise<cri.VersionResponse> =>
     ({ version: '0.1.0', runtimeName, runtimeVersion, runtimeApiVersion: 'v1' }),
-  RunPodSandbox: async (r: cri.RunPodSandboxRequest): Promise<cri.RunPodSandboxResponse> =>
-    ({ podSandboxId: await s.sandboxes.run(r.config) }),
+  RunPodSandbox: async (r: cri.RunPodSandboxRequest): Promise<cri.RunPodSandboxResponse> => {
+    executorForHandler(r.runtimeHandler, 'native'); // refuses an unknown handler before anything is made
+    return { podSandboxId: await s.sandboxes.run(r.config, r.runtimeHandler ?? '') };
+  },
   StopPodSandbox: async (r: cri.StopPodSandboxRequest) => { await s.sandboxes.stop(r.podSandboxId); return {}; },
   RemovePodSandbox: async (r: cri.RemovePodSandboxRequest) => { await s.sandboxes.remove(r.podSandboxId); return {}; },
   PodSandboxStatus: async (r: cri.PodSandboxStatusRequest): Promise<cri.PodSandboxStatusResponse> =>
@@ -86,6 +92,7 @@ const runtimeHandlers = (s: CriServices) => ({
       info: {},
     };
   },
+  ...(s.streaming ? streamingHandlers(s.streaming) : {}),
 });
 
 const imageHandlers = (s: CriServices) => ({

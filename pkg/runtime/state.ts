@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerConfig, PodSandboxConfig } from './cri-types';
+import type { Executor } from './executor';
 
 export interface SandboxRecord {
   id: string;
@@ -17,6 +18,8 @@ export interface SandboxRecord {
   networkAttached: boolean;
   ns: { net: string; uts: string; ipc: string };
   cgroupPath: string;
+  /** The CRI runtime handler of RunPodSandbox ('' = the runtime's default executor). */
+  runtimeHandler?: string;
 }
 
 export interface ContainerRecord {
@@ -32,6 +35,8 @@ export interface ContainerRecord {
   pid?: number;
   /** Set when StartContainer failed: the container is exited with this message. */
   startError?: string;
+  /** Which program started it (absent in records written before executors existed: native). */
+  executor?: Executor;
 }
 
 export interface ExitRecord { exitCode: number; signal: number; finishedAt: string }
