@@ -90,7 +90,7 @@ test('deleting a pod removes its processes, mounts, cgroup and network namespace
   // Before: the pod is really there, so the checks below can fail.
   expect(processesInCgroup(uid).length).toBeGreaterThan(0);
   expect(mountsMatching(containerID).length).toBeGreaterThan(0);
-  const cgroupDir = `/sys/fs/cgroup/memory/${c.cgroupParent}/pod${uid}`;
+  const cgroupDir = `/sys/fs/cgroup/memory/${c.cgroupParent}/kubepods/pod${uid}`; // Guaranteed: right under kubepods
   expect(fs.existsSync(cgroupDir)).toBe(true);
   const netnsBefore = mountsMatching(path.join(c.home, 'runtime'));
   expect(netnsBefore.some((l) => l.startsWith('nsfs '))).toBe(true);
