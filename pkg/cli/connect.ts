@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '../client/types';
 import { createLogger } from '../log';
-import type { CliDeps, Connection, GlobalFlags } from './types';
+import { UsageError, type CliDeps, type Connection, type GlobalFlags } from './types';
 
 /**
  * kubectl's lookup (--kubeconfig, $KUBECONFIG, ~/.kube/config), then — Berth's addition —
@@ -22,8 +22,17 @@ export const defaultKubeconfig = (flag: string | undefined, env: NodeJS.ProcessE
 export const connect = async (globals: GlobalFlags): Promise<Connection> => {
   const { loadKubeconfig, createClient } = await import('../client');
   const config = loadKubeconfig({ path: defaultKubeconfig(globals.kubeconfig), context: globals.context });
-  const client = createClient({ ...config, userAgent: config.userAgent ?? `berthctl/v0.1.0 (${process.platform}/${process.arch})` });
+  const timeoutMs = globals.requestTimeout ? requestTimeoutMs(globals.requestTimeout) : undefined;
+  const client = createClient({ ...config, ...(timeoutMs ? { timeoutMs } : {}), userAgent: config.userAgent ?? `berthctl/v1.33.0-berth (${process.platform}/${process.arch})` });
   return { client: (globals.v ?? 0) >= 6 ? withRequestLog(client, globals.v ?? 0) : client, namespace: config.namespace || 'default' };
+};
+
+/** --request-timeout: `30s`, `1m`, or plain seconds; 0 means the client default. */
+const requestTimeoutMs = (value: string): number => {
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
+  if (!m) throw new UsageError(`invalid argument "${value}" for "--request-timeout" flag: time: invalid duration "${value}"`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 };
 
 /** -v=6 and up: one line per request with its outcome and duration (kubectl's round_trippers.go). */
@@ -54,4 +63,21 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((r
   signal.addEventListener('abort', done, { once: true });
 });
 
-export const realDeps = (): CliDeps => ({ connect, sleep, now: () => new Date() });
+/** Runs a program with the terminal attached (the editor), or with its output captured. */
+const spawnProgram = async (cmd: string, args: string[], opts: { capture?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: opts.capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+};
+
+export const realDeps = (): CliDeps => ({
+  connect, sleep, now: () => new Date(),
+  host: { env: process.env, isTTY: process.stderr.isTTY === true, spawn: spawnProgram },
+});

@@ -1,3 +1,5 @@
+import { resources } from '../../api/resources';
+import { resourcePath } from './resource';
 import { notFound } from '../apimachinery';
 import { humanAge } from './get';
 import { TABLE_ACCEPT } from './resource';
@@ -80,7 +82,8 @@ test('named objects: one GET each; a missing one is reported and exits 1', async
 test('-o yaml of one object prints the object with sorted keys', async () => {
   const r = await runWith(['get', 'pod', 'hello', '-o', 'yaml'], byPath({ '/api/v1/namespaces/default/pods/hello': pod('hello') }));
   expect(r.client.requests[0].accept).toBe('application/json');
-  expect(r.out).toBe('apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: \'2024-01-01T00:00:00Z\'\n  name: hello\n  namespace: default\nspec:\n  containers:\n    - image: busybox\n      name: c\n');
+  // kubectl's YAML: timestamps double-quoted, sequences not indented under their key.
+  expect(r.out).toBe('apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: "2024-01-01T00:00:00Z"\n  name: hello\n  namespace: default\nspec:\n  containers:\n  - image: busybox\n    name: c\n');
 });
 
 test('-o json of a list is a List whose items carry apiVersion and kind', async () => {
@@ -111,7 +114,7 @@ test('the list is followed through continue tokens', async () => {
 
 test.each([
   { argv: ['get', 'foo'], err: 'error: the server doesn\'t have a resource type "foo"\n' },
-  { argv: ['get', 'pods', '-o', 'xml'], err: 'error: unable to match a printer suitable for the output format "xml", allowed formats are: json,name,wide,yaml\n' },
+  { argv: ['get', 'pods', '-o', 'xml'], err: 'error: unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n' },
   { argv: ['get', 'pods', 'x', '-A'], err: 'error: a resource cannot be retrieved by name across all namespaces\n' },
   { argv: ['get'], err: 'error: you must specify the type of resource to get\n' },
 ])('usage error: $argv', async ({ argv, err }) => {
@@ -135,7 +138,9 @@ test.each([
 
 test('get all lists every resource in the "all" category, with kind prefixes', async () => {
   const r = await runWith(['get', 'all'], (req) => (req.path.endsWith('/pods') ? podTable(['a', 'Running']) : rsTable));
-  expect(r.client.requests.map((q) => q.path)).toEqual(['/api/v1/namespaces/default/pods', '/apis/apps/v1/namespaces/default/replicasets']);
+  // Every resource of the "all" category, in the table's (discovery's) order.
+  const all = resources.filter((x) => x.categories.includes('all')).map((x) => resourcePath(x, 'default'));
+  expect(r.client.requests.map((q) => q.path)).toEqual(all);
   expect(r.out).toContain('pod/a ');
   expect(r.out).toContain('replicaset.apps/web ');
 });

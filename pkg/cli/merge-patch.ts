@@ -106,3 +106,19 @@ export const readLastApplied = (live: JsonObject): JsonObject | undefined => {
     throw e;
   }
 };
+
+/** jsonpatch.CreateMergePatch: the RFC 7386 merge patch that turns `original` into `modified`. */
+export const createMergePatch = (original: JsonObject, modified: JsonObject): JsonObject => {
+  const patch: JsonObject = {};
+  for (const key of Object.keys(original)) if (!(key in modified)) patch[key] = null;
+  for (const [key, value] of Object.entries(modified)) {
+    const before = original[key];
+    if (isJsonObject(value) && isJsonObject(before)) {
+      const sub = createMergePatch(before, value);
+      if (Object.keys(sub).length > 0) patch[key] = sub;
+    } else if (!deepEqual(before, value)) {
+      patch[key] = value;
+    }
+  }
+  return patch;
+};

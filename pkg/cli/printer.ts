@@ -30,6 +30,8 @@ export interface TablePrintOptions {
   /** -A: a NAMESPACE column first, from row.object.metadata.namespace. */
   withNamespace?: boolean;
   showLabels?: boolean;
+  /** -L key: one column per label key, headed by the key's last path segment upper-cased. */
+  labelColumns?: string[];
   noHeaders?: boolean;
   /** Set when several kinds are printed: `pod`, `replicaset.apps` prefixes the first cell. */
   kindPrefix?: string;
@@ -69,25 +71,34 @@ export const formatLabels = (labels: Record<string, string> | undefined): string
 const visibleColumns = (table: Table, wide: boolean): number[] =>
   table.columnDefinitions.flatMap((c, i) => (c.priority === 0 || wide ? [i] : []));
 
-/** The header and row cells of one Table, before alignment. */
-export const tableCells = (table: Table, opts: TablePrintOptions = {}): string[][] => {
-  const cols = visibleColumns(table, opts.wide ?? false);
-  const lines: string[][] = [];
-  if (!opts.noHeaders) {
-    lines.push([...(opts.withNamespace ? ['NAMESPACE'] : []),
-      ...cols.map((i) => table.columnDefinitions[i].name.toUpperCase()), ...(opts.showLabels ? ['LABELS'] : [])]);
-  }
-  for (const row of table.rows) {
-    const cells = cols.map((i, n) => {
-      const text = formatCell(row.cells[i]);
-      return n === 0 && opts.kindPrefix ? `${opts.kindPrefix}/${text}` : text;
-    });
-    const meta = row.object?.metadata;
-    lines.push([...(opts.withNamespace ? [meta?.namespace ?? ''] : []), ...cells,
-      ...(opts.showLabels ? [formatLabels(meta?.labels)] : [])]);
-  }
-  return lines;
+/** `-L app.kubernetes.io/name` is headed NAME (tableprinter formatLabelHeaders). */
+const labelHeader = (key: string): string => (key.split('/').pop() ?? key).toUpperCase();
+
+/** The header cells of a Table as kubectl decorates it (namespace, -L columns, labels). */
+export const headerCells = (table: Table, opts: TablePrintOptions = {}): string[] => [
+  ...(opts.withNamespace ? ['NAMESPACE'] : []),
+  ...visibleColumns(table, opts.wide ?? false).map((i) => table.columnDefinitions[i].name.toUpperCase()),
+  ...(opts.labelColumns ?? []).map(labelHeader),
+  ...(opts.showLabels ? ['LABELS'] : []),
+];
+
+/** The cells of one row, decorated like the header. */
+export const rowCells = (table: Table, row: TableRow, opts: TablePrintOptions = {}): string[] => {
+  const cells = visibleColumns(table, opts.wide ?? false).map((i, n) => {
+    const text = formatCell(row.cells[i]);
+    return n === 0 && opts.kindPrefix ? `${opts.kindPrefix}/${text}` : text;
+  });
+  const meta = row.object?.metadata;
+  return [...(opts.withNamespace ? [meta?.namespace ?? ''] : []), ...cells,
+    ...(opts.labelColumns ?? []).map((k) => meta?.labels?.[k] ?? ''),
+    ...(opts.showLabels ? [meta ? formatLabels(meta.labels) : ''] : [])];
 };
+
+/** The header and row cells of one Table, before alignment. */
+export const tableCells = (table: Table, opts: TablePrintOptions = {}): string[][] => [
+  ...(opts.noHeaders ? [] : [headerCells(table, opts)]),
+  ...table.rows.map((row) => rowCells(table, row, opts)),
+];
 
 export const printTable = (table: Table, opts: TablePrintOptions = {}): string => formatColumns(tableCells(table, opts));
 
@@ -99,8 +110,9 @@ export const sortKeys = (v: unknown): unknown => {
   return Object.fromEntries(Object.keys(src).sort().map((k) => [k, sortKeys(src[k])]));
 };
 
-/** -o json: kubectl indents with four spaces and ends with a newline. */
-export const printJson = (obj: unknown): string => `${JSON.stringify(sortKeys(obj), null, 4)}\n`;
+/** -o json: kubectl indents with four spaces, escapes <, > and & as Go's encoder does, and ends with a newline. */
+export const printJson = (obj: unknown): string => `${JSON.stringify(sortKeys(obj), null, 4)
+  .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 
 /** What -o yaml|json prints for several objects (kubectl fills kind/apiVersion on items). */
 export const asList = (items: ApiObject[]): Record<string, unknown> =>

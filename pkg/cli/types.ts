@@ -20,6 +20,8 @@ export interface GlobalFlags {
   context?: string;
   namespace?: string;
   v?: number;
+  /** --request-timeout (`30s`, `1m`, or plain seconds); 0 means no timeout. */
+  requestTimeout?: string;
 }
 
 /** A connected client plus the namespace of the current context. */
@@ -35,6 +37,17 @@ export interface CliDeps {
   /** Resolves after `ms` or when `signal` aborts (delete --wait polling). */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   now(): Date;
+  /** Environment, files and processes beyond the API: kubeconfig editing, $EDITOR, diff, TTY checks. */
+  host?: HostDeps;
+}
+
+/** What some verbs need from the machine (tests pass fakes). */
+export interface HostDeps {
+  env: NodeJS.ProcessEnv;
+  /** True when progress may be drawn (stderr is a terminal). */
+  isTTY: boolean;
+  /** Runs a program to completion with inherited stdio (the editor) or captured output (diff). */
+  spawn(cmd: string, args: string[], opts?: { capture?: boolean }): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 export interface CommandContext<F> {
