@@ -229,6 +229,20 @@ describe('runtime isolation and limits (issue 6)', () => {
       'NoNewPrivs: 1', expect.stringMatching(/touch: \/x: Read-only file system/), 'shm-writable']);
   });
 
+  test('exec into a container gets the container\'s user, capabilities and no_new_privs, not the runtime\'s', async () => {
+    const pod = await runPod('exec');
+    const id = await startContainer(pod, 'main', ['sh', '-c', 'echo up; exec sleep 3600'], {
+      securityContext: { runAsUser: { value: 1000 }, runAsGroup: { value: 1000 }, noNewPrivs: true, capabilities: { dropCapabilities: ['NET_RAW'] } },
+    });
+    await waitLog(pod, 'main', /^up$/);
+    const r = await client.runtime.ExecSync({ containerId: id, cmd: ['sh', '-c', 'id -u; grep -E "^(CapBnd|NoNewPrivs)" /proc/self/status | cut -f2'], timeout: 10 });
+    const [uid, bnd, nnp] = r.stdout.toString().trim().split('\n');
+    expect([uid, nnp]).toEqual(['1000', '1']);
+    expect(hasCap(bnd, CAP_SYS_ADMIN)).toBe(false);
+    expect(hasCap(bnd, 13)).toBe(false); // CAP_NET_RAW, dropped
+    expect(hasCap(bnd, 0)).toBe(true);
+  });
+
   test('privileged: only in a privileged sandbox; then mount works and /proc is not masked', async () => {
     const plain = await runPod('unprivileged');
     await expect(client.runtime.CreateContainer({
