@@ -91,10 +91,14 @@ export class ContainerManager {
     const lowerdirs = await this.d.images.prepareSnapshots(image);
     const [rootfs, upper, work] = ['rootfs', 'upper', 'work'].map((p) => path.join(dir, p));
     for (const p of [rootfs, upper, work]) await fs.promises.mkdir(p, { recursive: true });
-    await this.d.sys.mount({ source: 'overlay', target: rootfs, type: 'overlay', options: [`lowerdir=${lowerdirs.join(':')}`, `upperdir=${upper}`, `workdir=${work}`] });
+    const overlay = [`lowerdir=${lowerdirs.join(':')}`, `upperdir=${upper}`, `workdir=${work}`];
+    // berth-shim mounts the overlay itself, inside the container's mount namespace: no `mount`
+    // process on the start path and nothing on the host to unmount. runc and crun need it mounted.
+    const native = (rec.executor ?? 'native') === 'native';
+    if (!native) await this.d.sys.mount({ source: 'overlay', target: rootfs, type: 'overlay', options: overlay });
     await fs.promises.writeFile(path.join(dir, 'config.json'), JSON.stringify(spec, null, 2));
     const execSpec = renderExecSpec({
-      spec, rootPath: rootfs, cgroupDirs: cgroupDirs(this.d.cgroups, rec.cgroupPath), cgroupBinds: this.d.cgroups.binds(rec.cgroupPath),
+      spec, rootPath: rootfs, overlay: native ? overlay.join(',') : undefined, cgroupDirs: cgroupDirs(this.d.cgroups, rec.cgroupPath), cgroupBinds: this.d.cgroups.binds(rec.cgroupPath),
       isFile: (p) => fs.statSync(p).isFile(),
     });
     await fs.promises.writeFile(path.join(dir, 'exec.spec'), execSpec);

@@ -5,7 +5,7 @@
 //   - field 0 is the keyword; the first record is `berth-exec-spec 1`.
 //   - other fields are percent-encoded: every byte outside [A-Za-z0-9._/:=,@+-] becomes %XX
 //     (upper-case hex); an empty field is a lone `%`.
-//   - records: root PATH | hostname NAME | ns TYPE PATH | newns TYPE | cgroup DIR | rootprop FLAGS |
+//   - records: root PATH | overlay DATA | hostname NAME | ns TYPE PATH | newns TYPE | cgroup DIR | rootprop FLAGS |
 //     mount KIND SRC DST TYPE FLAGS DATA | remount DST FLAGS | symlink TARGET LINK | masked PATH |
 //     readonly PATH | readonlyroot | user UID GID [GID…] | caps BND EFF PRM INH AMB | nonewprivs |
 //     cwd PATH | env NAME=VALUE | arg VALUE
@@ -75,6 +75,8 @@ export interface ExecSpecInputs {
   spec: OciSpec;
   /** Absolute host path of the root filesystem (config.json may hold it relative to the bundle). */
   rootPath: string;
+  /** Overlay mount data for the root, mounted by the shim inside the container (native executor only). */
+  overlay?: string;
   /** Absolute cgroup directories to join, one per v1 controller (or one for v2). */
   cgroupDirs: string[];
   /** What an OCI `cgroup` mount shows: the container's own directory of each v1 hierarchy. */
@@ -105,8 +107,8 @@ export const capsRecord = (c: OciCapabilities): string =>
   record('caps', capMask(c.bounding), capMask(c.effective), capMask(c.permitted), capMask(c.inheritable), capMask(c.ambient));
 
 /** Renders exec.spec for `spec`. Device nodes and /dev symlinks follow the mounts, as in runc. */
-export const renderExecSpec = ({ spec, rootPath, cgroupDirs, cgroupBinds, isFile }: ExecSpecInputs): string => {
-  const lines = ['berth-exec-spec 1', record('root', rootPath)];
+export const renderExecSpec = ({ spec, rootPath, overlay, cgroupDirs, cgroupBinds, isFile }: ExecSpecInputs): string => {
+  const lines = ['berth-exec-spec 1', record('root', rootPath), ...(overlay ? [record('overlay', overlay)] : [])];
   if (spec.hostname) lines.push(record('hostname', spec.hostname));
   for (const ns of spec.linux.namespaces) {
     lines.push(ns.path ? record('ns', nsName[ns.type], ns.path) : record('newns', nsName[ns.type]));

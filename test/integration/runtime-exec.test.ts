@@ -41,8 +41,8 @@ describe('runtime exec and streaming', () => {
     expect(missing.stderr.toString()).toContain('executable file not found in $PATH');
     await expect(rt.client.runtime.ExecSync({ containerId, cmd: ['sleep', '30'], timeout: 1 }))
       .rejects.toMatchObject({ code: status.DEADLINE_EXCEEDED });
-    const left = await rt.client.runtime.ExecSync({ containerId, cmd: ['sh', '-c', 'ps -o comm | grep -c sleep'] });
-    expect(left.stdout.toString().trim()).toBe('1'); // the timed-out sleep was killed; only the script's own
+    const left = await rt.client.runtime.ExecSync({ containerId, cmd: ['sh', '-c', 'ps -o args | grep -cx "sleep 30"'] });
+    expect(left.stdout.toString().trim()).toBe('0'); // the timed-out command was killed
   });
 
   test('Exec streams stdin and stdout (v5, close of stdin) and reports the exit code as a Status', async () => {

@@ -15,11 +15,14 @@
  *   - integers are decimal ASCII.
  *
  * Records (any order unless stated; repeated records apply in file order):
- *   root PATH                     host path of the root filesystem (already mounted by TS)
+ *   root PATH                     host path of the root filesystem (already mounted by TS, unless overlay)
+ *   overlay DATA                  mount("overlay", root, "overlay", 0, DATA) first, in the container's own
+ *                                 mount namespace (DATA = lowerdir=…,upperdir=…,workdir=…): the host never
+ *                                 sees the root, and no `mount` process is spawned for it
  *   hostname NAME                 set only when the UTS namespace is new
  *   ns TYPE PATH                  join (setns) an existing namespace; TYPE = net|uts|ipc|pid|mnt|cgroup|user
  *   newns TYPE                    create a namespace of TYPE in clone()
- *   cgroup DIR                    host cgroup directory to join (writes "0" to DIR/cgroup.procs)
+ *   cgroup DIR                    host cgroup directory to join (writes "0" to DIR/tasks on v1, else DIR/cgroup.procs)
  *   rootprop FLAGS                mount(2) propagation flags for "/" (e.g. MS_REC|MS_PRIVATE)
  *   mount KIND SRC DST TYPE FLAGS DATA
  *                                 KIND = dir|file: what to create at DST if missing;
@@ -70,6 +73,7 @@ enum spec_cap_set { CAP_SET_BOUNDING, CAP_SET_EFFECTIVE, CAP_SET_PERMITTED, CAP_
 
 struct exec_spec {
   char *root, *hostname, *cwd;
+  char *overlay;                            /* NULL: root is already mounted */
   unsigned long rootprop;
   struct spec_ns *ns; size_t n_ns;          /* joined (path) and new (path == NULL) */
   char **cgroups; size_t n_cgroups;

@@ -8,11 +8,11 @@
  *
  * exec stages (each renames the process; failures report JSON on fd 3 and exit 1):
  *   exec:load    read the container's exec.spec (env, user, cwd, cgroups: the container's own)
- *   exec:open    open /proc/PID/ns/{ipc,uts,net,pid,mnt}, /proc/PID/root and each cgroup.procs
+ *   exec:open    open /proc/PID/ns/{ipc,uts,net,pid,mnt}, /proc/PID/root and each cgroup's join file
  *                while host paths still resolve
  *   exec:setns   join ipc, uts, net, pid (for children), mnt; then chroot to the container's root
  *   exec:pty     with --tty: posix_openpt in the container's /dev/pts, grantpt, unlockpt
- *   exec:fork    the child joins the cgroups ("0" into each cgroup.procs), takes the pty slave as
+ *   exec:fork    the child joins the cgroups ("0" into tasks or cgroup.procs), takes the pty slave as
  *                its controlling terminal, and execs through exec_process (user, cwd, PATH, env)
  *   exec:relay   with --tty: stdin → master, master → stdout, fd 4 "ROWS COLS\n" → TIOCSWINSZ
  *   exec:wait    reap; report {"exitCode":N} on fd 3. --timeout kills the child with SIGKILL and
@@ -90,8 +90,8 @@ static void open_targets(const char *pid, struct exec_spec *spec, struct targets
   if ((t->root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) fail("open", path);
   t->n_cgroups = 0;
   for (size_t i = 0; i < spec->n_cgroups && i < MAX_CGROUPS; i++) {
-    snprintf(path, sizeof path, "%s/cgroup.procs", spec->cgroups[i]);
-    if ((t->cgroups[t->n_cgroups++] = open(path, O_WRONLY | O_CLOEXEC)) < 0) fail("open", path);
+    /* The child is single-threaded when it writes "0": `tasks` moves it without the global lock. */
+    if ((t->cgroups[t->n_cgroups++] = open_cgroup_join(spec->cgroups[i], path, sizeof path)) < 0) fail("open", path);
   }
 }
 
@@ -130,7 +130,7 @@ static void default_signals(void) {
 
 static void child(struct exec_spec *spec, struct targets *t, const char *slave) {
   for (size_t i = 0; i < t->n_cgroups; i++) {
-    if (write_all(t->cgroups[i], "0", 1) < 0) fail("write", "cgroup.procs");
+    if (write_all(t->cgroups[i], "0", 1) < 0) fail("write", "cgroup join file");
     close(t->cgroups[i]);
   }
   default_signals();

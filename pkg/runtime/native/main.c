@@ -82,6 +82,14 @@ int write_file_atomic(const char *path, const char *content) {
   return rename(tmp, path);
 }
 
+int open_cgroup_join(const char *dir, char *path, size_t cap) {
+  snprintf(path, cap, "%s/tasks", dir);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd >= 0 || errno != ENOENT) return fd;
+  snprintf(path, cap, "%s/cgroup.procs", dir);
+  return open(path, O_WRONLY | O_CLOEXEC);
+}
+
 void rfc3339_now(char out[40]) {
   struct timespec ts;
   struct tm tm;

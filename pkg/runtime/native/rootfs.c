@@ -112,6 +112,8 @@ static void readonly_path(const char *p) {
 void setup_rootfs(struct exec_spec *spec) {
   stage("ctr:mounts");
   if (spec->rootprop && mount(NULL, "/", NULL, spec->rootprop, NULL) < 0) fail("mount", "/ propagation");
+  /* After the propagation change, so the overlay stays in this mount namespace. */
+  if (spec->overlay && mount("overlay", spec->root, "overlay", 0, spec->overlay) < 0) fail("mount", "overlay root");
   if (mount(spec->root, spec->root, NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount", spec->root);
   for (size_t i = 0; i < spec->n_mounts; i++) do_step(spec->root, &spec->mounts[i]);
   pivot(spec->root);

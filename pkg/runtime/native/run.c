@@ -6,7 +6,7 @@
  *   shim:daemon   fork, setsid, fork: the shim survives the runtime; the first process exits 0
  *   shim:setns    join the namespaces that have paths (the pod's net/uts/ipc)
  *   shim:clone    clone() with the new namespaces (mount, pid, …) → container child:
- *       ctr:cgroup    write "0" to each cgroup.procs, then send 'c' on the sync pipe
+ *       ctr:cgroup    write "0" to each cgroup's tasks (v1) or cgroup.procs, then send 'c' on the sync pipe
  *       ctr:mounts    root propagation, bind the root, mount/remount/symlink steps (rootfs.c)
  *       ctr:pivot     pivot_root(".", "."), detach the old root                  (rootfs.c)
  *       ctr:paths     masked and read-only paths, then the read-only root         (rootfs.c)
@@ -104,8 +104,7 @@ static void join_cgroups(struct exec_spec *spec) {
   stage("ctr:cgroup");
   for (size_t i = 0; i < spec->n_cgroups; i++) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/cgroup.procs", spec->cgroups[i]);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    int fd = open_cgroup_join(spec->cgroups[i], path, sizeof path);
     if (fd < 0) fail("open", path);
     if (write_all(fd, "0", 1) < 0) fail("write", path);
     close(fd);

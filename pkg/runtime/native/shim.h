@@ -24,6 +24,13 @@ int write_all(int fd, const void *buf, size_t len);
 /* Writes CONTENT to PATH atomically (PATH.tmp, fsync-free rename); -1 on error with errno set. */
 int write_file_atomic(const char *path, const char *content);
 
+/* Opens the file through which the calling (single-threaded) process joins cgroup DIR: v1's `tasks`
+ * when present, else cgroup.procs. Writing "0" (the current thread) to `tasks` skips the global
+ * threadgroup lock that a cgroup.procs write takes, whose RCU grace period costs ~15 ms on v1
+ * (kernel/cgroup/cgroup.c cgroup_procs_write_start); for a process with one thread it is the same
+ * move. Returns the fd (O_WRONLY|O_CLOEXEC) or -1 with errno; PATH gets the file's path. */
+int open_cgroup_join(const char *dir, char *path, size_t cap);
+
 /* RFC 3339 UTC timestamp with nanoseconds, e.g. 2024-01-02T03:04:05.000000006Z (31 chars + NUL). */
 void rfc3339_now(char out[40]);
 

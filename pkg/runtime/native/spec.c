@@ -104,6 +104,7 @@ static int parse_step(char **f, int nf, struct exec_spec *spec) {
 static int parse_record(char **f, int nf, struct exec_spec *spec) {
   const char *k = f[0];
   if (!strcmp(k, "root")) { NEED(2); spec->root = f[1]; return 0; }
+  if (!strcmp(k, "overlay")) { NEED(2); spec->overlay = f[1]; return 0; }
   if (!strcmp(k, "hostname")) { NEED(2); spec->hostname = f[1]; return 0; }
   if (!strcmp(k, "cwd")) { NEED(2); spec->cwd = f[1]; return 0; }
   if (!strcmp(k, "rootprop")) { NEED(2); return parse_ulong(f[1], &spec->rootprop); }
