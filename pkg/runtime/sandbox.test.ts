@@ -98,3 +98,16 @@ test('the pod cgroup: kubelet\'s cgroup_parent under the runtime parent, with th
     await expect(mgr.run({ ...config, metadata: { ...config.metadata, attempt: 1 }, linux: { cgroupParent: '/../../escape' } })).rejects.toThrow(/must not contain/);
   } finally { done(); }
 });
+
+test('two attempts of a pod share its cgroup; only the last one removed takes it away', async () => {
+  const { sys, mgr, done } = setup();
+  try {
+    const first = await mgr.run(config);
+    const second = await mgr.run({ ...config, metadata: { ...config.metadata, attempt: 1 } });
+    sys.calls.length = 0;
+    await mgr.remove(first);
+    expect(sys.calls.filter((c) => c.op === 'rmdirCgroup')).toEqual([]);
+    await mgr.remove(second);
+    expect(sys.calls.filter((c) => c.op === 'rmdirCgroup')).toHaveLength(controllers.length);
+  } finally { done(); }
+});

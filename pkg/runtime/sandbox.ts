@@ -128,7 +128,9 @@ export class SandboxManager {
       await this.stopLocked(id);
       for (const f of Object.values(rec.ns)) await this.d.sys.umount(f);
       await this.d.sys.umount(sandboxShm(dir));
-      await removeCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath);
+      // A new attempt of the same pod shares the pod cgroup (kubelet's cgroup_parent): the last one removes it.
+      const shared = (await this.d.state.listSandboxes()).some((s) => s.id !== id && s.cgroupPath === rec.cgroupPath);
+      if (!shared) await removeCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath);
     }
     await fs.promises.rm(dir, { recursive: true, force: true });
     this.d.log.info('sandbox removed', { sandbox: id });
