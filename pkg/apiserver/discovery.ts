@@ -3,7 +3,9 @@
 // asks for first. The aggregated reply must carry its exact Content-Type (kubectl-wire §4.1).
 import { resources, type ResourceInfo } from '../../api/resources';
 
-const allVerbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+// Namespaces have no deletecollection, as upstream.
+const verbsOf = (r: ResourceInfo): string[] => (r.plural === 'namespaces' ? allVerbs.filter((v) => v !== 'deletecollection') : allVerbs);
 
 interface SubresourceDoc { verbs: string[]; kind: { group: string; version: string; kind: string } }
 
@@ -59,7 +61,7 @@ export const apiResourceList = (group: string, version: string) => {
   if (served.length === 0) return undefined;
   const entries = served.flatMap((r) => [
     {
-      name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: allVerbs,
+      name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: verbsOf(r),
       ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
       ...(r.categories.length ? { categories: r.categories } : {}),
     },
@@ -81,7 +83,7 @@ const aggregatedResource = (r: ResourceInfo) => ({
   responseKind: { group: r.group, version: r.version, kind: r.kind },
   scope: r.namespaced ? 'Namespaced' : 'Cluster',
   singularResource: r.singular,
-  verbs: allVerbs,
+  verbs: verbsOf(r),
   ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
   ...(r.categories.length ? { categories: r.categories } : {}),
   subresources: r.subresources.map((sub) => {

@@ -4,3 +4,5 @@ export { newReplicaSetController, controllerName as replicaSetControllerName, ty
 export { planReplicaSet, reconcileReplicaSet, type ReplicaSetPlan, type ReplicaSetDeps } from './replicaset/reconcile';
 export { slowStartBatch } from './slow-start-batch';
 export { newControllerMetrics, type ManagerMetrics } from './metrics';
+export { newGarbageCollector, gcResources, clientAccess, type GarbageCollector, type GarbageCollectorDeps, type Monitor, type ObjectAccess } from './garbagecollector';
+export { newNamespaceController, clientNamespaceAccess, namespacedResources, type NamespaceControllerDeps, type NamespaceAccess } from './namespace';

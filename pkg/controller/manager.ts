@@ -2,12 +2,15 @@
 // resource, every controller started on them, and /healthz + /metrics on its own port.
 // Leader election is not done yet — coordination.k8s.io Leases are not served — so run exactly
 // one controller-manager per cluster until it is.
+import type { ApiObject } from '../../api/meta/v1';
 import { findResource, type ResourceInfo } from '../../api/resources';
-import { createClient, createEventRecorder, createInformer, loadKubeconfig } from '../client';
+import { createClient, createEventRecorder, createInformer, loadKubeconfig, type Client, type Informer } from '../client';
 import type { Logger } from '../log';
 import { newRegistry, serveHealth } from '../observability';
 import { newControllerMetrics } from './metrics';
 import { newReplicaSetController } from './replicaset/controller';
+import { clientAccess, gcResources, newGarbageCollector, type Monitor } from './garbagecollector';
+import { clientNamespaceAccess, newNamespaceController } from './namespace';
 import type { ApiPod, ApiReplicaSet } from './replicaset/reconcile';
 
 export interface ControllerManagerOptions {
@@ -24,6 +27,13 @@ const resource = (group: string, version: string, plural: string): ResourceInfo 
   if (!info) throw new Error(`resource ${plural} is not in api/resources.ts`);
   return info;
 };
+
+/** One informer per resource the garbage collector watches, reusing the ones already made. */
+const gcMonitors = (client: Client, shared: Record<string, Informer<ApiObject>>, log: Logger): Array<Monitor & { informer: Informer<ApiObject> }> =>
+  gcResources().map((info) => ({
+    info,
+    informer: shared[`${info.group}/${info.plural}`] ?? createInformer(client.resource(info), { log }),
+  }));
 
 /** Runs until `signal` aborts; if one loop fails for good, stops the others and rethrows. */
 export const runControllerManager = async (opts: ControllerManagerOptions, log: Logger, signal: AbortSignal): Promise<void> => {
@@ -48,13 +58,22 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     recorder: createEventRecorder(client, 'replicaset-controller', log), log, workers: opts.workers ?? 5, metrics,
   });
   metrics.watchQueue(replicaSet);
+  const shared: Record<string, Informer<ApiObject>> = { '/pods': informers.pods, 'apps/replicasets': informers.replicaSets };
+  const monitors = gcMonitors(client, shared, log);
+  const garbageCollector = newGarbageCollector({ monitors, access: clientAccess(client), log, workers: opts.workers ?? 5, metrics });
+  metrics.watchQueue(garbageCollector);
+  const namespaceInformer = monitors.find((m) => m.info.group === '' && m.info.plural === 'namespaces')?.informer;
+  if (!namespaceInformer) throw new Error('namespaces are not watched');
+  const namespace = newNamespaceController({ namespaces: namespaceInformer, access: clientNamespaceAccess(client), log, metrics });
+  metrics.watchQueue(namespace);
+  const extraInformers = monitors.filter((m) => !Object.values(shared).includes(m.informer));
 
   let failure: unknown;
   const port = await serveHealth({
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? undefined : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: replicaSet.name, leaderElection: false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, garbageCollector.name, namespace.name].join(','), leaderElection: false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -63,7 +82,10 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   await Promise.all([
     supervise('informer/pods', informers.pods.run(ac.signal)),
     supervise('informer/replicasets', informers.replicaSets.run(ac.signal)),
+    ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
     supervise(replicaSet.name, replicaSet.run(ac.signal)),
+    supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
+    supervise(namespace.name, namespace.run(ac.signal)),
   ]);
   signal.removeEventListener('abort', stop);
   log.info('controller-manager stopped');

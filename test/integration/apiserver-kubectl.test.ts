@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
 import { waitFor } from './harness';
+import { startNamespaceController } from './delete-helpers';
 
 jest.setTimeout(120_000);
 
@@ -187,7 +188,13 @@ spec:
     expect(await kubectl('create', 'namespace', 'team-a')).toMatchObject({ code: 0, stdout: 'namespace/team-a created\n' });
     const podFile = manifest('nspod.yaml', podYaml('busybox').replace('name: hello', 'name: inns\n  namespace: team-a'));
     expect((await kubectl('apply', '-f', podFile)).stdout).toBe('pod/inns created\n');
-    expect((await kubectl('delete', 'namespace', 'team-a')).code).toBe(0);
+    // Namespace deletion is finished by the namespace controller (Terminating → emptied → gone).
+    const controller = startNamespaceController(c.kubeconfig);
+    try {
+      expect((await kubectl('delete', 'namespace', 'team-a')).code).toBe(0);
+    } finally {
+      await controller.stop();
+    }
     expect((await kubectl('get', 'pods', '-n', 'team-a')).stderr).toContain('No resources found in team-a namespace.');
     const r = await kubectl('apply', '-f', podFile);
     expect(r.stderr).toContain('namespaces "team-a" not found');

@@ -1,85 +1,162 @@
-// DELETE with DeleteOptions in the body. Pods bound to a node are deleted gracefully: they get
-// deletionTimestamp and deletionGracePeriodSeconds and stay until the agent, having stopped the
-// containers, deletes them with gracePeriodSeconds=0. Everything else goes at once.
+// DELETE, as upstream's generic registry Store.Delete with the pod and namespace specialisations:
+// - preconditions (uid, resourceVersion) → 409 Conflict;
+// - pods bound to a node are deleted gracefully: deletionTimestamp + deletionGracePeriodSeconds,
+//   and they stay until the agent, having stopped the containers, deletes them with
+//   gracePeriodSeconds=0 (a second DELETE may only shorten the grace period);
+// - propagationPolicy Orphan/Foreground put the `orphan`/`foregroundDeletion` finalizer on the
+//   object for the garbage collector; Background (the default) deletes at once;
+// - an object with finalizers gets deletionTimestamp (grace 0) and stays until they are gone;
+// - namespaces turn Terminating (spec.finalizers `kubernetes`) and are removed by a later DELETE
+//   once the namespace controller emptied and finalized them;
+// - dryRun=All decides everything and writes nothing.
 import type { Request, Response } from 'express';
 import type { ApiObject, DeleteOptions } from '../../../api/meta/v1';
 import type { Pod } from '../../../api/core/v1';
-import { resources } from '../../../api/resources';
-import { badRequest } from '../../apimachinery/errors';
-import { resourcePrefix, type Preconditions } from '../../storage';
+import type { ResourceInfo } from '../../../api/resources';
+import { isConflict } from '../../apimachinery/errors';
+import { admitNamespaceDelete } from '../admission';
 import type { RequestInfo } from '../request-info';
 import type { HandlerContext } from './context';
-import { isDryRun, parseBody } from './body';
+import { parseBody } from './body';
 import { keyOf, queryOf, withTypeMeta } from './common';
+import {
+  checkDeletePreconditions, deleteOptionsOf, deletionFinalizers, isDryRunDelete,
+} from './delete-options';
 import { rfc3339, sendJson } from './respond';
 
-const deleteOptions = (req: Request): DeleteOptions => {
-  const body = parseBody(req);
-  const q = queryOf(req);
-  const opts: DeleteOptions = body && typeof body === 'object' ? (body as DeleteOptions) : {};
-  if (q.gracePeriodSeconds !== undefined) opts.gracePeriodSeconds = Number(q.gracePeriodSeconds);
-  if (q.dryRun !== undefined && isDryRun(q)) opts.dryRun = ['All'];
-  if (opts.gracePeriodSeconds !== undefined && (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0)) {
-    throw badRequest('gracePeriodSeconds must be a non-negative integer');
-  }
-  return opts;
-};
+export interface DeleteResult {
+  /** The object as stored now (still present), or its last state (deleted). */
+  obj: ApiObject;
+  /** True when the object is gone from storage (or would be, for dryRun). */
+  deleted: boolean;
+}
 
-/** The grace period a pod deletion gets; 0 means delete from storage now. */
+/** The grace period a new pod deletion gets (podStrategy.CheckGracefulDelete); 0: no graceful deletion. */
 export const podGracePeriod = (pod: Pod, opts: DeleteOptions): number => {
   const phase = pod.status?.phase;
   if (!pod.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
   const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
-  // An already terminating pod can only have its grace period shortened.
-  const current = pod.metadata?.deletionGracePeriodSeconds;
-  return current !== undefined && current !== null && pod.metadata?.deletionTimestamp ? Math.min(current, grace) : grace;
+  return Math.max(0, grace);
 };
 
-const preconditionsOf = (opts: DeleteOptions): Preconditions | undefined =>
-  opts.preconditions ? { uid: opts.preconditions.uid, resourceVersion: opts.preconditions.resourceVersion } : undefined;
+interface GracePlan { graceful: boolean; pending: boolean; deletionTimestamp?: string; grace?: number }
 
-/** Deletes one object; returns the object (graceful pods: still present) or the last state. */
-export const deleteObject = async (ctx: HandlerContext, ri: RequestInfo, opts: DeleteOptions): Promise<{ obj: ApiObject; graceful: boolean }> => {
-  const key = keyOf(ri);
-  const dryRun = (opts.dryRun ?? []).includes('All');
-  const pre = preconditionsOf(opts);
-  const cur = await ctx.store.get(key);
-  const grace = ri.resource.plural === 'pods' ? podGracePeriod(cur as Pod, opts) : 0;
-  if (grace > 0) {
-    const mark = (c: ApiObject): ApiObject => {
-      const same = c.metadata.deletionTimestamp && c.metadata.deletionGracePeriodSeconds === grace;
-      if (same) return c;
-      const at = new Date(ctx.now().getTime() + grace * 1000);
-      return { ...c, metadata: { ...c.metadata, deletionTimestamp: rfc3339(at), deletionGracePeriodSeconds: grace } };
-    };
-    const obj = dryRun ? mark(cur) : await ctx.store.guaranteedUpdate(key, mark, pre);
-    return { obj, graceful: true };
+/** rest.BeforeDelete for pods; every other resource deletes without a grace period. */
+export const gracePlan = (info: ResourceInfo, cur: ApiObject, opts: DeleteOptions, now: Date): GracePlan => {
+  if (info.plural !== 'pods') return { graceful: false, pending: false };
+  const m = cur.metadata;
+  const want = opts.gracePeriodSeconds ?? undefined;
+  if (m.deletionTimestamp) {
+    const current = m.deletionGracePeriodSeconds ?? 0;
+    // Graceful deletion over (or never started): go on with finalizers or the removal.
+    if (current === 0) return { graceful: false, pending: false };
+    // Only a shorter grace period may be given; 0 (the agent, or --force) removes the pod.
+    if (want === undefined || want >= current) return { graceful: false, pending: true };
+    if (want === 0) return { graceful: false, pending: false };
+    const at = Date.parse(m.deletionTimestamp) - current * 1000 + want * 1000;
+    return { graceful: true, pending: false, deletionTimestamp: rfc3339(new Date(at)), grace: want };
   }
-  if (ri.resource.plural === 'namespaces' && !dryRun) await deleteNamespaceContents(ctx, ri.name);
-  const obj = dryRun ? cur : await ctx.store.delete(key, pre);
-  return { obj, graceful: false };
+  const grace = podGracePeriod(cur as Pod, opts);
+  if (grace === 0) return { graceful: false, pending: false };
+  return { graceful: true, pending: false, deletionTimestamp: rfc3339(new Date(now.getTime() + grace * 1000)), grace };
 };
 
-/** Skeleton namespace deletion: delete what it holds (pods gracefully), then the namespace. */
-const deleteNamespaceContents = async (ctx: HandlerContext, namespace: string): Promise<void> => {
-  for (const info of resources.filter((r) => r.namespaced)) {
-    const { items } = await ctx.store.list(resourcePrefix(info.plural, namespace));
-    for (const item of items) {
-      const ri: RequestInfo = { verb: 'delete', group: info.group, version: info.version, resource: info, namespace, name: item.metadata.name ?? '', subresource: '' };
-      await deleteObject(ctx, ri, {}).catch((err: unknown) => ctx.log.warn('namespace content delete failed', { namespace, name: ri.name, err }));
+export type DeletePlan = { action: 'keep' } | { action: 'update'; obj: ApiObject } | { action: 'delete' };
+
+/** What a DELETE does to `cur` (pure): nothing yet, mark it (graceful/finalizers), or remove it. */
+export const planDelete = (info: ResourceInfo, cur: ApiObject, opts: DeleteOptions, now: Date): DeletePlan => {
+  const grace = gracePlan(info, cur, opts, now);
+  // Finalizers cannot be changed through DeleteOptions while a graceful deletion is pending.
+  if (grace.pending) return { action: 'keep' };
+  const fin = deletionFinalizers(cur, opts);
+  const pendingFinalizers = fin.finalizers.length > 0;
+  if (!grace.graceful && !pendingFinalizers) return { action: 'delete' };
+  const meta = { ...cur.metadata };
+  if (fin.changed) meta.finalizers = fin.finalizers;
+  if (grace.graceful) {
+    meta.deletionTimestamp = grace.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = grace.grace;
+  } else {
+    meta.deletionTimestamp ??= rfc3339(now);
+    meta.deletionGracePeriodSeconds = 0;
+  }
+  return { action: 'update', obj: { ...cur, metadata: meta } };
+};
+
+const maxAttempts = 5;
+
+/** Store.Delete: decides on the stored state and writes pinned to its resourceVersion, re-deciding after a lost race. */
+const deleteGeneric = async (ctx: HandlerContext, ri: RequestInfo, opts: DeleteOptions): Promise<DeleteResult> => {
+  const key = keyOf(ri);
+  for (let attempt = 1; ; attempt++) {
+    const cur = await ctx.store.get(key);
+    checkDeletePreconditions(ri.resource, cur, opts);
+    const plan = planDelete(ri.resource, cur, opts, ctx.now());
+    if (plan.action === 'keep') return { obj: cur, deleted: false };
+    if (isDryRunDelete(opts)) return plan.action === 'update' ? { obj: plan.obj, deleted: false } : { obj: cur, deleted: true };
+    const pinned = { resourceVersion: cur.metadata.resourceVersion };
+    try {
+      if (plan.action === 'update') return { obj: await ctx.store.guaranteedUpdate(key, () => plan.obj, pinned), deleted: false };
+      return { obj: await ctx.store.delete(key, pinned), deleted: true };
+    } catch (err) {
+      if (!isConflict(err) || attempt >= maxAttempts) throw err;
+      ctx.log.v(4, 'delete raced with a write, deciding again', { key, attempt });
     }
   }
 };
 
-export const handleDelete = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
-  const { obj } = await deleteObject(ctx, ri, deleteOptions(req));
-  ctx.log.v(2, 'deleted', { resource: ri.resource.plural, namespace: ri.namespace, name: ri.name });
-  if (ri.resource.plural === 'pods') {
-    sendJson(res, 200, withTypeMeta(ri.resource, obj));
-    return;
+const namespaceFinalizer = 'kubernetes';
+
+interface NamespaceFields { spec?: { finalizers?: string[] }; status?: { phase?: string } }
+
+/** The first DELETE of a namespace: Terminating, with the `kubernetes` finalizer for the namespace controller. */
+const markTerminating = (cur: ApiObject, opts: DeleteOptions, now: Date): ApiObject => {
+  const ns = cur as ApiObject & NamespaceFields;
+  const specFinalizers = ns.spec?.finalizers ?? [];
+  const fin = deletionFinalizers(cur, opts);
+  return {
+    ...cur,
+    metadata: { ...cur.metadata, deletionTimestamp: cur.metadata.deletionTimestamp ?? rfc3339(now), ...(fin.changed ? { finalizers: fin.finalizers } : {}) },
+    spec: { ...ns.spec, finalizers: specFinalizers.includes(namespaceFinalizer) ? specFinalizers : [...specFinalizers, namespaceFinalizer] },
+    status: { ...ns.status, phase: 'Terminating' },
+  } as ApiObject;
+};
+
+/** Namespace REST Delete: mark Terminating first; remove only once spec.finalizers is empty. */
+const deleteNamespace = async (ctx: HandlerContext, ri: RequestInfo, opts: DeleteOptions): Promise<DeleteResult> => {
+  admitNamespaceDelete(ri.name);
+  const key = keyOf(ri);
+  const cur = await ctx.store.get(key);
+  checkDeletePreconditions(ri.resource, cur, opts);
+  if (!cur.metadata.deletionTimestamp) {
+    const now = ctx.now();
+    if (isDryRunDelete(opts)) return { obj: markTerminating(cur, opts, now), deleted: false };
+    const obj = await ctx.store.guaranteedUpdate(key, (c) => markTerminating(c, opts, now), { uid: cur.metadata.uid });
+    ctx.log.info('namespace terminating', { namespace: ri.name });
+    return { obj, deleted: false };
   }
-  sendJson(res, 200, {
+  if (((cur as ApiObject & NamespaceFields).spec?.finalizers ?? []).length > 0) return { obj: cur, deleted: false };
+  return deleteGeneric(ctx, ri, opts);
+};
+
+/** Deletes one object per `opts`; used by DELETE and deletecollection. */
+export const deleteObject = (ctx: HandlerContext, ri: RequestInfo, opts: DeleteOptions): Promise<DeleteResult> =>
+  (ri.resource.plural === 'namespaces' ? deleteNamespace(ctx, ri, opts) : deleteGeneric(ctx, ri, opts));
+
+/** The DELETE response body: the object (pods always; anything still present), else a Success Status. */
+export const deleteResponse = (ri: RequestInfo, r: DeleteResult): ApiObject | Record<string, unknown> => {
+  if (ri.resource.plural === 'pods' || !r.deleted) return withTypeMeta(ri.resource, r.obj);
+  return {
     kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
-    details: { name: ri.name, group: ri.resource.group || undefined, kind: ri.resource.plural, uid: obj.metadata.uid },
-  });
+    details: { name: r.obj.metadata.name ?? ri.name, group: ri.resource.group || undefined, kind: ri.resource.plural, uid: r.obj.metadata.uid },
+  };
+};
+
+export const handleDelete = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
+  const opts = deleteOptionsOf(parseBody(req), queryOf(req));
+  const result = await deleteObject(ctx, ri, opts);
+  ctx.log.v(2, result.deleted ? 'deleted' : 'deletion started', { resource: ri.resource.plural, namespace: ri.namespace, name: ri.name });
+  // 202 when the deletion is only started and the client asked for cascading the legacy way (upstream).
+  const code = !result.deleted && opts.orphanDependents === false ? 202 : 200;
+  sendJson(res, code, deleteResponse(ri, result));
 };

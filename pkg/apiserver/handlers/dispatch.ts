@@ -7,6 +7,8 @@ import { handleGet, handleList } from './read';
 import { handleWatch } from './watch';
 import { handleCreate, handlePatch, handleUpdate } from './write';
 import { handleDelete } from './delete';
+import { handleDeleteCollection } from './deletecollection';
+import { withFinalizers } from './finalize';
 import { handleBinding, handleScale } from './subresources';
 import { handleLog } from './log';
 
@@ -14,6 +16,7 @@ type Handler = (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Respons
 
 const mainHandlers: Partial<Record<RequestInfo['verb'], Handler>> = {
   get: handleGet, list: handleList, update: handleUpdate, patch: handlePatch, delete: handleDelete,
+  deletecollection: handleDeleteCollection,
 };
 
 const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Handler>>> = {
@@ -23,7 +26,9 @@ const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Ha
   scale: { get: handleScale, update: handleScale, patch: handleScale },
 };
 
-export const dispatch = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response, stop: AbortSignal): Promise<void> => {
+export const dispatch = async (base: HandlerContext, ri: RequestInfo, req: Request, res: Response, stop: AbortSignal): Promise<void> => {
+  // Every update path deletes an object whose last finalizer it removes (see finalize.ts).
+  const ctx = withFinalizers(base);
   if (ri.verb === 'watch' && !ri.subresource) {
     if (ri.name) req.query.fieldSelector = [`metadata.name=${ri.name}`, String(req.query.fieldSelector ?? '')].filter(Boolean).join(',');
     await handleWatch(ctx, { ...ri, name: '' }, req, res, stop);
@@ -34,6 +39,7 @@ export const dispatch = async (ctx: HandlerContext, ri: RequestInfo, req: Reques
     await handleCreate(ctx, ri, req, res);
     return;
   }
+  if (ri.verb === 'deletecollection' && ri.resource.plural === 'namespaces') throw methodNotAllowed('the server does not allow this method on the requested resource');
   const handler = ri.subresource ? subresourceHandlers[ri.subresource]?.[ri.verb] : mainHandlers[ri.verb];
   if (!handler) throw methodNotAllowed('the server does not allow this method on the requested resource');
   await handler(ctx, ri, req, res);

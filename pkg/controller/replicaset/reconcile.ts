@@ -194,32 +194,14 @@ const statusKeys = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availa
 const statusEqual = (a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boolean =>
   !!a && statusKeys.every((k) => (a[k] ?? 0) === (b[k] ?? 0)) && JSON.stringify(a.conditions ?? []) === JSON.stringify(b.conditions ?? []);
 
-/**
- * Without a garbage collector yet (the GC controller comes later), the ReplicaSet controller
- * deletes the pods it controlled itself: when the ReplicaSet is gone (NotFound in the cache),
- * or when a pod's controller reference names this ReplicaSet with another uid (a deleted
- * predecessor of the same name). Pods already terminating are left alone.
- */
-const deleteOrphans = async (namespace: string, name: string, liveUid: string | undefined, d: ReplicaSetDeps): Promise<void> => {
-  const orphans = d.pods.byIndex(namespaceIndex, namespace).filter((p) => {
-    const ref = controllerRef(p);
-    return ref?.kind === 'ReplicaSet' && ref.name === name && ref.uid !== liveUid && !p.metadata.deletionTimestamp;
-  });
-  if (orphans.length === 0) return;
-  d.log.info('deleting pods of a deleted ReplicaSet', { replicaSet: `${namespace}/${name}`, pods: orphans.length });
-  const owner: ApiObject = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name, namespace, uid: controllerRef(orphans[0])?.uid } };
-  await deletePods(owner, orphans, d, () => undefined);
-};
-
 export const reconcileReplicaSet = async (key: string, d: ReplicaSetDeps): Promise<ReconcileResult> => {
-  const { namespace, name } = splitMetaNamespaceKey(key);
+  const { namespace } = splitMetaNamespaceKey(key);
   const rs = d.replicaSets.get(key);
+  // The pods of a deleted ReplicaSet are the garbage collector's (ownerReferences).
   if (!rs) {
     d.expectations.delete(key);
-    await deleteOrphans(namespace, name, undefined, d);
     return;
   }
-  await deleteOrphans(namespace, name, rs.metadata.uid, d);
   const now = d.clock.now();
   const plan = planReplicaSet(rs, d.pods.byIndex(namespaceIndex, namespace), d.expectations.satisfied(key), now);
   let manageErr: unknown;
