@@ -3,6 +3,7 @@
 // `pullFromOrigin`). On one endpoint: the manifest by tag or digest, an index narrowed to
 // linux/amd64, then config and layers downloaded in parallel (bounded) into the blob store,
 // each verified and resumable (blob-store.ts ingest). Blobs already stored are not fetched.
+import { types } from 'node:util';
 import type { Logger } from '../../log';
 import { IncompleteBlobError, type BlobStore } from './blob-store';
 import { DigestError } from './digest';
@@ -64,11 +65,26 @@ const originURL = (domain: string, insecure: string[]): string => {
   return `${isLoopbackHost(domain) || insecure.includes(domain) ? 'http' : 'https'}://${domain}`;
 };
 
+/**
+ * Runs fn over items, `limit` at a time. After a failure no new item starts and the running
+ * ones are waited for, so a failed pull leaves no download behind; then the first error is thrown.
+ */
 const mapLimit = async <T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> => {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
-  const worker = async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i]); } };
+  let failed: { err: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && failed === undefined) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i]);
+      } catch (err) {
+        failed ??= { err };
+      }
+    }
+  };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed !== undefined) throw failed.err;
   return out;
 };
 
@@ -105,12 +121,16 @@ export class Puller {
         return await this.pullFrom(client, ref, signal);
       } catch (err) {
         if (signal?.aborted) throw err;
-        const e = err instanceof Error ? err : new Error(String(err));
+        // instanceof fails for errors of another realm (fetch's TypeError under jest): duck-type.
+        const e = err instanceof Error || types.isNativeError(err) ? err : new Error(String(err));
         this.d.log.warn('pull from endpoint failed', { image: name, endpoint: baseURL, err: e.message });
         errors.push(e);
       }
     }
-    const notFound = errors.every((e) => e instanceof RegistryError && e.notFound);
+    // Not found when some registry said so and the others were only unreachable.
+    const said404 = (e: Error) => e instanceof RegistryError && e.notFound;
+    const unreachable = (e: Error) => e.name === 'TypeError' && e.message === 'fetch failed';
+    const notFound = errors.some(said404) && errors.every((e) => said404(e) || unreachable(e));
     const last = errors[errors.length - 1];
     throw new ImagePullError(`pulling ${name} failed on ${endpoints.join(', ')}: ${last.message}`, notFound, errors);
   }
