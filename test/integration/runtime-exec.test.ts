@@ -129,6 +129,18 @@ describe('runtime exec and streaming', () => {
     expect(path.dirname(rotated)).toBe(path.dirname(st.logPath));
   });
 
+  test('ExecSync runs as the container user with the container capabilities', async () => {
+    const other = await runContainer(rt.client, rt.opts.root, 'user', ['sleep', '300'],
+      { linux: { securityContext: { runAsUser: { value: 1000 }, runAsGroup: { value: 1000 }, capabilities: { dropCapabilities: ['NET_RAW'] } } } });
+    const res = await rt.client.runtime.ExecSync({ containerId: other.containerId, cmd: ['sh', '-c', 'id -u; id -g; grep CapBnd /proc/self/status; grep CapBnd /proc/1/status'] });
+    const [uid, gid, execBnd, initBnd] = res.stdout.toString().trim().split('\n');
+    expect([uid, gid]).toEqual(['1000', '1000']);
+    expect(execBnd).toBe(initBnd);
+    expect(BigInt(`0x${execBnd.split(/\s+/)[1]}`) & (1n << 13n)).toBe(0n); // CAP_NET_RAW dropped for exec too
+    await rt.client.runtime.StopPodSandbox({ podSandboxId: other.podSandboxId });
+    await rt.client.runtime.RemovePodSandbox({ podSandboxId: other.podSandboxId });
+  });
+
   test('exec into a stopped container is FAILED_PRECONDITION', async () => {
     const other = await runContainer(rt.client, rt.opts.root, 'short', ['true']);
     await waitFor(async () => (await rt.client.runtime.ContainerStatus({ containerId: other.containerId })).status.state === 'CONTAINER_EXITED');
