@@ -9,7 +9,7 @@ const printDeployment: Printer = (obj, now) => {
   const d = obj as Deployment;
   return [
     obj.metadata.name ?? '', `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, d.status?.updatedReplicas ?? 0,
-    d.status?.availableReplicas ?? 0, age(obj.metadata.creationTimestamp, now), ...containerCells(d.spec?.template.spec?.containers),
+    d.status?.availableReplicas ?? 0, age(obj.metadata.creationTimestamp, now), ...containerCells(d.spec?.template?.spec?.containers),
     d.spec?.selector ? labelSelectorToString(d.spec.selector) : '',
   ];
 };
@@ -27,8 +27,8 @@ const printDaemonSet: Printer = (obj, now) => {
   const st = ds.status;
   return [
     obj.metadata.name ?? '', st?.desiredNumberScheduled ?? 0, st?.currentNumberScheduled ?? 0, st?.numberReady ?? 0,
-    st?.updatedNumberScheduled ?? 0, st?.numberAvailable ?? 0, formatLabels(ds.spec?.template.spec?.nodeSelector),
-    age(obj.metadata.creationTimestamp, now), ...containerCells(ds.spec?.template.spec?.containers), formatLabelSelector(ds.spec?.selector),
+    st?.updatedNumberScheduled ?? 0, st?.numberAvailable ?? 0, formatLabels(ds.spec?.template?.spec?.nodeSelector),
+    age(obj.metadata.creationTimestamp, now), ...containerCells(ds.spec?.template?.spec?.containers), formatLabelSelector(ds.spec?.selector),
   ];
 };
 
@@ -36,7 +36,7 @@ const printStatefulSet: Printer = (obj, now) => {
   const sts = obj as StatefulSet;
   return [
     obj.metadata.name ?? '', `${sts.status?.readyReplicas ?? 0}/${sts.spec?.replicas ?? 0}`, age(obj.metadata.creationTimestamp, now),
-    ...containerCells(sts.spec?.template.spec?.containers),
+    ...containerCells(sts.spec?.template?.spec?.containers),
   ];
 };
 
@@ -82,7 +82,7 @@ const printJob: Printer = (obj, now) => {
   const job = obj as Job;
   return [
     obj.metadata.name ?? '', jobStatus(job), jobCompletions(job), jobDuration(job, now), age(obj.metadata.creationTimestamp, now),
-    ...containerCells(job.spec?.template.spec?.containers), formatLabelSelector(job.spec?.selector),
+    ...containerCells(job.spec?.template?.spec?.containers), formatLabelSelector(job.spec?.selector),
   ];
 };
 
@@ -91,10 +91,10 @@ const boolPtr = (v: boolean | undefined): string => (v === undefined ? '<unset>'
 const printCronJob: Printer = (obj, now) => {
   const cj = obj as CronJob;
   const last = cj.status?.lastScheduleTime ? age(cj.status.lastScheduleTime, now) : '<none>';
-  const jobSpec = cj.spec?.jobTemplate.spec;
+  const jobSpec = cj.spec?.jobTemplate?.spec;
   return [
     obj.metadata.name ?? '', cj.spec?.schedule ?? '', cj.spec?.timeZone ?? '<none>', boolPtr(cj.spec?.suspend), cj.status?.active?.length ?? 0,
-    last, age(obj.metadata.creationTimestamp, now), ...containerCells(jobSpec?.template.spec?.containers), formatLabelSelector(jobSpec?.selector),
+    last, age(obj.metadata.creationTimestamp, now), ...containerCells(jobSpec?.template?.spec?.containers), formatLabelSelector(jobSpec?.selector),
   ];
 };
 

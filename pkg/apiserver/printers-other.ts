@@ -15,7 +15,7 @@ const printLease: Printer = (obj, now) => [obj.metadata.name ?? '', (obj as Leas
 const printEndpointSlice: Printer = (obj, now) => {
   const es = obj as EndpointSlice;
   const ports = (es.ports ?? []).map((p) => (p.port !== undefined ? String(p.port) : p.name ?? '<unset>'));
-  const addrs = (es.endpoints ?? []).flatMap((e) => e.addresses);
+  const addrs = (es.endpoints ?? []).flatMap((e) => e.addresses ?? []);
   return [obj.metadata.name ?? '', es.addressType, listWithMore(ports, 3, '<unset>'), listWithMore(addrs, 3, '<unset>'), age(obj.metadata.creationTimestamp, now)];
 };
 
@@ -69,14 +69,14 @@ const metricString = (spec: MetricSpec, status: MetricStatus | undefined): strin
     case 'Resource': case 'ContainerResource': {
       const src = spec.resource ?? spec.containerResource;
       const cur = status?.resource?.current ?? status?.containerResource?.current;
-      const byValue = src?.target.averageValue !== undefined;
+      const byValue = src?.target?.averageValue !== undefined;
       const current = byValue ? (cur?.averageValue !== undefined ? String(cur.averageValue) : unknown)
         : cur?.averageUtilization !== undefined ? `${cur.averageUtilization}%` : unknown;
-      return `${src?.name ?? ''}: ${current}/${src ? targetString(src.target) : '<auto>'}`;
+      return `${src?.name ?? ''}: ${current}/${src ? targetString(src.target ?? {}) : '<auto>'}`;
     }
     case 'Pods': return `${status?.pods?.current.averageValue ?? unknown}/${spec.pods ? targetString(spec.pods.target) : ''}`;
-    case 'Object': return `${status?.object?.current.value ?? status?.object?.current.averageValue ?? unknown}/${spec.object ? targetString(spec.object.target) : ''}`;
-    case 'External': return `${status?.external?.current.value ?? status?.external?.current.averageValue ?? unknown}/${spec.external ? targetString(spec.external.target) : ''}`;
+    case 'Object': return `${status?.object?.current?.value ?? status?.object?.current?.averageValue ?? unknown}/${spec.object ? targetString(spec.object.target) : ''}`;
+    case 'External': return `${status?.external?.current?.value ?? status?.external?.current?.averageValue ?? unknown}/${spec.external ? targetString(spec.external.target) : ''}`;
     default: return '<unknown type>';
   }
 };

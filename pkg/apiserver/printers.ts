@@ -67,7 +67,7 @@ export const podSummary = (pod: Pod): PodSummary => {
   const phase = pod.status?.phase;
   if (pod.metadata?.deletionTimestamp && pod.status?.reason === 'NodeLost') reason = 'Unknown';
   else if (pod.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
-  return { reason, ready, total: pod.spec?.containers.length ?? 0, restarts, lastRestart };
+  return { reason, ready, total: pod.spec?.containers?.length ?? 0, restarts, lastRestart };
 };
 
 const printPod: Printer = (obj, now) => {
