@@ -8,6 +8,9 @@ import { parseYamlDocuments } from '../../apimachinery';
 import type { HandlerContext } from './context';
 import { decodeProtobufBody } from './protobuf';
 
+/** Server-side apply's patch type; the body is YAML (or JSON, which is YAML). */
+export const applyPatchType = 'application/apply-patch+yaml';
+
 export const mediaType = (req: Request): string => (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
 
 /** Parses the raw body (express.raw) as JSON, or YAML for application/yaml. */
@@ -17,7 +20,7 @@ export const parseBody = (req: Request): unknown => {
   if (type === 'application/vnd.kubernetes.protobuf' && buf.length > 0) return decodeProtobufBody(buf);
   const raw = buf.toString('utf8');
   if (raw.trim() === '') return undefined;
-  if (type === 'application/yaml') {
+  if (type === 'application/yaml' || type === applyPatchType) {
     const docs = parseYamlDocuments(raw);
     return docs[0];
   }

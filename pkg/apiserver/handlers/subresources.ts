@@ -11,6 +11,7 @@ import type { HandlerContext } from './context';
 import { isDryRun, mediaType, parseBody } from './body';
 import { keyOf, queryOf } from './common';
 import { applyPatch, modifiedMessage, updateWith } from './write';
+import { updateTracker } from './field-manager';
 import { rfc3339, sendJson } from './respond';
 
 const withScheduledCondition = (pod: Pod, now: Date): Pod['status'] => {
@@ -79,6 +80,8 @@ export const handleScale = async (ctx: HandlerContext, ri: RequestInfo, req: Req
     if (rv && rv !== cur.metadata.resourceVersion) throw conflict({ group: ri.group, resource: ri.resource.plural }, ri.name, modifiedMessage);
     return { ...cur, spec: { ...(cur.spec as object), replicas: replicasOf(ri.name, next) } };
   };
-  const updated = await updateWith(ctx, mainRi, mutate, undefined, isDryRun(queryOf(req)));
+  // Recorded on the parent object, with subresource "scale" (upstream's scale field manager).
+  const track = updateTracker(ctx, ri, req, ri.verb === 'patch' ? 'PatchOptions' : 'UpdateOptions');
+  const updated = await updateWith(ctx, mainRi, mutate, undefined, isDryRun(queryOf(req)), track);
   sendJson(res, 200, toScale(updated));
 };

@@ -1,8 +1,9 @@
 // create (POST), update (PUT) and patch (PATCH) through a strategy; dryRun=All runs every step
-// except the write.
+// except the write. Every write records its manager in metadata.managedFields; PATCH with
+// application/apply-patch+yaml is server-side apply (apply.ts).
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { ApiObject, StatusCause } from '../../../api/meta/v1';
+import type { ApiObject, ManagedFieldsEntry, StatusCause } from '../../../api/meta/v1';
 import type { ResourceInfo } from '../../../api/resources';
 import { badRequest, conflict, forbidden, invalid, isNotFound, notFound, unsupportedMediaType } from '../../apimachinery/errors';
 import {
@@ -13,7 +14,9 @@ import type { RequestInfo } from '../request-info';
 import { admitCreate } from '../admission';
 import { strategies, type Strategy } from '../registry';
 import type { HandlerContext } from './context';
-import { asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody } from './body';
+import { applyPatchType, asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody, type FieldValidation } from './body';
+import { invalidOptions, updateTracker, type TrackFields } from './field-manager';
+import { handleApply } from './apply';
 import { groupResource, keyOf, queryOf, withTypeMeta } from './common';
 import { rfc3339, sendJson } from './respond';
 
@@ -40,7 +43,7 @@ export const ensureNamespaceActive = async (ctx: HandlerContext, namespace: stri
 };
 
 /** The namespace in the body must agree with the URL; cluster-scoped objects have none. */
-const placeInNamespace = (ri: RequestInfo, obj: ApiObject): void => {
+export const placeInNamespace = (ri: RequestInfo, obj: ApiObject): void => {
   if (!ri.resource.namespaced) {
     delete obj.metadata.namespace;
     return;
@@ -57,30 +60,52 @@ const strategyOf = (ri: RequestInfo): Strategy => {
   return s;
 };
 
-export const handleCreate = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
-  const q = queryOf(req);
+export interface CreateOptions {
+  dryRun: boolean;
+  mode: FieldValidation;
+  /** Records the creating manager in metadata.managedFields. */
+  track: TrackFields;
+}
+
+/**
+ * The create pipeline shared by POST and server-side apply of a missing object: namespace
+ * admission, schema, system metadata, strategy, managedFields, validation, then the store.
+ */
+export const createObject = async (ctx: HandlerContext, ri: RequestInfo, body: ApiObject, res: Response, o: CreateOptions): Promise<ApiObject> => {
   const info = ri.resource;
-  let obj = asObjectOf(info, parseBody(req));
+  let obj = body;
   placeInNamespace(ri, obj);
   if (info.namespaced) await admitCreate(ctx.store, info, ri.namespace, obj.metadata.name);
-  obj = checkSchema(ctx, info, obj, fieldValidationOf(q), res);
+  obj = checkSchema(ctx, info, obj, o.mode, res);
   if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
-  const { resourceVersion: _rv, deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, selfLink: _sl, ...meta } = obj.metadata;
-  void _rv; void _dt; void _dg; void _sl;
+  const requested = obj.metadata.managedFields;
+  const { resourceVersion: _rv, deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, selfLink: _sl, managedFields: _mf, ...meta } = obj.metadata;
+  void _rv; void _dt; void _dg; void _sl; void _mf;
   obj = withTypeMeta(info, {
     ...obj, metadata: { ...meta, uid: randomUUID(), creationTimestamp: rfc3339(ctx.now()), generation: 1 },
   });
   const strategy = strategies[info.plural];
-  obj = strategy.prepareForCreate(obj);
+  const prepared = strategy.prepareForCreate(obj);
+  obj = withManagedFields(prepared, o.track(undefined, prepared, requested));
   const causes = [...validateName(info, obj.metadata.name), ...strategy.validate(obj)];
   if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? '', causes);
-  if (isDryRun(q)) {
-    sendJson(res, 201, obj);
-    return;
-  }
+  if (o.dryRun) return obj;
   const created = await ctx.store.create(keyOf(ri, obj.metadata.name), obj);
   ctx.log.v(2, 'created', { resource: info.plural, namespace: obj.metadata.namespace, name: obj.metadata.name });
-  sendJson(res, 201, withTypeMeta(info, created));
+  return withTypeMeta(info, created);
+};
+
+export const handleCreate = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
+  const q = queryOf(req);
+  const obj = asObjectOf(ri.resource, parseBody(req));
+  const track = updateTracker(ctx, ri, req, 'CreateOptions');
+  sendJson(res, 201, await createObject(ctx, ri, obj, res, { dryRun: isDryRun(q), mode: fieldValidationOf(q), track }));
+};
+
+const withManagedFields = (obj: ApiObject, managedFields: ManagedFieldsEntry[] | undefined): ApiObject => {
+  const { managedFields: _old, ...metadata } = obj.metadata;
+  void _old;
+  return { ...obj, metadata: managedFields ? { ...metadata, managedFields } : metadata };
 };
 
 /** Fields only the server sets survive any update. */
@@ -97,14 +122,18 @@ const keepSystemMeta = (next: ApiObject, cur: ApiObject): ApiObject => ({
 
 /**
  * Read-modify-write through the strategy: `mutate` builds the desired object from the stored
- * one (a PUT body, a patched copy, a new scale), then prepareForUpdate and validateUpdate run.
+ * one (a PUT body, a patched copy, a new scale), then prepareForUpdate and validateUpdate run,
+ * and `track` records the write in metadata.managedFields (without it they are kept as the
+ * strategy leaves them).
  */
 export const updateWith = async (ctx: HandlerContext, ri: RequestInfo, mutate: (cur: ApiObject) => ApiObject,
-  pre: Preconditions | undefined, dryRun: boolean): Promise<ApiObject> => {
+  pre: Preconditions | undefined, dryRun: boolean, track?: TrackFields): Promise<ApiObject> => {
   const info = ri.resource;
   const strategy = strategyOf(ri);
   const tryUpdate = (cur: ApiObject): ApiObject => {
-    const next = strategy.prepareForUpdate(keepSystemMeta(mutate(cur), cur), cur);
+    const mutated = mutate(cur);
+    let next = strategy.prepareForUpdate(keepSystemMeta(mutated, cur), cur);
+    if (track) next = withManagedFields(next, track(cur, next, mutated.metadata.managedFields));
     const causes = [...validateName(info, next.metadata.name), ...strategy.validateUpdate(next, cur)];
     if (causes.length > 0) throw invalid(info.kind, info.group, cur.metadata.name ?? '', causes);
     return next;
@@ -128,7 +157,7 @@ export const handleUpdate = async (ctx: HandlerContext, ri: RequestInfo, req: Re
   placeInNamespace(ri, obj);
   obj = checkSchema(ctx, ri.resource, obj, fieldValidationOf(q), res);
   const pre = obj.metadata.resourceVersion ? { resourceVersion: obj.metadata.resourceVersion } : undefined;
-  const updated = await updateWith(ctx, ri, () => obj, pre, isDryRun(q));
+  const updated = await updateWith(ctx, ri, () => obj, pre, isDryRun(q), updateTracker(ctx, ri, req, 'UpdateOptions'));
   sendJson(res, 200, withTypeMeta(ri.resource, updated));
 };
 
@@ -145,7 +174,12 @@ export const applyPatch = (type: string, doc: ApiObject, patch: unknown, info: P
 export const handlePatch = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
   const q = queryOf(req);
   const type = mediaType(req);
-  if (type === 'application/apply-patch+yaml') throw unsupportedMediaType(`${type} (server-side apply is not supported yet)`);
+  if (type === applyPatchType) {
+    await handleApply(ctx, ri, req, res);
+    return;
+  }
+  if (q.force !== undefined) throw invalidOptions('PatchOptions', [{ reason: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' }]);
+  const track = updateTracker(ctx, ri, req, 'PatchOptions');
   const mode = fieldValidationOf(q);
   const patch = parseBody(req);
   if (patch === undefined) throw badRequest('the body of a patch must not be empty');
@@ -157,6 +191,6 @@ export const handlePatch = async (ctx: HandlerContext, ri: RequestInfo, req: Req
     }
     return obj;
   };
-  const updated = await updateWith(ctx, ri, mutate, undefined, isDryRun(q));
+  const updated = await updateWith(ctx, ri, mutate, undefined, isDryRun(q), track);
   sendJson(res, 200, withTypeMeta(ri.resource, updated));
 };
