@@ -161,4 +161,26 @@ describe('ImageStore', () => {
     await writeFile(`${p}.gz`, gzipSync(await readFile(p)));
     expect(await newStore().importArchive(`${p}.gz`)).toHaveLength(1);
   });
+
+  test('image GC hooks: last use recorded at prepareSnapshots; prune keeps what images and in-use images need', async () => {
+    let now = 1_000;
+    const store = new ImageStore({ root: join(tmp, 'runtime'), log: silentLogger(), clock: () => now });
+    const extra: LayerEntry[] = [{ path: 'extra', type: 'file', content: 'x' }];
+    const [shared] = await store.importArchive(await archive('a.tar', spec()));
+    const [top] = await store.importArchive(await archive('b.tar', spec({ name: 'docker.io/library/top:1', layers: [base, extra] })));
+    expect((await store.gcCandidates()).map((c) => c.lastUsed)).toEqual([undefined, undefined]);
+    await store.prepareSnapshots(top);
+    now = 2_000;
+    await store.prepareSnapshots(shared);
+    const used = Object.fromEntries((await store.gcCandidates()).map((c) => [c.id, c.lastUsed]));
+    expect(used).toEqual({ [top.id]: 1_000, [shared.id]: 2_000 });
+    const snapshots = () => readdir(join(tmp, 'runtime', 'snapshots'));
+    expect(await snapshots()).toHaveLength(2);
+    await store.remove(top.id);
+    // A container still uses top: its config blob is gone, so the in-use set cannot save it by
+    // diff_ids; nothing is mounted here, so its upper snapshot goes.
+    expect(await store.pruneSnapshots(new Set([top.id]))).toBe(1);
+    expect(await snapshots()).toHaveLength(1);
+    expect(await store.pruneSnapshots(new Set())).toBe(0);
+  });
 });
