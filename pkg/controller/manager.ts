@@ -2,6 +2,7 @@
 // resource, every controller started on them, and /healthz + /metrics on its own port.
 // Leader election is not done yet — coordination.k8s.io Leases are not served — so run exactly
 // one controller-manager per cluster until it is.
+import { setMaxListeners } from 'node:events';
 import type { ApiObject } from '../../api/meta/v1';
 import { findResource, type ResourceInfo } from '../../api/resources';
 import { createClient, createEventRecorder, createInformer, loadKubeconfig, type Client, type Informer } from '../client';
@@ -42,6 +43,8 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const registry = newRegistry('controller-manager');
   const metrics = newControllerMetrics(registry);
   const ac = new AbortController();
+  // Every informer, queue and health loop listens on this one signal.
+  setMaxListeners(0, ac.signal);
   const stop = () => ac.abort();
   signal.addEventListener('abort', stop, { once: true });
   if (signal.aborted) stop();
