@@ -183,4 +183,10 @@ describe('ImageStore', () => {
     expect(await snapshots()).toHaveLength(1);
     expect(await store.pruneSnapshots(new Set())).toBe(0);
   });
+
+  test('the busybox alias target is pinned: never a GC candidate', async () => {
+    const store = newStore();
+    await store.importArchive(await archive('bb.tar', spec({ name: 'docker.io/library/busybox:latest' })));
+    expect(await store.gcCandidates()).toEqual([]);
+  });
 });

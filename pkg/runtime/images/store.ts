@@ -94,9 +94,13 @@ export class ImageStore {
     return this.record(img.manifestDigest);
   }
 
-  /** Every image with its size and last use, for the image GC. */
+  /**
+   * Every image the GC may remove, with its size and last use. The busybox alias target is
+   * pinned: it was imported, no registry can bring it back.
+   */
   async gcCandidates(): Promise<GCImage[]> {
-    return (await this.list()).map((i) => ({ id: i.id, size: i.size, lastUsed: this.usedAt.get(i.id) }));
+    return (await this.list()).filter((i) => !i.repoTags.includes(BusyboxAliasTarget))
+      .map((i) => ({ id: i.id, size: i.size, lastUsed: this.usedAt.get(i.id) }));
   }
 
   /**
