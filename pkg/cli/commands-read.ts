@@ -8,7 +8,7 @@ export const registerReadVerbs = (verb: DefineVerb): void => {
     output: str(o.output), selector: str(o.selector), fieldSelector: str(o.fieldSelector),
     allNamespaces: o.allNamespaces === true, showLabels: o.showLabels === true, noHeaders: o.headers === false,
     labelColumns: o.labelColumns as string[] | undefined, sortBy: str(o.sortBy), watch: o.watch === true,
-    watchOnly: o.watchOnly === true, ignoreNotFound: o.ignoreNotFound === true, chunkSize: o.chunkSize as number | undefined,
+    watchOnly: o.watchOnly === true, showManagedFields: o.showManagedFields === true, ignoreNotFound: o.ignoreNotFound === true, chunkSize: o.chunkSize as number | undefined,
   }))
     .option('-o, --output <format>', 'Output format: json, yaml, name, wide, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=….')
     .option('-l, --selector <selector>', 'Selector (label query) to filter on.')
@@ -18,6 +18,8 @@ export const registerReadVerbs = (verb: DefineVerb): void => {
     .option('-L, --label-columns <keys>', 'Labels to show as columns (comma-separated, repeatable).', collectCsv)
     .option('--sort-by <jsonpath>', 'Sort list types using this field specification (a JSONPath expression).')
     .option('-w, --watch', 'After listing/getting the requested object, watch for changes.')
+    .option('--no-watch', 'Do not watch (the default).')
+    .option('--show-managed-fields', 'If true, keep the managedFields when printing objects in JSON or YAML format.')
     .option('--watch-only', 'Watch for changes to the requested object(s), without listing/getting first.')
     .option('--ignore-not-found', 'If the requested object does not exist the command will return exit code 0.')
     .option('--chunk-size <n>', 'Return large lists in chunks rather than all at once.', int('chunk-size'))

@@ -9,10 +9,10 @@ import { registerWriteVerbs } from './commands-write';
 import { registerOpsVerbs } from './commands-ops';
 import { CommandFailed, type CliDeps, type GlobalFlags, type IO } from './types';
 
-/** Boolean flags kubectl also accepts as `--flag=true|false`, with their defaults. */
+/** Boolean flags kubectl also accepts as `--flag=true|false`; true marks those declared with a `--no-` form. */
 const BOOL_FLAGS: Record<string, boolean> = {
   wait: true, 'ignore-not-found': false, 'show-labels': false, now: false, force: false, recursive: false, follow: false,
-  timestamps: false, 'all-namespaces': false, previous: false, 'no-headers': false, all: false, watch: false,
+  timestamps: false, 'all-namespaces': false, previous: false, 'no-headers': false, all: false, watch: true,
   'watch-only': false, overwrite: false, list: false, 'server-side': false, 'force-conflicts': false, prune: false,
   'ignore-daemonsets': false, 'delete-emptydir-data': false, 'disable-eviction': false, raw: false, minify: false,
   flatten: false, 'show-events': true, 'show-managed-fields': false, local: false, 'windows-line-endings': false,
@@ -21,8 +21,13 @@ const BOOL_FLAGS: Record<string, boolean> = {
 };
 
 /** pflag spellings commander lacks: `--wait=false`, `-o=wide`, `-v=6`. */
-export const normalizeArgv = (argv: string[]): string[] => argv.flatMap((arg) => {
-  if (arg === '--') return [arg];
+export const normalizeArgv = (argv: string[]): string[] => {
+  const dash = argv.indexOf('--');
+  if (dash >= 0) return [...normalizeArgv(argv.slice(0, dash)), ...argv.slice(dash)];
+  return argv.flatMap(normalizeArg);
+};
+
+const normalizeArg = (arg: string): string[] => {
   const long = /^--([a-z-]+)=(true|false)$/.exec(arg);
   if (long && long[1] in BOOL_FLAGS) {
     const value = long[2] === 'true';
@@ -31,7 +36,7 @@ export const normalizeArgv = (argv: string[]): string[] => argv.flatMap((arg) =>
   }
   const short = /^-([a-zA-Z])=(.*)$/.exec(arg);
   return short ? [`-${short[1]}`, short[2]] : [arg];
-});
+};
 
 export interface RunOptions {
   io: IO;

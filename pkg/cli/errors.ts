@@ -3,7 +3,7 @@
 // errors.ts directly, not the package index: this module loads on every run, and the index
 // also loads the YAML codec, selectors and quantities (~25 ms of start-up) that `get` never needs.
 import { StatusError } from '../apimachinery/errors';
-import { UsageError } from './types';
+import { PlainError, UsageError } from './types';
 
 const NETWORK_CODES = new Set(['ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
 const isTlsCode = (code: string): boolean =>
@@ -45,6 +45,7 @@ export const formatError = (err: unknown, server?: string): string => {
   const network = causes(err).find((e) => { const c = codeOf(e); return c !== undefined && (NETWORK_CODES.has(c) || isTlsCode(c)); });
   if (network instanceof Error) return `Unable to connect to the server: ${network.message}`;
   const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof PlainError) return message;
   if (err instanceof UsageError) return `error: ${message}`;
   return message.startsWith('error: ') ? message : `error: ${message}`;
 };

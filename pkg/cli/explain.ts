@@ -2,8 +2,9 @@
 // schema whose x-kubernetes-group-version-kind matches the resource, follows the field path
 // and prints kubectl's plaintext template (DESCRIPTION, FIELDS, word-wrapped at 76/78).
 import type { Client } from '../client/types';
-import { apiVersionOf, resolveType } from './resource';
-import { UsageError, type CommandContext, type Connection, type IO, type Verb } from './types';
+import { resolveResourceName } from '../../api/resources';
+import { apiVersionOf } from './resource';
+import { PlainError, UsageError, type CommandContext, type Connection, type IO, type Verb } from './types';
 
 export interface ExplainFlags { recursive?: boolean; apiVersion?: string }
 
@@ -163,7 +164,8 @@ export class ExplainCommand implements Verb<ExplainFlags> {
   }
 
   async run(io: IO): Promise<void> {
-    const info = resolveType(this.resource);
+    const info = resolveResourceName(this.resource);
+    if (!info) throw new PlainError(`the server doesn't have a resource type "${this.resource}"`);
     const gv = this.flags.apiVersion ?? apiVersionOf(info);
     const index = await this.client.request<{ paths?: Record<string, { serverRelativeURL?: string }> }>('GET', '/openapi/v3');
     const key = gv.includes('/') ? `apis/${gv}` : `api/${gv}`;
@@ -180,8 +182,9 @@ export class ExplainCommand implements Verb<ExplainFlags> {
     });
     if (!schema) throw new UsageError(`GVK map[group:${group} kind:${info.kind} version:${version}] not found in OpenAPI schema`);
     const explainer = new Explainer(doc);
+    io.out.write(`${group ? `GROUP:      ${group}\n` : ''}KIND:       ${info.kind}\nVERSION:    ${version}\n\n`);
     const body = explainer.output(schema, this.path, this.flags.recursive ?? false);
     if (body === undefined) throw new UsageError(`field "${this.path[this.path.length - 1]}" does not exist`);
-    io.out.write(`${group ? `GROUP:      ${group}\n` : ''}KIND:       ${info.kind}\nVERSION:    ${version}\n\n${body}\n`);
+    io.out.write(`${body}\n`);
   }
 }

@@ -45,7 +45,7 @@ export const watchTarget = async (cmd: GetCommand, io: IO): Promise<void> => {
   const fetched = isTable ? await cmd.fetch(t, TABLE_ACCEPT, (b) => [asTable(b)]) : await cmd.fetch(t, 'application/json', (b) => objectsOf(b, t.info));
   if (cmd.report(io, fetched.errors) > 0) throw new CommandFailed(fetched.errors.length);
   const sink = isTable ? tableSink(cmd, io) : undefined;
-  const printer = new ObjectPrinter(cmd.format, (o) => `${kindName(t.info)}/${o.metadata.name}`);
+  const printer = new ObjectPrinter(cmd.format, (o) => `${kindName(t.info)}/${o.metadata.name}`, cmd.flags.showManagedFields);
   let lastSeen: string | undefined;
   if (!cmd.flags.watchOnly) {
     if (sink) for (const table of fetched.results as Table[]) sink.rows(table, table.rows);

@@ -20,6 +20,7 @@ export interface GetFlags {
   sortBy?: string;
   watch?: boolean;
   watchOnly?: boolean;
+  showManagedFields?: boolean;
   ignoreNotFound?: boolean;
   chunkSize?: number;
 }
@@ -143,7 +144,7 @@ export class GetCommand implements Verb<GetFlags> {
       items = sortByField(items, this.flags.sortBy, (o) => o, parseQuantity);
     }
     const single = this.targets.length === 1 && this.targets[0].names.length === 1;
-    const printer = new ObjectPrinter(this.format, (o) => `${kindName(this.infoOf(o))}/${o.metadata.name}`);
+    const printer = new ObjectPrinter(this.format, (o) => `${kindName(this.infoOf(o))}/${o.metadata.name}`, this.flags.showManagedFields);
     io.out.write(await printer.print(items, single));
     const listed = this.targets.every((t) => t.names.length === 0);
     if (items.length === 0 && failures === 0 && listed && ['name', 'custom-columns'].includes(this.format.kind)) {

@@ -63,6 +63,12 @@ const AMBIGUOUS = /^(?:|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|ye
  * under their key, strings that would read as another type double-quoted, other strings
  * that need quoting single-quoted, no line folding.
  */
+const withoutManagedFields = (o: ApiObject): ApiObject => {
+  if (!o.metadata || !('managedFields' in o.metadata)) return o;
+  const { managedFields: _hidden, ...metadata } = o.metadata as ApiObject['metadata'] & { managedFields?: unknown };
+  return { ...o, metadata } as ApiObject;
+};
+
 export const yamlText = async (doc: unknown): Promise<string> => {
   const { dump } = await import('js-yaml');
   const text = dump(sortKeys(doc), { lineWidth: -1, noRefs: true, seqNoIndent: true })
@@ -77,10 +83,12 @@ export const yamlText = async (doc: unknown): Promise<string> => {
 export class ObjectPrinter {
   private printed = 0;
 
-  constructor(private readonly format: OutputFormat, private readonly nameOf: (o: ApiObject) => string) {}
+  constructor(private readonly format: OutputFormat, private readonly nameOf: (o: ApiObject) => string, private readonly showManagedFields = false) {}
 
-  async print(items: ApiObject[], single: boolean): Promise<string> {
+  async print(objects: ApiObject[], single: boolean): Promise<string> {
     const f = this.format;
+    // kubectl hides managedFields in every printer unless --show-managed-fields.
+    const items = this.showManagedFields ? objects : objects.map(withoutManagedFields);
     if (f.kind === 'name') return items.map((o) => `${this.nameOf(o)}\n`).join('');
     if (f.kind === 'custom-columns') return f.printer.print(items);
     if (single && items.length === 0) return '';

@@ -82,3 +82,9 @@ export class CommandFailed extends Error {
   readonly code = 'BERTH_ERR_COMMAND_FAILED';
   constructor(readonly failures: number) { super(`${failures} error(s) reported`); }
 }
+
+/** An error kubectl prints as its bare message, without the `error: ` prefix. */
+export class PlainError extends Error {
+  override readonly name = 'PlainError';
+  readonly code = 'BERTH_ERR_PLAIN';
+}
