@@ -11,6 +11,16 @@ type Run = (signal: AbortSignal) => Promise<void>;
 
 const int = (v: string) => Number.parseInt(v, 10);
 const list = (v: string) => v.split(',').filter(Boolean);
+/** `docker.io=http://127.0.0.1:5000` pairs → { 'docker.io': ['http://127.0.0.1:5000'] }. */
+const mirrors = (pairs: string[]): Record<string, string[]> => {
+  const out: Record<string, string[]> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--registry-mirror wants domain=url, got "${pair}"`);
+    (out[pair.slice(0, at)] ??= []).push(pair.slice(at + 1));
+  }
+  return out;
+};
 
 /** Builds the command tree; the chosen subcommand stores its action in `chosen`. */
 export const berthCommand = (chosen: { run?: Run }): Command => {
@@ -74,11 +84,18 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
     .option('--executor <name>', 'what starts containers without a runtime handler: native, runc or crun', 'native')
     .option('--streaming-address <ip>', 'exec/attach/port-forward streaming server address', '127.0.0.1')
     .option('--streaming-port <n>', 'streaming server port (0 = any free port)', int, 0)
+    .option('--registry-mirror <domain=url...>', 'a registry mirror asked first, e.g. docker.io=http://127.0.0.1:5000', [])
+    .option('--insecure-registry <host...>', 'a registry reached over plain http', [])
+    .option('--pull-from-origin', 'allow pulls from non-loopback origin registries (off: mirrors and loopback only)', false)
+    .option('--image-gc-high-threshold <percent>', 'image filesystem usage that starts image GC', int, 85)
+    .option('--image-gc-low-threshold <percent>', 'usage image GC frees down to', int, 80)
     .action((o) => {
       chosen.run = async (signal) => (await import('../runtime')).runRuntime({
         root: o.root, socket: o.socket, healthPort: o.healthPort, cgroupParent: o.cgroupParent,
         bridge: o.bridge, podCidr: o.podCidr, networkName: o.networkName, podPidsLimit: o.podPidsLimit,
         executor: o.executor, streamingAddress: o.streamingAddress, streamingPort: o.streamingPort,
+        registry: { registryMirrors: mirrors(o.registryMirror), insecureRegistries: o.insecureRegistry, pullFromOrigin: o.pullFromOrigin },
+        imageGC: { highThresholdPercent: o.imageGcHighThreshold, lowThresholdPercent: o.imageGcLowThreshold },
       }, logger('runtime'), signal);
     });
 

@@ -55,7 +55,10 @@ export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
     {
       name: 'runtime',
       ...node('runtime', ['--root', p.runtime, '--socket', p.socket, '--health-port', String(ports.runtimeHealth),
-        '--cgroup-parent', cfg.cgroupParent, '--bridge', cfg.bridge, '--pod-cidr', cfg.podCidr, '--network-name', cfg.networkName]),
+        '--cgroup-parent', cfg.cgroupParent, '--bridge', cfg.bridge, '--pod-cidr', cfg.podCidr, '--network-name', cfg.networkName,
+        ...Object.entries(cfg.registryMirrors ?? {}).flatMap(([domain, urls]) => urls.flatMap((u) => ['--registry-mirror', `${domain}=${u}`])),
+        ...(cfg.insecureRegistries ?? []).flatMap((h) => ['--insecure-registry', h]),
+        ...(cfg.pullFromOrigin ? ['--pull-from-origin'] : [])]),
       ready: () => httpOk(`http://127.0.0.1:${ports.runtimeHealth}/healthz`),
     },
     {

@@ -28,6 +28,11 @@ export interface ClusterConfig {
   networkName: string;
   cgroupParent: string;
   verbosity: number;
+  /** Registry mirrors per domain (`{ "docker.io": ["http://127.0.0.1:5000"] }`), asked before the origin. */
+  registryMirrors?: Record<string, string[]>;
+  insecureRegistries?: string[];
+  /** Pull from non-loopback origin registries; off by default, so a lab never reaches out unasked. */
+  pullFromOrigin?: boolean;
 }
 
 export const defaultPorts: Ports = {

@@ -230,7 +230,11 @@ export interface ListImagesRequest { filter?: ImageFilter }
 export interface ListImagesResponse { images: Image[] }
 export interface ImageStatusRequest { image: ImageSpec; verbose?: boolean }
 export interface ImageStatusResponse { image?: Image | null; info: KeyValueMap }
-export interface PullImageRequest { image: ImageSpec; sandboxConfig?: PodSandboxConfig }
+/** CRI AuthConfig (registry credentials sent with PullImage). */
+export interface AuthConfig {
+  username?: string; password?: string; auth?: string; serverAddress?: string; identityToken?: string; registryToken?: string;
+}
+export interface PullImageRequest { image: ImageSpec; auth?: AuthConfig | null; sandboxConfig?: PodSandboxConfig }
 export interface PullImageResponse { imageRef: string }
 export interface RemoveImageRequest { image: ImageSpec }
 export type ImageFsInfoRequest = Empty;

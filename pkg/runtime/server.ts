@@ -9,7 +9,7 @@ import { loadCri } from './cri';
 import type * as cri from './cri-types';
 import { isCriError } from './errors';
 import { executorForHandler } from './executor';
-import { pullForCri, type CriPullRequest, type ImageRecord, type ImageStore } from './images';
+import { pullForCri, type ImageRecord, type ImageStore } from './images';
 import type { SandboxManager } from './sandbox';
 import { streamingHandlers, type StreamingDeps } from './streaming-handlers';
 
@@ -109,7 +109,7 @@ const imageHandlers = (s: CriServices) => ({
     return { image: img ? toCriImage(img) : null, info: {} };
   },
   PullImage: async (r: cri.PullImageRequest): Promise<cri.PullImageResponse> =>
-    ({ imageRef: await pullForCri(s.images, r as cri.PullImageRequest & CriPullRequest) }),
+    ({ imageRef: await pullForCri(s.images, r) }),
   RemoveImage: async (r: cri.RemoveImageRequest) => {
     if (await s.images.resolve(r.image.image)) await s.images.remove(r.image.image);
     return {};

@@ -1,0 +1,33 @@
+import { componentSpecs } from './components';
+import { defaultConfig, portsWithOffset } from './config';
+
+const runtimeArgs = (overrides: Partial<ReturnType<typeof defaultConfig>>) =>
+  componentSpecs({ ...defaultConfig('/tmp/h'), ...overrides }).find((s) => s.name === 'runtime')!.args;
+
+test('components start in dependency order', () => {
+  expect(componentSpecs(defaultConfig('/tmp/h')).map((s) => s.name))
+    .toEqual(['etcd', 'apiserver', 'runtime', 'agent', 'scheduler', 'controller-manager']);
+});
+
+test('a port offset moves every listener', () => {
+  const specs = componentSpecs({ ...defaultConfig('/tmp/h'), ports: portsWithOffset(100) });
+  const flat = specs.flatMap((s) => s.args).join(' ');
+  expect(flat).toContain('http://127.0.0.1:2479');
+  expect(flat).toContain('--port 6543');
+  expect(flat).toContain('--health-port 10349');
+  expect(flat).not.toMatch(/--port 6443|:2379\b/);
+});
+
+test.each([
+  { name: 'no registry settings', cfg: {}, want: [] as string[] },
+  {
+    name: 'mirrors, insecure registries and origin pulls',
+    cfg: { registryMirrors: { 'docker.io': ['http://127.0.0.1:5000', 'http://127.0.0.1:5001'] }, insecureRegistries: ['127.0.0.1:5000'], pullFromOrigin: true },
+    want: ['--registry-mirror', 'docker.io=http://127.0.0.1:5000', '--registry-mirror', 'docker.io=http://127.0.0.1:5001',
+      '--insecure-registry', '127.0.0.1:5000', '--pull-from-origin'],
+  },
+])('runtime registry flags: $name', ({ cfg, want }) => {
+  const args = runtimeArgs(cfg);
+  const start = args.findIndex((a) => a === '--registry-mirror' || a === '--insecure-registry' || a === '--pull-from-origin');
+  expect(start === -1 ? [] : args.slice(start, start + want.length)).toEqual(want);
+});
