@@ -67,7 +67,8 @@ test('inside the container: own PID namespace, hostname, root filesystem and mem
     expect((await c.kubectl(['apply', '-f', '-'], { input: JSON.stringify(manifest) })).code).toBe(0);
     const out = await waitFor(async () => {
       const r = await c.kubectl(['logs', 'inspect']);
-      return r.stdout.includes('done') && r.stdout;
+      // A line that is exactly `done`: the word also appears in PID 1's command line, echoed first.
+      return r.stdout.split('\n').includes('done') && r.stdout;
     }, 'inspect output', 90_000);
     const seen = Object.fromEntries(out.trim().split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     expect(seen.pid1).toMatch(/^sh -c /);
