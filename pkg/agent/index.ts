@@ -14,6 +14,7 @@ import { PodManager } from './pod-manager';
 import type { ApiPod } from './pod-util';
 import { createGrpcRuntimeService } from './runtime-grpc';
 import { readAgentTLS, serveAgentAPI } from './server';
+import { createGrpcStreamingRuntime } from './streaming-runtime';
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -43,6 +44,7 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   const metrics = newAgentMetrics(registry);
   const grpcRuntime = createGrpcRuntimeService(opts.runtimeSocket);
   const runtime = instrumentRuntime(grpcRuntime, metrics);
+  const streaming = createGrpcStreamingRuntime(opts.runtimeSocket);
   const info = readNodeSystemInfo();
   const pods = client.resource<ApiPod>(mustFind('pods'));
   const nodes = client.resource<ApiNode>(mustFind('nodes'));
@@ -59,7 +61,7 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   const healthCheck = () => (nodeState.runtimeError ? `runtime not ready: ${nodeState.runtimeError}` : undefined);
   await serveHealth({ port: opts.healthPort, registry, check: healthCheck, log }, signal);
   const api = await serveAgentAPI({
-    runtime, podLogDir: opts.podLogDir, log: log.child('server'), healthCheck,
+    runtime, streaming, podLogDir: opts.podLogDir, log: log.child('server'), healthCheck,
     getPod: (namespace, name) => informer.get(`${namespace}/${name}`),
   }, { port: opts.port, tls: readAgentTLS(opts.pkiDir) }, signal);
   log.info('agent started', { node: nodeName, nodeIP, port: api.port, runtime: opts.runtimeSocket });
@@ -74,6 +76,7 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   ]);
   await recorder.flush().catch((err: unknown) => log.warn('failed to flush events', { err }));
   grpcRuntime.close();
+  streaming.close();
   log.info('agent stopped', { node: nodeName });
 };
 

@@ -1,15 +1,19 @@
 // The agent API (upstream kubelet server.go), HTTPS with client certificates from the cluster
 // CA: GET /containerLogs/<namespace>/<pod>/<container> (what the apiserver's pods/log proxies
-// to) and /healthz.
+// to), /healthz, and the WebSocket upgrades of /exec, /attach and /portForward
+// (streaming-proxy.ts, what pods/exec, pods/attach and pods/portforward proxy to).
 import fs from 'node:fs';
 import https from 'node:https';
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import type { Status } from '../../api/meta/v1';
 import type { Logger } from '../log';
 import { streamLog, type StreamOptions } from './log-stream';
 import { podLogDirectory, type ApiPod } from './pod-util';
 import { labelContainerName, labelPodUID, type ContainerStatus, type RuntimeService } from './runtime-client';
+import { streamingPaths, streamingUpgrade } from './streaming-proxy';
+import type { StreamingRuntime } from './streaming-runtime';
 
 export interface ServerDeps {
   runtime: RuntimeService;
@@ -19,6 +23,8 @@ export interface ServerDeps {
   log: Logger;
   /** Undefined when healthy. */
   healthCheck?(): string | undefined;
+  /** The runtime's Exec/Attach/PortForward; without it the streaming paths are refused. */
+  streaming?: StreamingRuntime;
 }
 
 export interface TLSFiles { cert: Buffer; key: Buffer; ca: Buffer }
@@ -115,6 +121,10 @@ export const handle = (d: ServerDeps) => (req: http.IncomingMessage, res: http.S
     d.log.error('request failed', { path: url.pathname, err });
     writeStatus(res, 500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
   };
+  if (streamingPaths.has(parts[0] ?? '') && (req.method === 'GET' || req.method === 'POST')) {
+    writeStatus(res, 400, 'BadRequest', 'Upgrade request required');
+    return;
+  }
   if (req.method !== 'GET') { writeStatus(res, 405, 'MethodNotAllowed', `${req.method} is not supported`); return; }
   if (url.pathname === '/healthz') {
     const problem = d.healthCheck?.();
@@ -132,6 +142,15 @@ export const handle = (d: ServerDeps) => (req: http.IncomingMessage, res: http.S
 /** Serves the agent API until `signal` aborts; resolves with the bound port. */
 export const serveAgentAPI = async (d: ServerDeps, o: { port: number; host?: string; tls: TLSFiles }, signal: AbortSignal): Promise<{ port: number; closed: Promise<void> }> => {
   const server = https.createServer({ ...o.tls, requestCert: true, rejectUnauthorized: true }, handle(d));
+  const sessions = new Set<Duplex>();
+  if (d.streaming) {
+    const upgrade = streamingUpgrade({ runtime: d.runtime, streaming: d.streaming, getPod: d.getPod, log: d.log });
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      sessions.add(socket);
+      socket.once('close', () => sessions.delete(socket));
+      upgrade(req, socket, head);
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host ?? '0.0.0.0', () => resolve());
@@ -140,7 +159,11 @@ export const serveAgentAPI = async (d: ServerDeps, o: { port: number; host?: str
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   d.log.info('serving agent API', { port });
   const closed = new Promise<void>((resolve) => {
-    const close = () => { server.close(() => resolve()); server.closeAllConnections(); };
+    const close = () => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+      for (const s of sessions) s.destroy(); // upgraded sockets are no longer the server's
+    };
     if (signal.aborted) close(); else signal.addEventListener('abort', close, { once: true });
   });
   return { port, closed };

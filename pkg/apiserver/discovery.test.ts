@@ -17,7 +17,8 @@ describe('discovery', () => {
     expect(doc.apiVersion).toBe('apidiscovery.k8s.io/v2');
     const pods = doc.items[0].versions[0].resources.find((r) => r.resource === 'pods');
     expect(pods).toMatchObject({ scope: 'Namespaced', shortNames: ['po'], categories: ['all'], responseKind: { group: '', version: 'v1', kind: 'Pod' } });
-    expect(pods?.subresources.map((s) => s.subresource)).toEqual(['status', 'binding', 'log']);
+    expect(pods?.subresources.map((s) => s.subresource)).toEqual(['status', 'binding', 'log', 'exec', 'attach', 'portforward']);
+    expect(pods?.subresources.find((s) => s.subresource === 'exec')).toEqual({ subresource: 'exec', responseKind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] });
   });
 
   it('names groups in /apis and serves scale as autoscaling/v1', () => {
@@ -71,6 +72,6 @@ describe('request info', () => {
     const ri = parseRequestInfo(method, path, query);
     expect(ri && { verb: ri.verb, namespace: ri.namespace, name: ri.name, subresource: ri.subresource, plural: ri.resource.plural }).toEqual(want);
   });
-  it.each([['/api/v1/bogus'], ['/api/v1/namespaces/x/nodes'], ['/api/v1/namespaces/d/pods/p/exec'], ['/api/v1/namespaces/d/pods/p/log/x']])('rejects %s', (path) =>
+  it.each([['/api/v1/bogus'], ['/api/v1/namespaces/x/nodes'], ['/api/v1/namespaces/d/pods/p/proxy'], ['/api/v1/namespaces/d/pods/p/log/x']])('rejects %s', (path) =>
     expect(parseRequestInfo('GET', path, {})).toBeUndefined());
 });

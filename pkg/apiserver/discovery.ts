@@ -16,6 +16,10 @@ const subresourceDoc = (r: ResourceInfo, sub: string): SubresourceDoc => {
     case 'scale': return { verbs: ['get', 'patch', 'update'], kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' } };
     case 'binding': return { verbs: ['create'], kind: { group: '', version: 'v1', kind: 'Binding' } };
     case 'log': return { verbs: ['get'], kind: self };
+    // Connect subresources: GET (WebSocket) or POST (SPDY) upgrades, as upstream lists them.
+    case 'exec': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodExecOptions' } };
+    case 'attach': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodAttachOptions' } };
+    case 'portforward': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' } };
     default: return { verbs: ['get', 'patch', 'update'], kind: self };
   }
 };

@@ -76,8 +76,13 @@ const patchOp = (gvk: Gvk) => op(gvk, 'patch', {
 const subresourceKind = (r: ResourceInfo, sub: string): Gvk => {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
   if (sub === 'binding') return { group: '', version: 'v1', kind: 'Binding' };
+  if (sub === 'exec' || sub === 'attach' || sub === 'portforward') return { group: '', version: 'v1', kind: { exec: 'PodExecOptions', attach: 'PodAttachOptions', portforward: 'PodPortForwardOptions' }[sub] };
   return { group: r.group, version: r.version, kind: r.kind };
 };
+
+// exec, attach and portforward upgrade the connection (WebSocket on GET, SPDY on POST).
+const connectSubresources = new Set(['exec', 'attach', 'portforward']);
+const connectResponse = { responses: { '101': { description: 'Switching Protocols' } } };
 
 const resourcePaths = (r: ResourceInfo): Json => {
   const gvk: Gvk = { group: r.group, version: r.version, kind: r.kind };
@@ -99,6 +104,7 @@ const resourcePaths = (r: ResourceInfo): Json => {
     const entry: Json = { parameters: [...pathParams, param('name', 'path', 'The name.')] };
     if (sub === 'binding') entry.post = op(sk, 'post', { requestBody: { ...jsonBody(sk), required: true } }, writeParams);
     else if (sub === 'log') entry.get = op(sk, 'connect', { responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } } });
+    else if (connectSubresources.has(sub)) Object.assign(entry, { get: op(sk, 'connect', connectResponse), post: op(sk, 'connect', connectResponse) });
     else Object.assign(entry, { get: op(sk, 'get'), put: op(sk, 'put', { requestBody: { ...jsonBody(sk), required: true } }, writeParams), patch: patchOp(sk) });
     paths[`${item}/${sub}`] = entry;
   }

@@ -15,6 +15,7 @@ import { ensurePki, pkiPaths } from './pki';
 import { apiserverMetrics } from './metrics';
 import type { HandlerContext, Validation } from './handlers/context';
 import { rfc3339 } from './handlers/respond';
+import { routeUpgrades } from './handlers/upgrade';
 import { strategies } from './registry';
 import { randomUUID } from 'node:crypto';
 
@@ -111,6 +112,7 @@ export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promi
     requestCert: true, rejectUnauthorized: false,
   }, app);
   server.keepAliveTimeout = 65_000;
+  server.on('upgrade', routeUpgrades(app, stop.signal)); // exec, attach, port-forward
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.bind, () => resolve());

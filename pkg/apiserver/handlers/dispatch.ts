@@ -11,6 +11,8 @@ import { handleDeleteCollection } from './deletecollection';
 import { withFinalizers } from './finalize';
 import { handleBinding, handleScale } from './subresources';
 import { handleLog } from './log';
+import { handleAttach, handleExec } from './exec';
+import { handlePortForward } from './portforward';
 
 type Handler = (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response) => Promise<void>;
 
@@ -23,6 +25,7 @@ const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Ha
   status: { get: handleGet, update: handleUpdate, patch: handlePatch },
   binding: { create: handleBinding },
   log: { get: handleLog },
+  exec: { get: handleExec, create: handleExec }, attach: { get: handleAttach, create: handleAttach }, portforward: { get: handlePortForward, create: handlePortForward },
   scale: { get: handleScale, update: handleScale, patch: handleScale },
 };
 

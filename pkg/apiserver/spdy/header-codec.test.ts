@@ -1,9 +1,9 @@
 import zlib from 'node:zlib';
 import { headerDictionary } from './dictionary';
-import { encodeHeaderBlock } from './frames';
+import { encodeHeaderBlock, type Headers } from './frames';
 import { HeaderCompressor, HeaderDecompressor } from './header-codec';
 
-const blocks = [
+const blocks: Headers[] = [
   { streamtype: 'error' },
   { streamtype: 'stdin' },
   { streamtype: 'stdout' },
