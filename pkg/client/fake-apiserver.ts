@@ -2,15 +2,17 @@
 // in-memory object map with a revision counter and an event history, serving list, watch,
 // get, create, update, merge-patch and delete for any resource path. Tests script its failures:
 // dropWatches() ends every open watch, compact() makes older revisions answer 410, and
-// failNext() injects error responses. Test-only: not exported from index.ts.
+// failNext() injects error responses (optionally with Retry-After), bookmark() sends a BOOKMARK
+// to watches that asked for them, and lists honour limit/continue (a continue token older than
+// the last compact() answers 410). Test-only: not exported from index.ts.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { StatusError, alreadyExists, conflict, expired, notFound, pathNotFound } from '../apimachinery/errors';
 
 export interface RecordedRequest { method: string; path: string; query: URLSearchParams; body: unknown; headers: http.IncomingHttpHeaders }
-interface Watcher { collection: string; namespace: string; res: http.ServerResponse }
-interface Fault { method?: string; pathIncludes?: string; status: number; times: number }
+interface Watcher { collection: string; namespace: string; res: http.ServerResponse; bookmarks: boolean }
+interface Fault { method?: string; pathIncludes?: string; status: number; times: number; retryAfterSeconds?: number }
 interface ParsedPath { collection: string; namespace: string; name?: string; subresource?: string }
 
 /** `/api/v1/namespaces/ns/pods/x/status` → collection `/api/v1/pods`, namespace `ns`, name, subresource. */
@@ -49,12 +51,19 @@ export class FakeApiserver {
   private readonly watchers = new Set<Watcher>();
   private readonly faults: Fault[] = [];
   private readonly server = http.createServer((req, res) => { void this.handle(req, res); });
+  private openConnections = 0;
+  /** Held requests: a test releases them to control when the server answers. */
+  private gate: Promise<void> | undefined;
   private rv = 0;
   private compactedRV = 0;
   private uid = 0;
   url = '';
 
   async start(): Promise<string> {
+    this.server.on('connection', (socket) => {
+      this.openConnections++;
+      socket.on('close', () => { this.openConnections--; });
+    });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
@@ -102,6 +111,22 @@ export class FakeApiserver {
 
   watchCount(): number { return this.watchers.size; }
 
+  /** TCP connections the server has open (keep-alive sockets included). */
+  connections(): number { return this.openConnections; }
+
+  /** Sends a BOOKMARK at the current revision to every watch of `collection` that allowed them. */
+  bookmark(collection: string, kind = 'Pod', apiVersion = 'v1'): void {
+    const event = { type: 'BOOKMARK', object: { kind, apiVersion, metadata: { resourceVersion: String(this.rv) } } };
+    for (const w of this.watchers) if (w.collection === collection && w.bookmarks) w.res.write(JSON.stringify(event) + '\n');
+  }
+
+  /** Holds every request until the returned function is called. */
+  hold(): () => void {
+    let release = () => undefined as void;
+    this.gate = new Promise<void>((r) => { release = r; });
+    return () => { this.gate = undefined; release(); };
+  }
+
   failNext(f: Omit<Fault, 'times'> & { times?: number }): void { this.faults.push({ times: 1, ...f }); }
 
   private emit(collection: string, event: WatchEvent): void {
@@ -116,12 +141,15 @@ export class FakeApiserver {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
+    if (this.gate) await this.gate;
     const body: unknown = text ? JSON.parse(text) : undefined;
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body, headers: req.headers });
     const fault = this.faults.find((f) => (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
     if (fault) {
       if (--fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
-      this.send(res, fault.status, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: fault.status, reason: 'InternalError', message: 'injected' });
+      if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
+      const reason = fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalError';
+      this.send(res, fault.status, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: fault.status, reason, message: 'injected' });
       return;
     }
     try {
@@ -172,12 +200,30 @@ export class FakeApiserver {
     return this.upsert(p.collection, { ...obj, metadata: { ...obj.metadata, name, namespace } });
   }
 
+  /**
+   * Lists in key order. With `limit`, a page ends with a continue token naming the list's
+   * revision and the last key; like etcd, pages read the revision the first page saw, so a
+   * token older than the last compact() is expired (410).
+   */
   private list(p: ParsedPath, url: URL, res: http.ServerResponse): void {
-    const items = [...this.objects.entries()]
+    const limit = Number(url.searchParams.get('limit') ?? '0');
+    const token = url.searchParams.get('continue');
+    let listRV = this.rv;
+    let after = '';
+    if (token) {
+      const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { rv: number; after: string };
+      if (parsed.rv < this.compactedRV) throw expired('The provided continue parameter is too old to display a consistent list result.');
+      ({ rv: listRV, after } = parsed);
+    }
+    const all = [...this.objects.entries()]
       .filter(([k, o]) => k.startsWith(`${p.collection}/`) && (!p.namespace || o.metadata.namespace === p.namespace))
-      .map(([, o]) => o)
-      .filter((o) => matchesLabels(o, url.searchParams.get('labelSelector')));
-    this.send(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items });
+      .filter(([k]) => k > after)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .filter(([, o]) => matchesLabels(o, url.searchParams.get('labelSelector')));
+    const page = limit > 0 ? all.slice(0, limit) : all;
+    const more = limit > 0 && all.length > limit;
+    const next = more ? Buffer.from(JSON.stringify({ rv: listRV, after: page[page.length - 1][0] })).toString('base64') : undefined;
+    this.send(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: String(listRV), continue: next }, items: page.map(([, o]) => o) });
   }
 
   private watch(p: ParsedPath, url: URL, res: http.ServerResponse): void {
@@ -193,7 +239,7 @@ export class FakeApiserver {
         res.write(JSON.stringify(h.event) + '\n');
       }
     }
-    const w: Watcher = { collection: p.collection, namespace: p.namespace, res };
+    const w: Watcher = { collection: p.collection, namespace: p.namespace, res, bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true' };
     this.watchers.add(w);
     res.on('close', () => this.watchers.delete(w));
   }

@@ -2,7 +2,8 @@
 // fake-apiserver.ts) are imported by path and are deliberately not exported here.
 export * from './types';
 export { loadKubeconfig, kubeconfigPath, KubeconfigError, type LoadKubeconfigOptions } from './kubeconfig';
-export { createClient, collectionPath, objectPath, patchContentTypes, type ClientOptions } from './rest';
+export { createClient, collectionPath, objectPath, patchContentTypes, type ClientOptions, type RestClient } from './rest';
+export { TokenBucket, rateLimits, unlimited, type RateLimiter, type RateLimiterOptions } from './rate-limiter';
 export { createInformer, type InformerOptions, type ResourceInformer } from './informer';
 export { metaNamespaceKey, splitMetaNamespaceKey, namespaceIndex, type IndexFunc } from './cache';
 export { createWorkQueue, type WorkQueueOptions, type RateLimitedWorkQueue } from './workqueue';

@@ -1,12 +1,18 @@
 // The REST client (client-go rest + dynamic client): JSON over node:https with a keep-alive
 // agent carrying the kubeconfig's CA and client certificate. Error bodies are rebuilt into
-// StatusError; idempotent GETs are retried with back-off on 429/5xx/connection refused.
+// StatusError. Every attempt first takes a token from the client-side rate limiter (QPS/burst).
+// Retries (client-go request.go + with_retry.go): any verb is retried when the server answers
+// 429 or 503 with Retry-After (it refused the request before doing anything, so a retried POST
+// cannot create twice); idempotent GETs are also retried with back-off on other 5xx and
+// connection errors. Both are bounded by maxRetries.
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { apiVersionOf, type ResourceInfo } from '../../api/resources';
 import type { ApiObject, List } from '../../api/meta/v1';
 import { fromStatusBody, timeout as timeoutError } from '../apimachinery/errors';
 import { realClock, sleep, type Clock } from './clock';
+import { TokenBucket, rateLimits, unlimited, type RateLimiter } from './rate-limiter';
 import { readWatchStream } from './watch-stream';
 import type { Client, ClientConfig, PatchType, RequestOptions, ResourceClient } from './types';
 
@@ -16,10 +22,22 @@ export interface ClientOptions {
   maxRetries?: number;
   /** First retry delay, doubling per retry (default 100ms). */
   retryBaseMs?: number;
+  /** Longest Retry-After honoured; longer ones are cut to this (default 10s). */
+  maxRetryAfterMs?: number;
+  /** Replaces the QPS/burst token bucket built from the config. */
+  rateLimiter?: RateLimiter;
+}
+
+/** A client that owns sockets: close() destroys its keep-alive agent (idle and in-flight). */
+export interface RestClient extends Client {
+  close(): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const RETRY_CODES = new Set([429, 500, 502, 503, 504]);
+/** Codes for which a Retry-After makes any verb safe to retry: the server did nothing. */
+const RETRY_AFTER_ANY_VERB = new Set([429, 503]);
+const TOKEN_FILE_PERIOD_MS = 60_000;
 const RETRY_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
 export const patchContentTypes: Record<PatchType, string> = {
@@ -31,8 +49,41 @@ export const patchContentTypes: Record<PatchType, string> = {
 
 /** A retryable failure of one attempt, carrying the error to throw when retries run out. */
 class Retryable extends Error {
-  constructor(override readonly cause: Error, readonly retryAfterMs?: number) { super(cause.message); }
+  constructor(override readonly cause: Error, readonly code?: number, readonly retryAfterMs?: number) { super(cause.message); }
 }
+
+/** Whether attempt `i` (0-based) of `method` may be followed by another one. */
+const mayRetry = (err: Retryable, method: string): boolean =>
+  method === 'GET' || (err.retryAfterMs !== undefined && err.code !== undefined && RETRY_AFTER_ANY_VERB.has(err.code));
+
+/** Retry-After in seconds (the apiserver never sends the HTTP-date form). */
+const retryAfterMs = (header: string | string[] | undefined): number | undefined => {
+  const n = Number(Array.isArray(header) ? header[0] : header);
+  return header !== undefined && header !== '' && Number.isFinite(n) && n >= 0 ? n * 1000 : undefined;
+};
+
+/** A bearer token read from a file and re-read every minute (client-go cachingTokenSource). */
+const fileTokenSource = (file: string, fallback: string | undefined, clock: Clock): (() => string | undefined) => {
+  let token = fallback;
+  let readAt = -Infinity;
+  return () => {
+    if (clock.now() - readAt < TOKEN_FILE_PERIOD_MS) return token;
+    readAt = clock.now();
+    try {
+      token = fs.readFileSync(file, 'utf8').trim() || token;
+    } catch (err) {
+      // Keep the last good token: a rotation in progress must not fail requests.
+      if (token === undefined) throw err;
+    }
+    return token;
+  };
+};
+
+const buildRateLimiter = (config: ClientConfig, clock: Clock): RateLimiter => {
+  const qps = config.qps || rateLimits.default.qps;
+  if (qps < 0) return unlimited;
+  return new TokenBucket({ qps, burst: Math.max(1, config.burst || rateLimits.default.burst), clock });
+};
 
 const abortError = (signal: AbortSignal): Error =>
   signal.reason instanceof Error ? signal.reason : Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
@@ -64,7 +115,7 @@ const buildQuery = (url: URL, query: RequestOptions['query']) => {
   }
 };
 
-export const createClient = (config: ClientConfig, opts: ClientOptions = {}): Client => {
+export const createClient = (config: ClientConfig, opts: ClientOptions = {}): RestClient => {
   const clock = opts.clock ?? realClock;
   const base = new URL(config.server);
   const isHttps = base.protocol === 'https:';
@@ -73,14 +124,19 @@ export const createClient = (config: ClientConfig, opts: ClientOptions = {}): Cl
     : new http.Agent({ keepAlive: true });
   const basePath = base.pathname.replace(/\/+$/, '');
   const userAgent = config.userAgent ?? `berth/0.1.0 (${process.platform}/${process.arch})`;
-  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const defaultTimeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const limiter = opts.rateLimiter ?? buildRateLimiter(config, clock);
+  const token = config.tokenFile ? fileTokenSource(config.tokenFile, config.token, clock) : () => config.token;
+  let closed = false;
 
   /** Sends one request and resolves with the response once its headers arrive. */
   const open = (method: string, path: string, ro: RequestOptions, signal: AbortSignal): Promise<http.IncomingMessage> => {
+    if (closed) return Promise.reject(new Error(`client for ${config.server} is closed`));
     const url = new URL(basePath + path, base);
     buildQuery(url, ro.query);
     const headers: Record<string, string> = { Accept: ro.accept ?? 'application/json', 'User-Agent': userAgent, ...ro.headers };
-    if (config.token) headers.Authorization = `Bearer ${config.token}`;
+    const bearer = token();
+    if (bearer) headers.Authorization = `Bearer ${bearer}`;
     let payload: Buffer | undefined;
     if (ro.body !== undefined) {
       payload = Buffer.isBuffer(ro.body) ? ro.body : Buffer.from(typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body));
@@ -119,34 +175,36 @@ export const createClient = (config: ClientConfig, opts: ClientOptions = {}): Cl
     const code = res.statusCode ?? 500;
     const err = fromStatusBody(code, parseBody(await readAll(res), res.headers['content-type'], true));
     if (!RETRY_CODES.has(code)) return err;
-    const retryAfter = Number(res.headers['retry-after']);
-    return new Retryable(err, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+    return new Retryable(err, code, retryAfterMs(res.headers['retry-after']));
   };
 
   const attempt = async (method: string, path: string, ro: RequestOptions): Promise<unknown> =>
-    withDeadline(`${method} ${path}`, ro, timeoutMs, async (signal) => {
+    withDeadline(`${method} ${path}`, ro, ro.timeoutMs ?? defaultTimeoutMs, async (signal) => {
       let res: http.IncomingMessage;
       try {
         res = await open(method, path, ro, signal);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw code && RETRY_ERRNOS.has(code) ? new Retryable(err as Error) : err;
+        throw code && RETRY_ERRNOS.has(code) && !closed ? new Retryable(err as Error) : err;
       }
       if ((res.statusCode ?? 500) >= 400) throw await failure(res);
       return parseBody(await readAll(res), res.headers['content-type'], false);
     });
 
-  /** Only GETs are retried: they are idempotent, and a retried POST could create twice. */
+  /** Each attempt waits for a rate-limiter token, as client-go's tryThrottle does per retry. */
   const request = async <R>(method: string, path: string, ro: RequestOptions = {}): Promise<R> => {
-    const retries = method === 'GET' ? (opts.maxRetries ?? 3) : 0;
+    const maxRetries = opts.maxRetries ?? 3;
     for (let i = 0; ; i++) {
+      // tryAccept first: with a token at hand the request goes out in this very turn.
+      if (!limiter.tryAccept()) await limiter.wait(ro.signal);
       try {
         return (await attempt(method, path, ro)) as R;
       } catch (err) {
         if (!(err instanceof Retryable)) throw err;
-        if (i >= retries || ro.signal?.aborted) throw err.cause;
+        if (i >= maxRetries || !mayRetry(err, method) || ro.signal?.aborted) throw err.cause;
         const backoff = (opts.retryBaseMs ?? 100) * 2 ** i;
-        await sleep(clock, Math.min(Math.max(backoff, err.retryAfterMs ?? 0), 10_000), ro.signal);
+        const wait = err.retryAfterMs ?? backoff;
+        await sleep(clock, Math.min(wait, opts.maxRetryAfterMs ?? 10_000), ro.signal);
       }
     }
   };
@@ -156,8 +214,10 @@ export const createClient = (config: ClientConfig, opts: ClientOptions = {}): Cl
     const [p, q] = path.split('?', 2);
     const merged: RequestOptions = { ...ro, query: { ...Object.fromEntries(new URLSearchParams(q ?? '')), ...ro.query } };
     const signal = ro.signal ?? new AbortController().signal;
+    if (!limiter.tryAccept()) await limiter.wait(signal);
+    const ms = ro.timeoutMs ?? defaultTimeoutMs;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const timer = clock.setTimeout(() => reject(timeoutError(`GET ${p} timed out after ${timeoutMs}ms waiting for a response`)), timeoutMs);
+      const timer = clock.setTimeout(() => reject(timeoutError(`GET ${p} timed out after ${ms}ms waiting for a response`)), ms);
       open('GET', p, merged, signal).then(resolve, reject).finally(() => clock.clearTimeout(timer));
     });
     if ((res.statusCode ?? 500) >= 400) {
@@ -167,13 +227,16 @@ export const createClient = (config: ClientConfig, opts: ClientOptions = {}): Cl
     return res;
   };
 
-  const client: Client = {
+  return {
     config,
     request,
     stream,
     resource: <T extends ApiObject>(info: ResourceInfo) => resourceClient<T>(info, request, stream),
+    close() {
+      closed = true;
+      agent.destroy();
+    },
   };
-  return client;
 };
 
 type RequestFn = <R>(method: string, path: string, ro?: RequestOptions) => Promise<R>;
@@ -198,9 +261,9 @@ const resourceClient = <T extends ApiObject>(info: ResourceInfo, request: Reques
     get: (ns, name, signal) => request<T>('GET', objectPath(info, ns, name), { signal }),
     list: (ns, q = {}, signal) => request<List<T>>('GET', collectionPath(info, ns), { query: { ...q }, signal }),
     create: (ns, obj, o = {}) => request<T>('POST', collectionPath(info, nsOf(ns, obj)), {
-      body: withType(obj), query: { dryRun: o.dryRun ? 'All' : undefined, fieldManager: o.fieldManager },
+      body: withType(obj), query: { dryRun: o.dryRun ? 'All' : undefined, fieldManager: o.fieldManager }, signal: o.signal,
     }),
-    update: (ns, obj) => request<T>('PUT', objectPath(info, nsOf(ns, obj), nameOf(obj)), { body: withType(obj) }),
+    update: (ns, obj, o = {}) => request<T>('PUT', objectPath(info, nsOf(ns, obj), nameOf(obj)), { body: withType(obj), signal: o.signal }),
     updateStatus: (ns, obj) => request<T>('PUT', objectPath(info, nsOf(ns, obj), nameOf(obj), 'status'), { body: withType(obj) }),
     patch: (ns, name, type, patch, o = {}) => request<T>('PATCH', objectPath(info, ns, name, o.subresource), {
       body: patch, contentType: patchContentTypes[type],

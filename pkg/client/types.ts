@@ -9,10 +9,15 @@ export interface ClientConfig {
   cert?: Buffer;
   key?: Buffer;
   token?: string;
+  /** Re-read every minute; its last good value wins over `token` (client-go BearerTokenFile). */
+  tokenFile?: string;
   namespace?: string;        // the context's namespace, default 'default'
   insecureSkipTLSVerify?: boolean;
   userAgent?: string;
   timeoutMs?: number;
+  /** Client-side rate limit (client-go QPS/Burst): unset means 50/100 (rateLimits); a negative qps disables it. */
+  qps?: number;
+  burst?: number;
 }
 
 export interface RequestOptions {
@@ -22,6 +27,8 @@ export interface RequestOptions {
   accept?: string;           // default application/json
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /** Overrides ClientConfig.timeoutMs for this request (client-go Request.Timeout). */
+  timeoutMs?: number;
 }
 
 export interface ListQuery {
@@ -47,8 +54,8 @@ export interface ResourceClient<T extends ApiObject = ApiObject> {
   readonly info: ResourceInfo;
   get(namespace: string, name: string, signal?: AbortSignal): Promise<T>;
   list(namespace: string, q?: ListQuery, signal?: AbortSignal): Promise<List<T>>;
-  create(namespace: string, obj: T, opts?: { dryRun?: boolean; fieldManager?: string }): Promise<T>;
-  update(namespace: string, obj: T): Promise<T>;
+  create(namespace: string, obj: T, opts?: { dryRun?: boolean; fieldManager?: string; signal?: AbortSignal }): Promise<T>;
+  update(namespace: string, obj: T, opts?: { signal?: AbortSignal }): Promise<T>;
   updateStatus(namespace: string, obj: T): Promise<T>;
   patch(namespace: string, name: string, type: PatchType, patch: unknown, opts?: { subresource?: string; fieldManager?: string; dryRun?: boolean; force?: boolean }): Promise<T>;
   delete(namespace: string, name: string, opts?: DeleteOptions): Promise<unknown>;
@@ -67,10 +74,16 @@ export interface Client {
   stream(path: string, opts?: RequestOptions): Promise<NodeJS.ReadableStream>;
 }
 
+/**
+ * Informer callbacks. A handler that returns a promise is "busy" until it settles: later
+ * notifications for it are queued in order (client-go processorListener) while the watch and
+ * the other handlers carry on. Any other return value is ignored (hence `unknown`, so that
+ * `add: (o) => list.push(o)` still type-checks).
+ */
 export type EventHandler<T> = {
-  add?(obj: T): void;
-  update?(oldObj: T, newObj: T): void;
-  delete?(obj: T): void;
+  add?(obj: T): unknown;
+  update?(oldObj: T, newObj: T): unknown;
+  delete?(obj: T): unknown;
 };
 
 /** A shared informer: list, then watch, into an indexed cache; handlers only enqueue keys. */
