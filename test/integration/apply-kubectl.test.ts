@@ -149,15 +149,8 @@ describe('kubectl apply --server-side', () => {
   it('applies through @kubernetes/client-node', async () => {
     const script = path.join(c.dir, 'client-node-apply.mjs');
     const lib = pathToFileURL(path.join(__dirname, '..', '..', 'node_modules', '@kubernetes', 'client-node', 'dist', 'index.js')).href;
-    // client-node 2.x brings undici 8, which wants Node ≥ 22.19: on Node 20 it runs only with
-    // Promise.withResolvers polyfilled and stand-ins for zlib.createZstdDecompress and
-    // worker_threads.markAsUncloneable (unused here: no zstd bodies, no structured clones).
+    // client-node 1.x (2.x needs Node ≥ 22.19 through undici 8; we run on Node 20).
     writeFileSync(script, `
-import zlib from 'node:zlib';
-import workerThreads from 'node:worker_threads';
-zlib.createZstdDecompress ??= () => { throw new Error('zstd is not supported by this Node.js'); };
-workerThreads.markAsUncloneable ??= () => undefined;
-Promise.withResolvers ??= () => { let resolve, reject; const promise = new Promise((a, b) => { resolve = a; reject = b; }); return { promise, resolve, reject }; };
 const k8s = await import(${JSON.stringify(lib)});
 const kc = new k8s.KubeConfig();
 kc.loadFromFile(process.argv[2]);
