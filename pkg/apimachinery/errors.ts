@@ -41,7 +41,7 @@ export const forbidden = (message: string) => failure(403, 'Forbidden', message)
 export const unauthorized = (message = 'Unauthorized') => failure(401, 'Unauthorized', message);
 export const methodNotAllowed = (message: string) => failure(405, 'MethodNotAllowed', message);
 export const unsupportedMediaType = (contentType: string) =>
-  failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${contentType})`);
+  failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
 export const requestEntityTooLarge = (message: string) => failure(413, 'RequestEntityTooLarge', message);
 export const expired = (message: string) => failure(410, 'Expired', message);
 export const gone = (message: string) => failure(410, 'Gone', message);
