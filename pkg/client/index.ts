@@ -1,7 +1,7 @@
 // The client package's public API. Test fakes (fake-clock.ts, fake-informer.ts,
 // fake-apiserver.ts) are imported by path and are deliberately not exported here.
 export * from './types';
-export { loadKubeconfig, kubeconfigPath, KubeconfigError, type LoadKubeconfigOptions } from './kubeconfig';
+export { loadKubeconfig, kubeconfigPath, kubeconfigPaths, mergeKubeconfigs, KubeconfigError, type LoadKubeconfigOptions, type MergedKubeconfig } from './kubeconfig';
 export { createClient, collectionPath, objectPath, patchContentTypes, type ClientOptions, type RestClient } from './rest';
 export { TokenBucket, rateLimits, unlimited, type RateLimiter, type RateLimiterOptions } from './rate-limiter';
 export { createInformer, type InformerOptions, type ResourceInformer } from './informer';

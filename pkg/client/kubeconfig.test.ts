@@ -99,3 +99,81 @@ describe('loadKubeconfig', () => {
     expect(loadKubeconfig({ env: { KUBECONFIG: file } }).server).toBe('https://127.0.0.1:6443');
   });
 });
+
+describe('$KUBECONFIG with several files (clientcmd merge)', () => {
+  let dir: string;
+  const write = (name: string, text: string) => {
+    const f = path.join(dir, name);
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, text);
+    return f;
+  };
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-merge-'));
+    write('a/ca.crt', 'CA-A');
+    write('b/ca.crt', 'CA-B');
+    write('b/token', 'tok-b\n');
+    write('a/config', `
+clusters:
+- { name: shared, cluster: { server: 'https://a:6443', certificate-authority: ca.crt } }
+users:
+- { name: admin, user: { token: token-a } }
+contexts:
+- { name: shared, context: { cluster: shared, user: admin } }
+`);
+    write('b/config', `
+current-context: shared
+clusters:
+- { name: shared, cluster: { server: 'https://b:6443' } }
+- { name: only-b, cluster: { server: 'https://only-b:6443', certificate-authority: ca.crt } }
+users:
+- { name: admin, user: { token: token-b } }
+- { name: filed, user: { tokenFile: token } }
+- { name: plugin, user: { exec: { command: aws, apiVersion: client.authentication.k8s.io/v1 } } }
+contexts:
+- { name: shared, context: { cluster: only-b, user: admin } }
+- { name: b, context: { cluster: only-b, user: filed, namespace: team-b } }
+- { name: plugin, context: { cluster: only-b, user: plugin } }
+`);
+    write('c/config', 'current-context: from-c\n');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const env = (...files: string[]) => ({ KUBECONFIG: files.map((f) => path.join(dir, f)).join(path.delimiter) });
+
+  test.each([
+    { name: 'first file wins per name; current-context from the first file that sets it', files: ['a/config', 'b/config'], opts: {},
+      want: { server: 'https://a:6443', ca: Buffer.from('CA-A'), token: 'token-a', namespace: 'default' } },
+    { name: 'a later file fills names the first lacks; its paths resolve against its own directory', files: ['a/config', 'b/config'], opts: { context: 'b' },
+      want: { server: 'https://only-b:6443', ca: Buffer.from('CA-B'), token: 'tok-b', namespace: 'team-b' } },
+    { name: 'order matters', files: ['b/config', 'a/config'], opts: {},
+      want: { server: 'https://only-b:6443', ca: Buffer.from('CA-B'), token: 'token-b', namespace: 'default' } },
+    { name: 'missing files are skipped', files: ['nope/config', 'a/config', 'b/config'], opts: {},
+      want: { server: 'https://a:6443', token: 'token-a' } },
+    { name: 'an earlier current-context wins even from a file with nothing else', files: ['c/config', 'a/config', 'b/config'], opts: { context: 'shared' },
+      want: { server: 'https://a:6443' } },
+    { name: '--cluster, --user and --namespace override the context', files: ['a/config', 'b/config'],
+      opts: { cluster: 'only-b', user: 'filed', namespace: 'x' }, want: { server: 'https://only-b:6443', token: 'tok-b', namespace: 'x' } },
+  ])('$name', ({ files, opts, want }) => {
+    expect(loadKubeconfig({ env: env(...files), ...opts })).toMatchObject(want);
+  });
+
+  test('a token file is returned as a path too, so the client re-reads it', () => {
+    expect(loadKubeconfig({ env: env('b/config'), context: 'b' }).tokenFile).toBe(path.join(dir, 'b', 'token'));
+  });
+
+  test('exec credential plugins are refused with a clear message', () => {
+    expect(() => loadKubeconfig({ env: env('b/config'), context: 'plugin' }))
+      .toThrow(/user "plugin" in kubeconfig .* uses an exec credential plugin, which berth does not support/);
+  });
+
+  test('a context missing from every file names them all; none existing is an error', () => {
+    const e = env('a/config', 'b/config');
+    expect(() => loadKubeconfig({ env: e, context: 'zzz' })).toThrow(`error: context "zzz" not found in kubeconfig ${e.KUBECONFIG}`);
+    expect(() => loadKubeconfig({ env: env('x', 'y') })).toThrow(/does not exist/);
+    expect(() => loadKubeconfig({ env: env('c/config') })).toThrow('error: context "from-c" not found');
+  });
+
+  test('an explicit path is the only file read', () => {
+    expect(loadKubeconfig({ path: path.join(dir, 'b/config'), env: env('a/config') }).server).toBe('https://only-b:6443');
+  });
+});

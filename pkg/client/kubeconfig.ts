@@ -1,6 +1,9 @@
-// Reads a kubeconfig file the way kubectl does (client-go tools/clientcmd, single file only):
-// path from the argument, else the first entry of $KUBECONFIG, else ~/.kube/config. Relative
-// certificate paths are resolved against the kubeconfig's directory, as upstream does.
+// Reads kubeconfig files the way kubectl does (client-go tools/clientcmd loader.go): an explicit
+// path is the only file; otherwise every file of $KUBECONFIG is merged — the first file to
+// define a cluster, user or context name wins, and so does the first current-context — else
+// ~/.kube/config. Files of $KUBECONFIG that do not exist are skipped, as upstream. Relative
+// certificate paths are resolved against the directory of the file that holds the entry.
+// Not supported: exec credential plugins and auth-provider (a clear error says so).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +12,11 @@ import type { ClientConfig } from './types';
 
 export interface LoadKubeconfigOptions {
   path?: string;
+  /** --context, --cluster, --user, --namespace overrides (kubectl's global flags). */
   context?: string;
+  cluster?: string;
+  user?: string;
+  namespace?: string;
   /** Defaults to process.env (tests pass their own). */
   env?: NodeJS.ProcessEnv;
 }
@@ -23,35 +30,69 @@ export class KubeconfigError extends Error {
 type Dict = Record<string, unknown>;
 const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The file kubectl writes to (config use-context): the explicit one, else the first of $KUBECONFIG. */
 export const kubeconfigPath = (explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string => {
   if (explicit) return explicit;
   const first = (env.KUBECONFIG ?? '').split(path.delimiter).find((p) => p !== '');
   return first ?? path.join(env.HOME ?? os.homedir(), '.kube', 'config');
 };
 
-/** Finds `{ name, <field>: {...} }` in one of the kubeconfig's named lists. */
-const named = (doc: Dict, list: string, field: string, name: string, file: string): Dict => {
-  const entries = Array.isArray(doc[list]) ? (doc[list] as unknown[]) : [];
-  const entry = entries.find((e) => isDict(e) && e.name === name);
-  const singular = list.replace(/s$/, '');
-  if (!isDict(entry)) throw new KubeconfigError(`error: ${singular} "${name}" not found in kubeconfig ${file}`);
-  const value = entry[field];
-  return isDict(value) ? value : {};
+/** Every file kubectl would read, in precedence order. */
+export const kubeconfigPaths = (explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] => {
+  if (explicit) return [path.resolve(explicit)];
+  const list = [...new Set((env.KUBECONFIG ?? '').split(path.delimiter).filter((p) => p !== '').map((p) => path.resolve(p)))];
+  return list.length > 0 ? list : [path.resolve(env.HOME ?? os.homedir(), '.kube', 'config')];
 };
+
+/** A named entry and the file it came from (its relative paths resolve against that file). */
+interface Entry { value: Dict; file: string }
+
+export interface MergedKubeconfig {
+  files: string[];
+  currentContext?: string;
+  clusters: Map<string, Entry>;
+  users: Map<string, Entry>;
+  contexts: Map<string, Entry>;
+}
 
 const str = (d: Dict, k: string): string | undefined => (typeof d[k] === 'string' && d[k] !== '' ? (d[k] as string) : undefined);
 
+/** Adds `{ name, <field>: {...} }` entries of one file's list; names already seen keep their first definition. */
+const mergeNamed = (into: Map<string, Entry>, doc: Dict, list: string, field: string, file: string) => {
+  for (const e of Array.isArray(doc[list]) ? (doc[list] as unknown[]) : []) {
+    if (!isDict(e) || typeof e.name !== 'string' || into.has(e.name)) continue;
+    into.set(e.name, { value: isDict(e[field]) ? e[field] : {}, file });
+  }
+};
+
+/** Reads and merges `files`; a file that does not exist is skipped unless it is the only one. */
+export const mergeKubeconfigs = (files: string[]): MergedKubeconfig => {
+  const merged: MergedKubeconfig = { files, clusters: new Map(), users: new Map(), contexts: new Map() };
+  let found = 0;
+  for (const file of files) {
+    if (files.length > 1 && !fs.existsSync(file)) continue;
+    const doc = readDoc(file);
+    found++;
+    merged.currentContext ??= str(doc, 'current-context');
+    mergeNamed(merged.clusters, doc, 'clusters', 'cluster', file);
+    mergeNamed(merged.users, doc, 'users', 'user', file);
+    mergeNamed(merged.contexts, doc, 'contexts', 'context', file);
+  }
+  if (found === 0) throw new KubeconfigError(`error: kubeconfig ${files.join(path.delimiter)} does not exist`);
+  return merged;
+};
+
 /** Inline `<k>-data` (base64) wins over the file `<k>`, as in clientcmd. */
-const material = (d: Dict, k: string, dir: string, file: string): Buffer | undefined => {
-  const data = str(d, `${k}-data`);
+const material = (e: Entry, k: string): Buffer | undefined => {
+  const data = str(e.value, `${k}-data`);
   if (data) return Buffer.from(data, 'base64');
-  const p = str(d, k);
+  const p = str(e.value, k);
   if (!p) return undefined;
-  const full = path.resolve(dir, p);
+  const full = path.resolve(path.dirname(e.file), p);
   try {
     return fs.readFileSync(full);
   } catch (err) {
-    throw new KubeconfigError(`error: cannot read ${k} ${full} (from kubeconfig ${file}): ${(err as Error).message}`);
+    throw new KubeconfigError(`error: cannot read ${k} ${full} (from kubeconfig ${e.file}): ${(err as Error).message}`);
   }
 };
 
@@ -69,42 +110,61 @@ const readDoc = (file: string): Dict => {
   } catch (err) {
     throw new KubeconfigError(`error: kubeconfig ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!isDict(doc)) throw new KubeconfigError(`error: kubeconfig ${file} is empty or not a mapping`);
+  if (doc === undefined || doc === null) return {}; // an empty file is an empty config, as upstream
+  if (!isDict(doc)) throw new KubeconfigError(`error: kubeconfig ${file} is not a mapping`);
   return doc;
 };
 
-export const loadKubeconfig = (opts: LoadKubeconfigOptions = {}): ClientConfig => {
-  const file = path.resolve(kubeconfigPath(opts.path, opts.env));
-  const dir = path.dirname(file);
-  const doc = readDoc(file);
-  const contextName = opts.context ?? str(doc, 'current-context');
-  if (!contextName) throw new KubeconfigError(`error: no current-context set in kubeconfig ${file}`);
-  const context = named(doc, 'contexts', 'context', contextName, file);
-  const clusterName = str(context, 'cluster');
-  if (!clusterName) throw new KubeconfigError(`error: context "${contextName}" has no cluster in kubeconfig ${file}`);
-  const cluster = named(doc, 'clusters', 'cluster', clusterName, file);
-  const userName = str(context, 'user');
-  const user = userName ? named(doc, 'users', 'user', userName, file) : {};
-  const server = str(cluster, 'server');
-  if (!server) throw new KubeconfigError(`error: cluster "${clusterName}" has no server in kubeconfig ${file}`);
-  const cfg: ClientConfig = {
-    server: server.replace(/\/+$/, ''),
-    ca: material(cluster, 'certificate-authority', dir, file),
-    cert: material(user, 'client-certificate', dir, file),
-    key: material(user, 'client-key', dir, file),
-    token: str(user, 'token') ?? tokenFile(user, dir, file),
-    namespace: str(context, 'namespace') ?? 'default',
-    insecureSkipTLSVerify: cluster['insecure-skip-tls-verify'] === true,
-  };
-  return cfg;
+const lookup = (m: MergedKubeconfig, kind: 'cluster' | 'user' | 'context', name: string): Entry => {
+  const e = m[`${kind}s`].get(name);
+  if (!e) throw new KubeconfigError(`error: ${kind} "${name}" not found in kubeconfig ${m.files.join(path.delimiter)}`);
+  return e;
 };
 
-const tokenFile = (user: Dict, dir: string, file: string): string | undefined => {
-  const p = str(user, 'tokenFile');
-  if (!p) return undefined;
-  try {
-    return fs.readFileSync(path.resolve(dir, p), 'utf8').trim();
-  } catch (err) {
-    throw new KubeconfigError(`error: cannot read tokenFile ${p} (from kubeconfig ${file}): ${(err as Error).message}`);
+/** exec and auth-provider need a plugin process / provider code we do not ship. */
+const rejectPlugins = (user: Entry, userName: string) => {
+  for (const k of ['exec', 'auth-provider']) {
+    if (user.value[k] !== undefined) {
+      throw new KubeconfigError(`error: user "${userName}" in kubeconfig ${user.file} uses ${k === 'exec' ? 'an exec credential plugin' : 'an auth-provider'}, which berth does not support; use a client certificate or a token`);
+    }
   }
+};
+
+const tokenFile = (user: Entry): { token?: string; tokenFile?: string } => {
+  const p = str(user.value, 'tokenFile');
+  if (!p) return {};
+  const full = path.resolve(path.dirname(user.file), p);
+  try {
+    return { token: fs.readFileSync(full, 'utf8').trim(), tokenFile: full };
+  } catch (err) {
+    throw new KubeconfigError(`error: cannot read tokenFile ${p} (from kubeconfig ${user.file}): ${(err as Error).message}`);
+  }
+};
+
+export const loadKubeconfig = (opts: LoadKubeconfigOptions = {}): ClientConfig => {
+  const m = mergeKubeconfigs(kubeconfigPaths(opts.path, opts.env));
+  const files = m.files.join(path.delimiter);
+  const contextName = opts.context ?? m.currentContext;
+  if (!contextName) throw new KubeconfigError(`error: no current-context set in kubeconfig ${files}`);
+  const context = lookup(m, 'context', contextName).value;
+  const clusterName = opts.cluster ?? str(context, 'cluster');
+  if (!clusterName) throw new KubeconfigError(`error: context "${contextName}" has no cluster in kubeconfig ${files}`);
+  const cluster = lookup(m, 'cluster', clusterName);
+  const userName = opts.user ?? str(context, 'user');
+  const user: Entry = userName ? lookup(m, 'user', userName) : { value: {}, file: m.files[0] };
+  if (userName) rejectPlugins(user, userName);
+  const server = str(cluster.value, 'server');
+  if (!server) throw new KubeconfigError(`error: cluster "${clusterName}" has no server in kubeconfig ${cluster.file}`);
+  const fromFile = tokenFile(user);
+  const cfg: ClientConfig = {
+    server: server.replace(/\/+$/, ''),
+    ca: material(cluster, 'certificate-authority'),
+    cert: material(user, 'client-certificate'),
+    key: material(user, 'client-key'),
+    token: str(user.value, 'token') ?? fromFile.token,
+    namespace: opts.namespace ?? str(context, 'namespace') ?? 'default',
+    insecureSkipTLSVerify: cluster.value['insecure-skip-tls-verify'] === true,
+  };
+  if (fromFile.tokenFile) cfg.tokenFile = fromFile.tokenFile;
+  return cfg;
 };
