@@ -1,13 +1,14 @@
 // startApiserver / runApiserver: PKI, etcd store, the HTTPS server with client-certificate
 // authentication, the bootstrap namespaces and the compaction timer.
 import https from 'node:https';
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { ApiObject } from '../../api/meta/v1';
 import { resources, type ResourceInfo } from '../../api/resources';
 import { isAlreadyExists } from '../apimachinery/errors';
 import { createValidator, stripUnknownFields } from '../apimachinery';
-import { createEtcdStore, objectKey, type EtcdStore } from '../storage';
+import { createCacher, createEtcdStore, objectKey, resourcePrefix, type CacherOptions, type CompactableStore, type Store } from '../storage';
 import type { Logger } from '../log';
 import { newRegistry } from '../observability';
 import { buildApp } from './app';
@@ -30,13 +31,15 @@ export interface ApiserverOptions {
   hosts?: string[];
   /** How often to compact etcd; history older than one interval is dropped. Default 5 minutes. */
   compactionIntervalMs?: number;
+  /** Watch cache tuning (ring size, per-watcher buffer, bookmark period, freshness wait). */
+  watchCache?: Pick<CacherOptions, 'ringSize' | 'watcherBufferSize' | 'bookmarkIntervalMs' | 'freshTimeoutMs'>;
 }
 
 export interface RunningApiserver { url: string; port: number; close(): Promise<void> }
 
 export const bootstrapNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-const ensureNamespaces = async (store: EtcdStore, now: () => Date, log: Logger): Promise<void> => {
+const ensureNamespaces = async (store: Store, now: () => Date, log: Logger): Promise<void> => {
   for (const name of bootstrapNamespaces) {
     const obj: ApiObject = strategies.namespaces.prepareForCreate({
       apiVersion: 'v1', kind: 'Namespace',
@@ -52,7 +55,7 @@ const ensureNamespaces = async (store: EtcdStore, now: () => Date, log: Logger):
 };
 
 /** Compacts to the revision seen one interval ago, so watches keep ~one interval of history. */
-const startCompaction = (store: EtcdStore, intervalMs: number, log: Logger): (() => void) => {
+const startCompaction = (store: CompactableStore, intervalMs: number, log: Logger): (() => void) => {
   let previous: string | undefined;
   const timer = setInterval(() => {
     void (async () => {
@@ -84,10 +87,17 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> => Promise.race([
 
 export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promise<RunningApiserver> => {
   const pki = await ensurePki(opts.pkiDir, { hosts: [...(opts.hosts ?? []), ...(opts.bind !== '0.0.0.0' ? [opts.bind] : [])] });
-  const store = createEtcdStore({ endpoints: opts.etcdServers, log: log.child('storage') });
+  // One etcd watch per resource feeds the watch cache that serves every watch and RV=0 list.
+  const store = createCacher({
+    backing: createEtcdStore({ endpoints: opts.etcdServers, log: log.child('storage') }),
+    log: log.child('cacher'),
+    resources: [...new Set(resources.map((r) => resourcePrefix(r.plural)))],
+    ...opts.watchCache,
+  });
   const registry = newRegistry('apiserver');
   const metrics = apiserverMetrics(registry);
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // every open watch listens on it
   const now = () => new Date();
   const ctx: HandlerContext = {
     store, log, now, pkiDir: opts.pkiDir,

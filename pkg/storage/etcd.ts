@@ -5,12 +5,13 @@ import { Etcd3, type IKeyValue, type IRangeRequest, type IRangeResponse } from '
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { alreadyExists, notFound, timeout } from '../apimachinery/errors';
 import type { Logger } from '../log';
-import type { ListOptions, ListResult, Preconditions, Store } from './interface';
+import type { ListOptions, ListResult, Preconditions, Store, WatchOptions } from './interface';
 import {
   checkPreconditions, cloneObject, continueExpired, decodeContinue, decodeObject, encodeContinue,
   encodeObject, groupResourceOfKey, listExpired, nameOfKey, parseResourceVersion, prefixEnd,
 } from './keys';
 import { watchEtcd } from './etcd-watch';
+import { watchWithOptions } from './watch-options';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
@@ -125,6 +126,9 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
   const list = async (prefix: string, o: ListOptions = {}): Promise<ListResult> => {
     let start = prefix;
     let rev = parseResourceVersion(o.resourceVersion);
+    // NotOlderThan N: the latest state, which is at N or later unless N lies in the future.
+    const notOlderThan = o.resourceVersionMatch === 'NotOlderThan' && !o.continue ? rev : 0;
+    if (notOlderThan > 0) rev = 0;
     if (o.continue) {
       const token = decodeContinue(o.continue, prefix);
       start = token.start;
@@ -138,6 +142,9 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
       if (isCompactedError(err)) throw o.continue ? continueExpired() : listExpired();
       throw err;
     }
+    if (notOlderThan > Number(res.header.revision)) {
+      throw timeout(`Too large resource version: ${notOlderThan}, current: ${res.header.revision}`);
+    }
     const resourceVersion = rev > 0 ? String(rev) : res.header.revision;
     const items = res.kvs.map(decodeKv);
     const last = res.kvs[res.kvs.length - 1];
@@ -145,8 +152,10 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
     return { items, resourceVersion, ...(next ? { continue: next } : {}) };
   };
 
-  const watch = (prefix: string, fromRV: string, signal: AbortSignal): AsyncIterable<WatchEvent> =>
+  const rawWatch = (prefix: string, fromRV: string, signal: AbortSignal): AsyncIterable<WatchEvent> =>
     watchEtcd({ client, prefix, fromRV, signal, log, list: (p) => list(p) });
+  const watch = (prefix: string, fromRV: string, signal: AbortSignal, opts?: WatchOptions): AsyncIterable<WatchEvent> =>
+    (opts ? watchWithOptions({ list, currentRevision, watch: rawWatch }, prefix, fromRV, signal, opts) : rawWatch(prefix, fromRV, signal));
 
   const compact = async (revision: string): Promise<void> => {
     try {

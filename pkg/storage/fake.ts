@@ -3,7 +3,8 @@
 // bounded event log for watches, compaction and 410s. For unit tests of the layers above.
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { alreadyExists, notFound, timeout } from '../apimachinery/errors';
-import type { ListOptions, ListResult, Preconditions, Store } from './interface';
+import type { ListOptions, ListResult, Preconditions, Store, WatchOptions } from './interface';
+import { watchWithOptions } from './watch-options';
 import { EventQueue } from './event-queue';
 import {
   checkPreconditions, cloneObject, continueExpired, decodeContinue, decodeObject, encodeContinue,
@@ -75,6 +76,10 @@ export const createFakeStore = (opts: { historySize?: number } = {}): FakeStore 
   const list = async (prefix: string, o: ListOptions = {}): Promise<ListResult> => {
     let start = prefix;
     let at = parseResourceVersion(o.resourceVersion);
+    if (o.resourceVersionMatch === 'NotOlderThan' && !o.continue) {
+      if (at > rev) throw timeout(`Too large resource version: ${at}, current: ${rev}`);
+      at = 0;
+    }
     if (o.continue) {
       const token = decodeContinue(o.continue, prefix);
       start = token.start;
@@ -101,7 +106,7 @@ export const createFakeStore = (opts: { historySize?: number } = {}): FakeStore 
     return { type: 'DELETED', object: decodeObject(c.prev?.value ?? '{"metadata":{}}', String(c.rev)) };
   };
 
-  async function* watch(prefix: string, fromRV: string, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+  async function* rawWatch(prefix: string, fromRV: string, signal: AbortSignal): AsyncGenerator<WatchEvent> {
     let after = parseResourceVersion(fromRV);
     const initial: WatchEvent[] = [];
     if (after === 0) {
@@ -130,6 +135,10 @@ export const createFakeStore = (opts: { historySize?: number } = {}): FakeStore 
     }
   }
 
+  const currentRevision = async () => String(rev);
+  const watch = (prefix: string, fromRV: string, signal: AbortSignal, opts?: WatchOptions): AsyncIterable<WatchEvent> =>
+    (opts ? watchWithOptions({ list, currentRevision, watch: rawWatch }, prefix, fromRV, signal, opts) : rawWatch(prefix, fromRV, signal));
+
   const compact = async (revision: string) => {
     const r = Number(revision);
     if (r <= compacted) return;
@@ -145,7 +154,7 @@ export const createFakeStore = (opts: { historySize?: number } = {}): FakeStore 
 
   return {
     create, get, list, guaranteedUpdate, delete: del, watch,
-    currentRevision: async () => String(rev),
+    currentRevision,
     compact,
     close: async () => { watchers.clear(); },
     watchCount: () => watchers.size,

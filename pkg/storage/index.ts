@@ -5,3 +5,7 @@ export { objectKey, resourcePrefix } from './interface';
 export { createEtcdStore, type EtcdStore, type EtcdStoreOptions } from './etcd';
 export { createFakeStore, type FakeStore } from './fake';
 export { groupResourceOfKey, nameOfKey } from './keys';
+export type { WatchOptions } from './interface';
+export { createCacher, type Cacher, type CacherOptions, type CacheStats, type CompactableStore } from './cacher';
+export { initialEventsEndAnnotation } from './watch-options';
+export { realClock as storageRealClock, type StorageClock } from './clock';

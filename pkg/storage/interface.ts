@@ -5,10 +5,31 @@ import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 export interface Preconditions { resourceVersion?: string; uid?: string }
 
 export interface ListOptions {
-  /** Return objects as of this revision ('' or undefined: latest). */
+  /**
+   * '' or undefined: the latest state (a consistent read). '0': any state (the watch cache may
+   * answer). N: exactly revision N, or with resourceVersionMatch NotOlderThan any state ≥ N.
+   */
   resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
   limit?: number;
   continue?: string;
+}
+
+/** How a watch filters and annotates its stream (upstream's storage.ListOptions for Watch). */
+export interface WatchOptions {
+  /**
+   * Only objects that match are seen, with transitions: an object that starts matching arrives as
+   * ADDED, one that stops matching as DELETED (upstream's watch filtering). Undefined: everything.
+   */
+  predicate?: (obj: ApiObject) => boolean;
+  /** allowWatchBookmarks: periodic BOOKMARK events (object carries only metadata.resourceVersion). */
+  bookmarks?: boolean;
+  /**
+   * true: ADDED for the state not older than fromRV ('' = the latest), then a BOOKMARK annotated
+   * `k8s.io/initial-events-end: "true"`, then the changes. false: changes only, even from '' or '0'.
+   * undefined: the legacy rule (synthetic ADDED only from '' and '0').
+   */
+  sendInitialEvents?: boolean;
 }
 
 export interface ListResult { items: ApiObject[]; resourceVersion: string; continue?: string }
@@ -34,7 +55,7 @@ export interface Store {
    * has been compacted. Ends when `signal` aborts. DELETED events carry the last state with the
    * deletion's revision as resourceVersion.
    */
-  watch(prefix: string, fromRV: string, signal: AbortSignal): AsyncIterable<WatchEvent>;
+  watch(prefix: string, fromRV: string, signal: AbortSignal, opts?: WatchOptions): AsyncIterable<WatchEvent>;
   /** The current revision of the store. */
   currentRevision(): Promise<string>;
   close(): Promise<void>;

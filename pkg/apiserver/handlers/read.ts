@@ -1,4 +1,4 @@
-// get and list (with selectors, limit/continue and Tables).
+// get and list (with selectors, limit/continue, resourceVersion semantics and Tables).
 import type { Request, Response } from 'express';
 import type { ApiObject } from '../../../api/meta/v1';
 import { apiVersionOf } from '../../../api/resources';
@@ -9,6 +9,8 @@ import type { HandlerContext } from './context';
 import { keyOf, prefixOf, queryOf, queryString, withTypeMeta } from './common';
 import { selectionFromQuery } from './selection';
 import { sendJson } from './respond';
+import { listJson } from './object-json';
+import type { ListOptions } from '../../storage';
 
 export const handleGet = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
   const obj = await ctx.store.get(keyOf(ri));
@@ -28,28 +30,52 @@ const parseLimit = (q: Record<string, unknown>): number | undefined => {
   return n === 0 ? undefined : n;
 };
 
+/**
+ * resourceVersion / resourceVersionMatch / limit / continue of a list, validated as upstream
+ * (ValidateListOptions) and mapped onto the storage contract, where N alone means Exact:
+ * upstream's legacy rule serves N without a match and without a limit as NotOlderThan.
+ */
+export const listOptionsFromQuery = (q: Record<string, unknown>): ListOptions => {
+  const resourceVersion = queryString(q, 'resourceVersion') ?? '';
+  const match = queryString(q, 'resourceVersionMatch') ?? '';
+  const limit = parseLimit(q);
+  const cont = queryString(q, 'continue') ?? '';
+  if (match !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
+    throw badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
+  }
+  if (match !== '' && resourceVersion === '') throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+  if (match === 'Exact' && resourceVersion === '0') throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  if (cont !== '' && ((resourceVersion !== '' && resourceVersion !== '0') || match !== '')) {
+    throw badRequest('resourceVersion: Forbidden: specifying resource version is not allowed when using continue');
+  }
+  if (cont !== '') return { continue: cont, limit };
+  if (resourceVersion === '' || resourceVersion === '0') return { resourceVersion, limit };
+  const resourceVersionMatch = match === 'NotOlderThan' || (match === '' && limit === undefined) ? 'NotOlderThan' : 'Exact';
+  return { resourceVersion, resourceVersionMatch, limit };
+};
+
 export interface ListPage { items: ApiObject[]; resourceVersion: string; continue?: string }
 
 /**
  * Reads pages from the store until `limit` matching items are collected or the list ends, so a
- * selective list with a limit still returns full pages and a usable continue token.
+ * selective list with a limit still returns full pages and a usable continue token. Lists that
+ * the watch cache serves (resourceVersion 0, NotOlderThan) come whole in one page.
  */
 export const listMatching = async (ctx: HandlerContext, ri: RequestInfo, q: Record<string, unknown>): Promise<ListPage> => {
   const sel = selectionFromQuery(ri.resource, q);
-  const limit = parseLimit(q);
-  const exact = queryString(q, 'resourceVersionMatch') === 'Exact';
-  let cont = queryString(q, 'continue') || undefined;
+  const first = listOptionsFromQuery(q);
+  const limit = first.limit;
+  let opts: ListOptions = first;
   const items: ApiObject[] = [];
   let resourceVersion = '';
+  let cont: string | undefined;
   for (;;) {
-    const want = limit === undefined ? undefined : limit - items.length;
-    const page = await ctx.store.list(prefixOf(ri), {
-      limit: want, continue: cont, resourceVersion: exact ? queryString(q, 'resourceVersion') : undefined,
-    });
+    const page = await ctx.store.list(prefixOf(ri), opts);
     resourceVersion ||= page.resourceVersion;
-    items.push(...page.items.filter((o) => sel.matches(o)));
+    for (const o of page.items) if (sel.everything || sel.matches(o)) items.push(o);
     cont = page.continue || undefined;
     if (!cont || limit === undefined || items.length >= limit) break;
+    opts = { continue: cont, limit: limit - items.length };
   }
   return { items, resourceVersion, continue: cont };
 };
@@ -63,8 +89,6 @@ export const handleList = async (ctx: HandlerContext, ri: RequestInfo, req: Requ
     sendJson(res, 200, toTable(ri.resource, page.items, meta, table, ctx.now()));
     return;
   }
-  sendJson(res, 200, {
-    apiVersion: apiVersionOf(ri.resource), kind: ri.resource.listKind, metadata: meta,
-    items: page.items.map((o) => withTypeMeta(ri.resource, o)),
-  });
+  res.status(200).set('Content-Type', 'application/json')
+    .send(listJson(apiVersionOf(ri.resource), ri.resource.listKind, meta, ri.resource, page.items));
 };

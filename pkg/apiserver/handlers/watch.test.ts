@@ -1,22 +1,60 @@
-import type { ApiObject, WatchEvent } from '../../../api/meta/v1';
-import { transitionFilter } from './watch';
-import type { Selection } from './selection';
+import { StatusError } from '../../apimachinery/errors';
+import { watchRequestFromQuery } from './watch';
+import { listOptionsFromQuery } from './read';
 
-const obj = (name: string, phase: string): ApiObject => ({ metadata: { name }, status: { phase } });
-const running: Selection = { everything: false, matches: (o) => (o.status as { phase: string }).phase === 'Running' };
+const statusOf = (fn: () => unknown): number | undefined => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof StatusError) return err.status.code;
+    throw err;
+  }
+  return undefined;
+};
 
-describe('transitionFilter', () => {
-  it.each<[string, ApiObject[], WatchEvent[], Array<string | undefined>]>([
-    ['starts matching → ADDED, keeps matching → MODIFIED', [],
-      [{ type: 'MODIFIED', object: obj('a', 'Running') }, { type: 'MODIFIED', object: obj('a', 'Running') }], ['ADDED', 'MODIFIED']],
-    ['stops matching → DELETED, then silent', [obj('a', 'Running')],
-      [{ type: 'MODIFIED', object: obj('a', 'Succeeded') }, { type: 'MODIFIED', object: obj('a', 'Failed') }], ['DELETED', undefined]],
-    ['deletions of non-matching objects are dropped', [],
-      [{ type: 'ADDED', object: obj('b', 'Pending') }, { type: 'DELETED', object: obj('b', 'Pending') }], [undefined, undefined]],
-    ['deletion of a matching object passes', [],
-      [{ type: 'ADDED', object: obj('c', 'Running') }, { type: 'DELETED', object: obj('c', 'Running') }], ['ADDED', 'DELETED']],
-  ])('%s', (_name, seed, events, want) => {
-    const f = transitionFilter(running, (o) => o.metadata.name ?? '', seed);
-    expect(events.map((e) => f(e)?.type)).toEqual(want);
+describe('watchRequestFromQuery', () => {
+  it.each([
+    { q: {}, want: { resourceVersion: '', timeoutSeconds: 0, options: { bookmarks: false } } },
+    { q: { resourceVersion: '12', allowWatchBookmarks: 'true', timeoutSeconds: '300' }, want: { resourceVersion: '12', timeoutSeconds: 300, options: { bookmarks: true } } },
+    { q: { sendInitialEvents: 'true', allowWatchBookmarks: 'true', resourceVersionMatch: 'NotOlderThan' },
+      want: { resourceVersion: '', timeoutSeconds: 0, options: { bookmarks: true, sendInitialEvents: true } } },
+    { q: { sendInitialEvents: 'false', resourceVersionMatch: 'NotOlderThan', resourceVersion: '0' },
+      want: { resourceVersion: '0', timeoutSeconds: 0, options: { bookmarks: false, sendInitialEvents: false } } },
+  ])('accepts $q', ({ q, want }) => {
+    expect(watchRequestFromQuery(q)).toEqual(want);
+  });
+
+  it.each([
+    { name: 'resourceVersionMatch without sendInitialEvents', q: { resourceVersionMatch: 'NotOlderThan' } },
+    { name: 'sendInitialEvents without NotOlderThan', q: { sendInitialEvents: 'true', allowWatchBookmarks: 'true' } },
+    { name: 'sendInitialEvents without bookmarks', q: { sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan' } },
+    { name: 'a negative timeout', q: { timeoutSeconds: '-1' } },
+    { name: 'a non-boolean', q: { allowWatchBookmarks: 'yes' } },
+  ])('rejects $name with 400', ({ q }) => {
+    expect(statusOf(() => watchRequestFromQuery(q))).toBe(400);
+  });
+});
+
+describe('listOptionsFromQuery', () => {
+  it.each([
+    { q: {}, want: { resourceVersion: '' } },
+    { q: { resourceVersion: '0', limit: '500' }, want: { resourceVersion: '0', limit: 500 } },
+    { q: { resourceVersion: '7' }, want: { resourceVersion: '7', resourceVersionMatch: 'NotOlderThan' } },
+    { q: { resourceVersion: '7', limit: '5' }, want: { resourceVersion: '7', resourceVersionMatch: 'Exact', limit: 5 } },
+    { q: { resourceVersion: '7', limit: '5', resourceVersionMatch: 'NotOlderThan' }, want: { resourceVersion: '7', resourceVersionMatch: 'NotOlderThan', limit: 5 } },
+    { q: { resourceVersion: '7', resourceVersionMatch: 'Exact' }, want: { resourceVersion: '7', resourceVersionMatch: 'Exact' } },
+    { q: { continue: 'abc', limit: '2' }, want: { continue: 'abc', limit: 2 } },
+  ])('maps $q', ({ q, want }) => {
+    expect(listOptionsFromQuery(q)).toEqual(want);
+  });
+
+  it.each([
+    { q: { resourceVersionMatch: 'Exact' } },
+    { q: { resourceVersion: '0', resourceVersionMatch: 'Exact' } },
+    { q: { resourceVersion: '5', resourceVersionMatch: 'Sometimes' } },
+    { q: { resourceVersion: '5', continue: 'abc' } },
+    { q: { limit: '-3' } },
+  ])('rejects $q with 400', ({ q }) => {
+    expect(statusOf(() => listOptionsFromQuery(q))).toBe(400);
   });
 });

@@ -1,71 +1,132 @@
 // Watch: newline-delimited JSON events on a response kept open until the client goes away,
-// timeoutSeconds passes or the server stops. Selectors are applied with transitions: an object
-// that starts matching arrives as ADDED, one that stops matching as DELETED (upstream's
-// watch filtering). A Table Accept turns every object into a one-row Table.
+// timeoutSeconds passes or the server stops. The store (the watch cache) applies selectors with
+// transitions, bookmarks and sendInitialEvents; this handler validates the query, encodes each
+// event (once per event for all plain-JSON watchers, see object-json.ts) and writes at the pace
+// of the socket: a watcher whose socket backs up lags in the cache until it is closed with 410.
 import type { Request, Response } from 'express';
-import type { ApiObject, WatchEvent } from '../../../api/meta/v1';
+import type { WatchEvent } from '../../../api/meta/v1';
+import { badRequest } from '../../apimachinery/errors';
+import type { WatchOptions } from '../../storage';
 import { negotiateTable, toTable, type TableRequest } from '../table';
 import type { RequestInfo } from '../request-info';
 import type { HandlerContext } from './context';
-import { keyOf, prefixOf, queryOf, queryString, withTypeMeta } from './common';
-import { selectionFromQuery, type Selection } from './selection';
+import { prefixOf, queryOf, queryString, withTypeMeta } from './common';
+import { selectionFromQuery } from './selection';
 import { toStatusError } from './respond';
+import { watchLine } from './object-json';
 
-/** Tracks which objects currently match, to turn selector transitions into ADDED/DELETED. */
-export const transitionFilter = (sel: Selection, keyOfObj: (o: ApiObject) => string, seed: ApiObject[] = []) => {
-  const matching = new Set(seed.filter((o) => sel.matches(o)).map(keyOfObj));
-  return (ev: WatchEvent): WatchEvent | undefined => {
-    if (sel.everything || ev.type === 'ERROR' || ev.type === 'BOOKMARK') return ev;
-    const key = keyOfObj(ev.object);
-    const was = matching.has(key);
-    if (ev.type === 'DELETED') {
-      matching.delete(key);
-      return was ? ev : undefined;
-    }
-    const now = sel.matches(ev.object);
-    if (now) matching.add(key);
-    else matching.delete(key);
-    if (now) return { type: was ? 'MODIFIED' : 'ADDED', object: ev.object };
-    return was ? { type: 'DELETED', object: ev.object } : undefined;
-  };
+export interface WatchRequest { resourceVersion: string; timeoutSeconds: number; options: WatchOptions }
+
+const parseBool = (q: Record<string, unknown>, key: string): boolean | undefined => {
+  const v = queryString(q, key);
+  if (v === undefined || v === '') return undefined;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw badRequest(`${key}: Invalid value: "${v}": must be a boolean`);
 };
 
-const encodeEvent = (ri: RequestInfo, ev: WatchEvent, table: TableRequest | undefined, now: Date): string => {
-  if (ev.type === 'ERROR') return JSON.stringify(ev);
+/** The watch parameters, validated as upstream's ValidateListOptions does for watches. */
+export const watchRequestFromQuery = (q: Record<string, unknown>): WatchRequest => {
+  const resourceVersion = queryString(q, 'resourceVersion') ?? '';
+  const match = queryString(q, 'resourceVersionMatch') ?? '';
+  const sendInitialEvents = parseBool(q, 'sendInitialEvents');
+  const bookmarks = parseBool(q, 'allowWatchBookmarks') ?? false;
+  const timeout = queryString(q, 'timeoutSeconds') ?? '';
+  const timeoutSeconds = timeout === '' ? 0 : Number(timeout);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 0) throw badRequest(`timeoutSeconds: Invalid value: "${timeout}": must be a non-negative integer`);
+  if (sendInitialEvents === undefined) {
+    if (match !== '') throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+  } else {
+    if (match !== 'NotOlderThan') throw badRequest('resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+    if (sendInitialEvents && !bookmarks) throw badRequest('allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true');
+  }
+  return { resourceVersion, timeoutSeconds, options: { bookmarks, ...(sendInitialEvents === undefined ? {} : { sendInitialEvents }) } };
+};
+
+const encodeTableEvent = (ri: RequestInfo, ev: WatchEvent, table: TableRequest, now: Date): string | Buffer => {
+  if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return watchLine(ri.resource, ev);
   const obj = withTypeMeta(ri.resource, ev.object);
-  const object = table ? toTable(ri.resource, [obj], { resourceVersion: obj.metadata.resourceVersion }, table, now) : obj;
-  return JSON.stringify({ type: ev.type, object });
+  return JSON.stringify({ type: ev.type, object: toTable(ri.resource, [obj], { resourceVersion: obj.metadata.resourceVersion }, table, now) }) + '\n';
 };
+
+/**
+ * Coalesces the events that arrive within one turn of the event loop into one write: a burst
+ * costs each watcher one chunk and one TLS record per turn instead of one per event. Writes
+ * respect the socket's backpressure; `wait()` resolves when more may be queued.
+ */
+class BatchWriter {
+  private pending: Array<Buffer | string> = [];
+  private bytes = 0;
+  private scheduled = false;
+
+  constructor(private readonly res: Response, private readonly signal: AbortSignal) {}
+
+  add(chunk: Buffer | string): void {
+    this.pending.push(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes >= 64 * 1024) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** True while the socket buffer is full (also after a flush from the timer): wait() before queuing more. */
+  get backedUp(): boolean { return this.res.writableNeedDrain; }
+
+  async wait(): Promise<void> {
+    if (this.res.writableNeedDrain) await drained(this.res, this.signal);
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0 || this.res.writableEnded) return;
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)), this.bytes);
+    this.pending = [];
+    this.bytes = 0;
+    this.res.write(data);
+  }
+}
+
+/** Resolves when the socket wants more, or when the watch ends. */
+const drained = (res: Response, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
+  const done = () => {
+    res.off('drain', done);
+    signal.removeEventListener('abort', done);
+    resolve();
+  };
+  res.once('drain', done);
+  signal.addEventListener('abort', done, { once: true });
+});
 
 export const handleWatch = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response, stop: AbortSignal): Promise<void> => {
   const q = queryOf(req);
   const sel = selectionFromQuery(ri.resource, q);
+  const wr = watchRequestFromQuery(q);
+  const options: WatchOptions = { ...wr.options, ...(sel.everything ? {} : { predicate: (o) => sel.matches(o) }) };
   const table = negotiateTable(req.headers.accept, q.includeObject);
-  const rv = queryString(q, 'resourceVersion') ?? '';
   const ac = new AbortController();
   const abort = () => ac.abort();
   res.on('close', abort);
   stop.addEventListener('abort', abort, { once: true });
-  const timeoutS = Number(queryString(q, 'timeoutSeconds') ?? 0);
-  const timer = timeoutS > 0 ? setTimeout(abort, timeoutS * 1000) : undefined;
+  const timer = wr.timeoutSeconds > 0 ? setTimeout(abort, wr.timeoutSeconds * 1000) : undefined;
   ctx.watchers(ri.resource, 1);
-  const objKey = (o: ApiObject) => keyOf({ ...ri, namespace: o.metadata.namespace ?? '' }, o.metadata.name ?? '');
+  const out = new BatchWriter(res, ac.signal);
   try {
-    // Resuming from a revision with a selector: what matched then decides the first transitions.
-    const seed = !sel.everything && rv !== '' && rv !== '0'
-      ? (await ctx.store.list(prefixOf(ri), { resourceVersion: rv })).items : [];
-    const filter = transitionFilter(sel, objKey, seed);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
     res.flushHeaders();
-    for await (const raw of ctx.store.watch(prefixOf(ri), rv, ac.signal)) {
-      const ev = filter(raw);
-      if (ev) res.write(encodeEvent(ri, ev, table, ctx.now()) + '\n');
+    for await (const ev of ctx.store.watch(prefixOf(ri), wr.resourceVersion, ac.signal, options)) {
+      out.add(table ? encodeTableEvent(ri, ev, table, ctx.now()) : watchLine(ri.resource, ev));
+      if (out.backedUp) await out.wait();
     }
+    out.flush();
   } catch (err) {
+    out.flush();
     if (!ac.signal.aborted) writeWatchError(ctx, res, err);
   } finally {
     if (timer) clearTimeout(timer);
     stop.removeEventListener('abort', abort);
+    res.off('close', abort);
     ctx.watchers(ri.resource, -1);
     if (!res.writableEnded) res.end();
   }

@@ -1,0 +1,330 @@
+// The apiserver benchmark (issue 4): in one run, against one etcd on tmpfs, the floor (raw etcd3
+// puts and gets of a pod-sized value, and a bare HTTPS server's GET) and the apiserver's pod
+// create/get/list/watch at 1, 16 and 64 clients, a LIST of 10,000 pods from the watch cache,
+// 1,000 watchers × a burst of 1,000 creates, and the apiserver's RSS holding all of it. The
+// apiserver runs as a child process (`berth apiserver`) so its RSS is its own. Figures and
+// ratios against the issue's targets are printed and written to results/apiserver.json; nothing
+// is asserted. BENCH_PROFILE=<dir> writes a CPU profile of the apiserver there.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { ensurePki, pkiPaths } from '../../pkg/apiserver';
+import { freePort, startEtcd, waitFor, type RunningEtcd } from '../../test/integration/harness';
+import {
+  benchPod, load, newAgent, nowMs, percentile, request, round, TimedWatch, type Credentials, type LoadResult,
+} from './apiserver-client';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const out = process.argv[2] ?? path.join(root, 'hack', 'bench', 'results', 'apiserver.json');
+const levels = [1, 16, 64];
+const figures: Record<string, unknown> = {};
+const say = (line: string) => process.stdout.write(`${line}\n`);
+/** BENCH_PHASES=crud,burst runs a subset (when profiling one part). */
+const phases = new Set((process.env.BENCH_PHASES ?? 'floor,crud,watch,list,burst').split(','));
+
+interface Api { base: string; child: ChildProcess; creds: Credentials }
+
+const startApiserver = async (etcd: RunningEtcd, dir: string): Promise<Api> => {
+  await ensurePki(path.join(dir, 'pki'), { hosts: ['127.0.0.1'] });
+  const p = pkiPaths(path.join(dir, 'pki'));
+  const creds = { ca: fs.readFileSync(p.caCert), cert: fs.readFileSync(p.adminCert), key: fs.readFileSync(p.adminKey) };
+  const port = await freePort();
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, 'dist', 'cmd', 'berth', 'main.js'), 'apiserver',
+    '--etcd-servers', etcd.endpoint, '--port', String(port), '--pki-dir', path.join(dir, 'pki')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `https://127.0.0.1:${port}`;
+  const agent = newAgent(creds, 1);
+  await waitFor(async () => (await request(agent, base, 'GET', '/readyz')).status === 200, { timeoutMs: 20_000, what: 'apiserver ready' });
+  agent.destroy();
+  return { base, child, creds };
+};
+
+const rssMiB = (pid: number): { rss: number; hwm: number } => {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: round(kb('VmRSS') / 1024), hwm: round(kb('VmHWM') / 1024) };
+};
+
+/** CPU seconds used so far by a process (user + system). */
+const cpuSeconds = (pid: number): number => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+/** The etcd process serving `endpoint` (found by its command line). */
+const etcdPid = (endpoint: string): number | undefined => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)
+  .find((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(endpoint);
+    } catch (err) {
+      return !err; // the process went away while we looked
+    }
+  });
+
+/** Where the CPU went during `fn`: seconds of this process, the apiserver and etcd. */
+const cpuDuring = async <T>(api: Api, etcdPidValue: number | undefined, fn: () => Promise<T>) => {
+  const pids = { apiserver: api.child.pid as number, etcd: etcdPidValue };
+  const before = { self: process.cpuUsage(), api: cpuSeconds(pids.apiserver), etcd: pids.etcd ? cpuSeconds(pids.etcd) : 0 };
+  const t0 = nowMs();
+  const value = await fn();
+  const self = process.cpuUsage(before.self);
+  const cpu = {
+    wallSeconds: round((nowMs() - t0) / 1000, 2), benchClientCpuSeconds: round((self.user + self.system) / 1e6, 2),
+    apiserverCpuSeconds: round(cpuSeconds(pids.apiserver) - before.api, 2), etcdCpuSeconds: pids.etcd ? round(cpuSeconds(pids.etcd) - before.etcd, 2) : NaN,
+  };
+  return { value, cpu };
+};
+
+const print = (what: string, r: LoadResult) =>
+  say(`${what.padEnd(34)} c=${String(r.clients).padStart(2)} ${String(r.perSecond).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (${r.ops} ops)`);
+
+/** The floor: raw etcd3 puts and gets of the stored pod's bytes, keys never repeated. */
+const etcdFloor = async (etcd: RunningEtcd, value: string) => {
+  const client = new Etcd3({ hosts: etcd.endpoint });
+  const put: LoadResult[] = [];
+  const get: LoadResult[] = [];
+  for (const c of levels) {
+    put.push(await load(c, 20_000, 2500, async (i) => { await client.put(`/bench/raw/${c}/${i}`).value(value); }));
+    print('etcd3 put (floor)', put.at(-1) as LoadResult);
+  }
+  for (const c of levels) {
+    const n = put[0].ops;
+    get.push(await load(c, 20_000, 2500, async (i) => { await client.get(`/bench/raw/1/${i % n}`).buffer(); }));
+    print('etcd3 get (floor)', get.at(-1) as LoadResult);
+  }
+  await client.delete().prefix('/bench/raw/');
+  client.close();
+  return { put, get };
+};
+
+/** A bare HTTPS server answering a fixed 1.5 KB body: what TLS + node's http cost without the apiserver. */
+const httpsFloor = async (api: Api, dir: string, body: string): Promise<LoadResult> => {
+  const port = await freePort();
+  const p = pkiPaths(path.join(dir, 'pki'));
+  const script = `const https=require('https'),fs=require('fs');const b=${JSON.stringify(body)};` +
+    `https.createServer({cert:fs.readFileSync(${JSON.stringify(p.apiserverCert)}),key:fs.readFileSync(${JSON.stringify(p.apiserverKey)}),` +
+    `ca:fs.readFileSync(${JSON.stringify(p.caCert)}),requestCert:true,rejectUnauthorized:false},(q,s)=>{s.setHeader('Content-Type','application/json');s.end(b)})` +
+    `.listen(${port},'127.0.0.1')`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+  const agent = newAgent(api.creds, 16);
+  const base = `https://127.0.0.1:${port}`;
+  await waitFor(async () => (await request(agent, base, 'GET', '/')).status === 200, { what: 'https floor server' });
+  const r = await load(16, 20_000, 2500, async () => { await request(agent, base, 'GET', '/'); });
+  print('bare node https GET (floor)', r);
+  agent.destroy();
+  child.kill();
+  return r;
+};
+
+const ensureNamespace = async (api: Api, name: string) => {
+  const agent = newAgent(api.creds, 1);
+  await request(agent, api.base, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  agent.destroy();
+};
+
+/** Creates `count` pods in `ns` with `clients` concurrent clients. */
+const createPods = async (api: Api, ns: string, prefix: string, clients: number, count: number, maxMs: number): Promise<LoadResult> => {
+  const agent = newAgent(api.creds, clients);
+  const r = await load(clients, count, maxMs, async (i) => {
+    const res = await request(agent, api.base, 'POST', `/api/v1/namespaces/${ns}/pods`, benchPod(`${prefix}-${i}`, nowMs()));
+    if (res.status !== 201) throw new Error(`create: ${res.status} ${res.body.toString().slice(0, 200)}`);
+  });
+  agent.destroy();
+  return r;
+};
+
+const apiCrud = async (api: Api) => {
+  const create: LoadResult[] = [];
+  const get: LoadResult[] = [];
+  const list: LoadResult[] = [];
+  await ensureNamespace(api, 'bench');
+  for (const c of levels) {
+    create.push(await createPods(api, 'bench', `c${c}`, c, 20_000, 3000));
+    print('apiserver pod create', create.at(-1) as LoadResult);
+  }
+  const n = create[1].ops;
+  for (const c of levels) {
+    const agent = newAgent(api.creds, c);
+    get.push(await load(c, 20_000, 2500, async (i) => {
+      const res = await request(agent, api.base, 'GET', `/api/v1/namespaces/bench/pods/c16-${i % n}`);
+      if (res.status !== 200) throw new Error(`get: ${res.status}`);
+    }));
+    print('apiserver pod get', get.at(-1) as LoadResult);
+    agent.destroy();
+  }
+  await ensureNamespace(api, 'bench-list');
+  await createPods(api, 'bench-list', 'l', 16, 100, 20_000);
+  for (const c of levels) {
+    const agent = newAgent(api.creds, c);
+    list.push(await load(c, 5000, 2500, async () => {
+      const res = await request(agent, api.base, 'GET', '/api/v1/namespaces/bench-list/pods?resourceVersion=0');
+      if (res.status !== 200) throw new Error(`list: ${res.status}`);
+    }));
+    print('apiserver list 100 pods (RV=0)', list.at(-1) as LoadResult);
+    agent.destroy();
+  }
+  return { create, get, list };
+};
+
+/** `watchers` watches of one namespace, then `count` creates; every delivery's latency. */
+const watchBurst = async (api: Api, etcdEndpoint: string, ns: string, watchers: number, count: number, writers: number, maxMs: number) => {
+  await ensureNamespace(api, ns);
+  const agent = newAgent(api.creds, Infinity);
+  const lat = new Float64Array(watchers * count);
+  let n = 0;
+  const sink = (ms: number) => { if (n < lat.length) lat[n++] = ms; };
+  const listAgent = newAgent(api.creds, 1);
+  const rv = (JSON.parse((await request(listAgent, api.base, 'GET', `/api/v1/namespaces/${ns}/pods?limit=1`)).body.toString()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  listAgent.destroy();
+  const t0 = nowMs();
+  const ws = Array.from({ length: watchers }, () => new TimedWatch(agent, api.base, `/api/v1/namespaces/${ns}/pods?watch=true&resourceVersion=${rv}`, sink));
+  await waitFor(() => ws.every((w) => w.status === 200), { timeoutMs: 60_000, intervalMs: 20, what: 'watches open' });
+  const openMs = nowMs() - t0;
+  const t1 = nowMs();
+  let createdMs = 0;
+  const { value: create, cpu } = await cpuDuring(api, etcdPid(etcdEndpoint), async () => {
+    const created = await createPods(api, ns, 'w', writers, count, maxMs);
+    createdMs = nowMs() - t1;
+    await waitFor(() => ws.every((w) => w.events >= created.ops), { timeoutMs: maxMs, intervalMs: 20, what: 'deliveries' }).catch((err: Error) => say(`  ${err.message}`));
+    return created;
+  });
+  const seconds = (nowMs() - t1) / 1000;
+  const complete = ws.filter((w) => w.events >= create.ops).length;
+  const result = {
+    watchers, events: create.ops, openMs: Math.round(openMs), createsDoneMs: Math.round(createdMs), complete, cpu, deliveries: n, deliveriesPerSecond: Math.round(n / seconds),
+    p50Ms: round(percentile(lat.subarray(0, n), 50)), p99Ms: round(percentile(lat.subarray(0, n), 99)), maxMs: round(percentile(lat.subarray(0, n), 100)),
+  };
+  return { result, close: () => { for (const w of ws) w.close(); agent.destroy(); } };
+};
+
+const listFromCache = async (api: Api, ns: string) => {
+  const agent = newAgent(api.creds, 1);
+  const time = async (q: string) => {
+    const t0 = nowMs();
+    const res = await request(agent, api.base, 'GET', `/api/v1/namespaces/${ns}/pods${q}`);
+    const ms = nowMs() - t0;
+    const items = (res.body.toString('latin1').match(/"kind":"Pod"/g) ?? []).length;
+    return { ms, items, bytes: res.body.length };
+  };
+  const cached = [];
+  for (let i = 0; i < 10; i++) cached.push(await time('?resourceVersion=0'));
+  const etcd = [];
+  for (let i = 0; i < 3; i++) etcd.push(await time(''));
+  agent.destroy();
+  return {
+    items: cached[0].items, bytes: cached[0].bytes,
+    cacheP50Ms: round(percentile(cached.map((c) => c.ms), 50)), cacheMaxMs: round(percentile(cached.map((c) => c.ms), 100)),
+    etcdP50Ms: round(percentile(etcd.map((c) => c.ms), 50)),
+  };
+};
+
+const target = (what: string, value: number, goal: number, better: 'lower' | 'higher', unit = '') => {
+  const ok = better === 'lower' ? value <= goal : value >= goal;
+  say(`  ${what.padEnd(52)} ${String(value).padStart(9)}${unit}  target ${better === 'lower' ? '≤' : '≥'} ${goal}${unit}  ${ok ? 'met' : 'MISSED'} (ratio ${round(value / goal, 2)})`);
+  return { value, target: goal, met: ok };
+};
+
+interface Results {
+  floor?: Awaited<ReturnType<typeof etcdFloor>>;
+  https?: LoadResult;
+  crud?: Awaited<ReturnType<typeof apiCrud>>;
+  list10k?: Awaited<ReturnType<typeof listFromCache>>;
+  burst?: Awaited<ReturnType<typeof watchBurst>>['result'];
+  rss?: { rss: number; hwm: number };
+}
+
+const watchLevels = async (api: Api, etcdEndpoint: string) => {
+  const watch = [];
+  for (const c of levels) {
+    const w = await watchBurst(api, etcdEndpoint, `watch-${c}`, c, 300, 16, 20_000);
+    w.close();
+    watch.push(w.result);
+    say(`${'apiserver watch (300 creates)'.padEnd(34)} c=${String(c).padStart(2)} ${String(w.result.deliveriesPerSecond).padStart(6)} deliveries/s  p50 ${w.result.p50Ms} ms  p99 ${w.result.p99Ms} ms`);
+  }
+  return watch;
+};
+
+const bigPhases = async (api: Api, etcdEndpoint: string, r: Results) => {
+  if (phases.has('list')) {
+    await ensureNamespace(api, 'bench-10k');
+    const bulk = await createPods(api, 'bench-10k', 'p', 64, 10_000, 60_000);
+    say(`created ${bulk.ops} pods for the LIST in ${bulk.seconds} s (${bulk.perSecond}/s at 64 clients)`);
+    r.list10k = await listFromCache(api, 'bench-10k');
+    say(`LIST ${r.list10k.items} pods (${round(r.list10k.bytes / 2 ** 20)} MiB): cache (RV=0) p50 ${r.list10k.cacheP50Ms} ms max ${r.list10k.cacheMaxMs} ms; etcd (RV="") p50 ${r.list10k.etcdP50Ms} ms`);
+  }
+  if (phases.has('burst')) {
+    const burst = await watchBurst(api, etcdEndpoint, 'burst', 1000, 1000, 64, 90_000);
+    r.burst = burst.result;
+    say(`1,000 watchers × ${r.burst.events} creates: opened in ${r.burst.openMs} ms, ${r.burst.complete} complete, ${r.burst.deliveries} deliveries, p50 ${r.burst.p50Ms} ms p99 ${r.burst.p99Ms} ms max ${r.burst.maxMs} ms`);
+    r.rss = rssMiB(api.child.pid as number);
+    burst.close();
+    say(`  during the burst (${r.burst.cpu.wallSeconds} s, creates done after ${r.burst.createsDoneMs} ms): CPU seconds apiserver ${r.burst.cpu.apiserverCpuSeconds}, etcd ${r.burst.cpu.etcdCpuSeconds}, bench client ${r.burst.cpu.benchClientCpuSeconds}`);
+    say(`apiserver RSS holding ~11,000 pods and 1,000 watchers: ${r.rss.rss} MiB (peak ${r.rss.hwm} MiB)`);
+  }
+};
+
+const targets = (r: Results) => {
+  say('\ntargets (issue 4):');
+  const t: Record<string, unknown> = {};
+  if (r.crud && r.floor) t.createVsPut64 = target('pod create/s at 64 ÷ raw etcd put/s at 64', round(r.crud.create[2].perSecond / r.floor.put[2].perSecond, 2), 0.5, 'higher');
+  if (r.crud) t.getP99At16 = target('pod get p99 at 16 clients', r.crud.get[1].p99Ms, 10, 'lower', ' ms');
+  if (r.list10k) t.list10kFromCache = target('LIST 10,000 pods from the watch cache (p50)', r.list10k.cacheP50Ms, 150, 'lower', ' ms');
+  if (r.burst) t.watchP99 = target('1,000 watchers × 1,000 events, delivery p99', r.burst.p99Ms, 250, 'lower', ' ms');
+  if (r.rss) t.rss = target('apiserver RSS (10,000+ pods, 1,000 watchers)', r.rss.rss, 400, 'lower', ' MiB');
+  if (r.crud && r.https && r.floor) {
+    say(`  ratios: get p99 at 16 ÷ bare https p99 at 16 ${round(r.crud.get[1].p99Ms / r.https.p99Ms, 1)}; ` +
+      `get/s at 16 ÷ bare https/s at 16 ${round(r.crud.get[1].perSecond / r.https.perSecond, 2)}; get/s at 16 ÷ etcd get/s at 16 ${round(r.crud.get[1].perSecond / r.floor.get[1].perSecond, 2)}`);
+  }
+  return t;
+};
+
+const stopChild = async (child: ChildProcess) => {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+};
+
+const main = async () => {
+  const started = nowMs();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-api-'));
+  const etcd = await startEtcd();
+  let api: Api | undefined;
+  const r: Results = {};
+  try {
+    api = await startApiserver(etcd, dir);
+    // The stored pod's bytes (with defaults and status) are the raw floor's value.
+    await ensureNamespace(api, 'probe');
+    await createPods(api, 'probe', 'size', 1, 1, 5000);
+    const agent = newAgent(api.creds, 1);
+    const stored = (await request(agent, api.base, 'GET', '/api/v1/namespaces/probe/pods/size-0')).body.toString();
+    agent.destroy();
+    figures.podBytes = stored.length;
+    say(`pod as stored: ${stored.length} bytes`);
+    if (phases.has('floor')) {
+      r.floor = await etcdFloor(etcd, stored);
+      r.https = await httpsFloor(api, dir, stored);
+      figures.floor = { etcdPut: r.floor.put, etcdGet: r.floor.get, httpsGet16: r.https };
+    }
+    if (phases.has('crud')) figures.apiserver = r.crud = await apiCrud(api);
+    if (phases.has('watch')) figures.watch = await watchLevels(api, etcd.endpoint);
+    await bigPhases(api, etcd.endpoint, r);
+    Object.assign(figures, { list10k: r.list10k, burst: r.burst, rssMiB: r.rss });
+    figures.targets = targets(r);
+  } finally {
+    if (api) await stopChild(api.child);
+    await etcd.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  figures.totalSeconds = round((nowMs() - started) / 1000);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ name: 'apiserver', date: new Date().toISOString(), figures }, null, 2) + '\n');
+  say(`\nwrote ${out} (${figures.totalSeconds} s)`);
+};
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

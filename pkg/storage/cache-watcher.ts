@@ -1,0 +1,140 @@
+// One watcher of the watch cache (upstream cacher's cacheWatcher): a bounded queue between the
+// cache's dispatch (synchronous, one call per event) and the HTTP handler that pulls events at
+// the pace of its socket. A watcher that falls more than `bufferSize` events behind is closed
+// with 410 Expired instead of being buffered forever; the client relists or resumes.
+import type { ApiObject, WatchEvent } from '../../api/meta/v1';
+import { expired } from '../apimachinery/errors';
+import { filterTransition } from './watch-options';
+
+/** A change as the cache saw it: the shared event plus what the object looked like before. */
+export interface CacheEvent {
+  key: string;
+  rev: number;
+  /** Shared by every watcher that sees the event unchanged (encoded once by the HTTP layer). */
+  event: WatchEvent;
+  /** The state before the change (for DELETED: the last state); undefined for a creation. */
+  prevObject: ApiObject | undefined;
+}
+
+export interface CacheWatcherOptions {
+  /** Only keys under this prefix (a namespace or the whole resource). */
+  prefix: string;
+  /** Only events after this revision. */
+  after: number;
+  predicate?: (obj: ApiObject) => boolean;
+  bookmarks: boolean;
+  bufferSize: number;
+  /** Called once when the watcher ends, whatever the reason. */
+  onClose: (w: CacheWatcher) => void;
+}
+
+export const lagMessage = (n: number) =>
+  `the watch fell more than ${n} events behind and was closed; resume from the last resourceVersion or list again`;
+
+export class CacheWatcher {
+  readonly prefix: string;
+  readonly bookmarks: boolean;
+  /** The revision of the last event queued; a bookmark never goes below it. */
+  lastRV: number;
+  private items: WatchEvent[] = [];
+  /** Live events queued; the bound applies to these. */
+  private pending = 0;
+  /** Initial and replayed events queued ahead of every live one. */
+  private initialLeft = 0;
+  private failure: unknown;
+  private ended = false;
+  private closed = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly o: CacheWatcherOptions) {
+    this.prefix = o.prefix;
+    this.bookmarks = o.bookmarks;
+    this.lastRV = o.after;
+  }
+
+  /** Events queued but not yet taken by the consumer. */
+  get backlog(): number { return this.pending + this.initialLeft; }
+
+  /** Initial events (state, end bookmark) do not count against the buffer bound. */
+  pushInitial(ev: WatchEvent): void {
+    if (this.ended) return;
+    this.items.push(ev);
+    this.initialLeft++;
+    this.notify();
+  }
+
+  /**
+   * Filters by prefix, revision and predicate (with transitions), then queues. Events replayed
+   * from the ring when the watcher starts do not count as lag (upstream processes them apart).
+   */
+  deliver(ce: CacheEvent, replay = false): void {
+    if (this.ended || ce.rev <= this.lastRV || !ce.key.startsWith(this.prefix)) return;
+    const ev = filterTransition(this.o.predicate, ce.event, ce.prevObject);
+    this.lastRV = ce.rev;
+    if (!ev) return;
+    if (replay) {
+      this.pushInitial(ev);
+      return;
+    }
+    if (this.pending >= this.o.bufferSize) {
+      this.terminate(expired(lagMessage(this.o.bufferSize)));
+      return;
+    }
+    this.push(ev);
+  }
+
+  push(ev: WatchEvent): void {
+    if (this.ended) return;
+    this.items.push(ev);
+    this.pending++;
+    this.notify();
+  }
+
+  /** Ends the stream: cleanly, or with `err` thrown to the consumer after what is queued. */
+  terminate(err?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = err;
+    this.notify();
+    this.close();
+  }
+
+  async *events(signal: AbortSignal): AsyncGenerator<WatchEvent> {
+    const onAbort = () => { this.items = []; this.terminate(); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    try {
+      for (;;) {
+        // Take the whole batch at once: O(1) per event, no Array.shift.
+        const batch = this.items;
+        this.items = [];
+        for (const ev of batch) {
+          if (this.initialLeft > 0) this.initialLeft--; else this.pending--;
+          yield ev;
+        }
+        if (this.items.length > 0) continue;
+        if (this.ended) {
+          if (this.failure !== undefined && !signal.aborted) throw this.failure;
+          return;
+        }
+        await new Promise<void>((resolve) => { this.wake = resolve; });
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.ended = true;
+      this.close();
+    }
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.o.onClose(this);
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
