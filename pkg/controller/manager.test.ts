@@ -1,6 +1,6 @@
 // The controller-manager against the in-process fake apiserver: kubeconfig → client → shared
 // informers → ReplicaSet controller → pods created, status written, metrics served, pods deleted
-// with their ReplicaSet.
+// with their ReplicaSet (by the garbage collector).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
