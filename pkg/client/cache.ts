@@ -22,6 +22,17 @@ export const deepFreeze = <T>(value: T): T => {
 
 export const namespaceIndex = 'namespace';
 
+/** Index name and function for labels: every `key=value` pair (`byIndex(labelIndex, 'app=web')`). */
+export const labelIndex = 'label';
+export const labelIndexFunc: IndexFunc<ApiObject> = (o) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+
+/** Pods by the node they are bound to; unbound pods are not indexed (k8s NodeNameKeyIndex). */
+export const nodeNameIndex = 'spec.nodeName';
+export const podNodeNameIndexFunc: IndexFunc<ApiObject> = (o) => {
+  const node = (o as { spec?: { nodeName?: unknown } }).spec?.nodeName;
+  return typeof node === 'string' && node !== '' ? [node] : [];
+};
+
 export class IndexedCache<T extends ApiObject> {
   private readonly items = new Map<string, T>();
   private readonly indices = new Map<string, Map<string, Set<string>>>();

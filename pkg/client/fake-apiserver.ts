@@ -12,7 +12,7 @@ import { StatusError, alreadyExists, conflict, expired, notFound, pathNotFound }
 
 export interface RecordedRequest { method: string; path: string; query: URLSearchParams; body: unknown; headers: http.IncomingHttpHeaders }
 interface Watcher { collection: string; namespace: string; res: http.ServerResponse; bookmarks: boolean }
-interface Fault { method?: string; pathIncludes?: string; status: number; times: number; retryAfterSeconds?: number }
+interface Fault { method?: string; pathIncludes?: string; queryHas?: string; status: number; times: number; retryAfterSeconds?: number }
 interface ParsedPath { collection: string; namespace: string; name?: string; subresource?: string }
 
 /** `/api/v1/namespaces/ns/pods/x/status` → collection `/api/v1/pods`, namespace `ns`, name, subresource. */
@@ -144,11 +144,13 @@ export class FakeApiserver {
     if (this.gate) await this.gate;
     const body: unknown = text ? JSON.parse(text) : undefined;
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body, headers: req.headers });
-    const fault = this.faults.find((f) => (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
+    const fault = this.faults.find((f) => (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes))
+      && (!f.queryHas || url.searchParams.has(f.queryHas)));
     if (fault) {
       if (--fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
       if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
-      const reason = fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalError';
+      const reasons: Record<number, string> = { 410: 'Expired', 429: 'TooManyRequests', 503: 'ServiceUnavailable' };
+      const reason = reasons[fault.status] ?? 'InternalError';
       this.send(res, fault.status, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: fault.status, reason, message: 'injected' });
       return;
     }

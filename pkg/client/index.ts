@@ -5,7 +5,7 @@ export { loadKubeconfig, kubeconfigPath, kubeconfigPaths, mergeKubeconfigs, Kube
 export { createClient, collectionPath, objectPath, patchContentTypes, type ClientOptions, type RestClient } from './rest';
 export { TokenBucket, rateLimits, unlimited, type RateLimiter, type RateLimiterOptions } from './rate-limiter';
 export { createInformer, type InformerOptions, type ResourceInformer } from './informer';
-export { metaNamespaceKey, splitMetaNamespaceKey, namespaceIndex, type IndexFunc } from './cache';
+export { metaNamespaceKey, splitMetaNamespaceKey, namespaceIndex, labelIndex, labelIndexFunc, nodeNameIndex, podNodeNameIndexFunc, type IndexFunc } from './cache';
 export { createWorkQueue, type WorkQueueOptions, type RateLimitedWorkQueue } from './workqueue';
 export { createEventRecorder, type EventRecorderOptions, type FlushableEventRecorder } from './events';
 export {

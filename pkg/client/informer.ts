@@ -1,14 +1,18 @@
 // A shared informer (client-go tools/cache reflector.go + shared_informer.go): the reflector
-// lists, then watches from the list's resourceVersion into an indexed cache; each change is
-// handed to the handlers, which should only enqueue keys. A watch that ends is resumed from the
-// last resourceVersion seen; an expired one (410) is replaced by a relist whose difference from
-// the cache is delivered as add/update/delete. Failures back off with jitter on the injected clock.
+// lists (in pages of `pageSize`), then watches from the list's resourceVersion with bookmarks
+// into an indexed cache; each change is pushed to every handler's listener (./processor.ts),
+// so a slow handler never holds up the watch. A watch that ends is resumed from the last
+// resourceVersion seen (a BOOKMARK moves it without touching the cache); an expired one (410) is
+// replaced by a relist whose difference from the cache is delivered as add/update/delete. An
+// expired continue token restarts the list without pages (client-go pager's full-list
+// fallback). Failures back off with jitter on the injected clock.
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { apiVersionOf } from '../../api/resources';
 import { isExpired } from '../apimachinery/errors';
 import type { Logger } from '../log';
 import { Backoff, realClock, sleep, type Clock, type TimerHandle } from './clock';
 import { IndexedCache, deepFreeze, metaNamespaceKey, type IndexFunc } from './cache';
+import { Listener, type Notification } from './processor';
 import type { EventHandler, Informer, ResourceClient } from './types';
 
 export interface InformerOptions<T extends ApiObject> {
@@ -18,6 +22,8 @@ export interface InformerOptions<T extends ApiObject> {
   indexers?: Record<string, IndexFunc<T>>;
   /** Redeliver every cached object as an update this often (0/undefined: never). */
   resyncMs?: number;
+  /** Items per page of the initial list and relists (default 500, as the reflector; 0: no paging). */
+  pageSize?: number;
   log: Logger;
   clock?: Clock;
   random?: () => number;
@@ -26,6 +32,8 @@ export interface InformerOptions<T extends ApiObject> {
 export interface ResourceInformer<T extends ApiObject> extends Informer<T> {
   /** The resourceVersion the reflector will resume from. */
   lastSyncResourceVersion(): string | undefined;
+  /** Notifications buffered for busy (async) handlers, summed. */
+  backlog(): number;
 }
 
 /** A watch that ends sooner than this without delivering anything counts as a failure (no hot loop). */
@@ -35,22 +43,16 @@ export const createInformer = <T extends ApiObject>(rc: ResourceClient<T>, opts:
   const clock = opts.clock ?? realClock;
   const log = opts.log.child(`informer/${rc.info.plural}`);
   const cache = new IndexedCache<T>(opts.indexers);
-  const handlers: EventHandler<T>[] = [];
+  const listeners: Listener<T>[] = [];
   const syncWaiters: (() => void)[] = [];
   const namespace = opts.namespace ?? '';
   const selectors = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
   let synced = false;
   let rv: string | undefined; // undefined: the next step is a (re)list
 
-  /** A handler that throws is logged; it must not stop the informer or the other handlers. */
-  const notify = (call: (h: EventHandler<T>) => void) => {
-    for (const h of handlers) {
-      try {
-        call(h);
-      } catch (err) {
-        log.error('event handler failed', { error: err, stack: (err as Error).stack?.split('\n')[1]?.trim() });
-      }
-    }
+  /** Listeners log what their handler throws; nothing a handler does stops the informer. */
+  const notify = (n: Notification<T>) => {
+    for (const l of listeners) l.push(n);
   };
 
   // Lists of typed clients omit kind/apiVersion on items; fill them so consumers (events,
@@ -59,18 +61,42 @@ export const createInformer = <T extends ApiObject>(rc: ResourceClient<T>, opts:
 
   const upsert = (obj: T) => {
     const old = cache.set(obj);
-    if (old) notify((h) => h.update?.(old, obj));
-    else notify((h) => h.add?.(obj));
+    notify(old ? { type: 'update', old, obj } : { type: 'add', obj });
   };
 
   const remove = (obj: T) => {
     const old = cache.delete(metaNamespaceKey(obj));
-    notify((h) => h.delete?.(old ?? obj));
+    notify({ type: 'delete', obj: old ?? obj });
+  };
+
+  /**
+   * Lists every page. Pages share the first page's snapshot, so the last page's resourceVersion
+   * is the list's. An expired continue token (the snapshot was compacted away) restarts the
+   * list in one piece.
+   */
+  const listAll = async (signal: AbortSignal): Promise<{ items: T[]; resourceVersion: string }> => {
+    const items: T[] = [];
+    let limit = opts.pageSize ?? 500;
+    let cont: string | undefined;
+    for (;;) {
+      let page;
+      try {
+        page = await rc.list(namespace, { ...selectors, limit: limit || undefined, continue: cont }, signal);
+      } catch (err) {
+        if (!cont || !isExpired(err)) throw err;
+        log.info('continue token expired, listing without pages', { items: items.length });
+        [items.length, cont, limit] = [0, undefined, 0];
+        continue;
+      }
+      items.push(...page.items);
+      cont = page.metadata.continue || undefined;
+      if (!cont) return { items, resourceVersion: page.metadata.resourceVersion ?? '' };
+    }
   };
 
   /** Lists, replaces the cache and delivers the difference; returns the list's resourceVersion. */
   const relist = async (signal: AbortSignal): Promise<string> => {
-    const list = await rc.list(namespace, selectors, signal);
+    const list = await listAll(signal);
     const fresh = new Map(list.items.map((o) => [metaNamespaceKey(o), prepare(o)]));
     for (const key of cache.keys()) {
       if (!fresh.has(key)) remove(cache.get(key) as T);
@@ -80,14 +106,15 @@ export const createInformer = <T extends ApiObject>(rc: ResourceClient<T>, opts:
       if (!old) upsert(obj);
       else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) upsert(obj);
     }
-    log.v(2, 'listed', { items: fresh.size, resourceVersion: list.metadata.resourceVersion });
+    log.v(2, 'listed', { items: fresh.size, resourceVersion: list.resourceVersion });
     if (!synced) {
       synced = true;
       for (const w of syncWaiters.splice(0)) w();
     }
-    return list.metadata.resourceVersion ?? '';
+    return list.resourceVersion;
   };
 
+  /** A BOOKMARK only carries a resourceVersion: it moves `rv` and leaves the cache alone. */
   const apply = (ev: WatchEvent<T>) => {
     if (ev.type === 'ADDED' || ev.type === 'MODIFIED') upsert(prepare(ev.object));
     else if (ev.type === 'DELETED') remove(prepare(ev.object));
@@ -111,7 +138,7 @@ export const createInformer = <T extends ApiObject>(rc: ResourceClient<T>, opts:
     let timer: TimerHandle | undefined;
     const tick = () => {
       if (signal.aborted) return;
-      for (const obj of cache.list()) notify((h) => h.update?.(obj, obj));
+      for (const obj of cache.list()) notify({ type: 'update', old: obj, obj });
       timer = clock.setTimeout(tick, opts.resyncMs as number);
     };
     timer = clock.setTimeout(tick, opts.resyncMs);
@@ -147,16 +174,11 @@ export const createInformer = <T extends ApiObject>(rc: ResourceClient<T>, opts:
   };
 
   return {
-    addEventHandler(h) {
-      handlers.push(h);
+    addEventHandler(h: EventHandler<T>) {
+      const l = new Listener(h, log);
+      listeners.push(l);
       // Late handlers see the current state as adds, as shared informers do.
-      for (const obj of cache.list()) {
-        try {
-          h.add?.(obj);
-        } catch (err) {
-          log.error('event handler failed', { error: err });
-        }
-      }
+      for (const obj of cache.list()) l.push({ type: 'add', obj });
     },
     async run(signal) {
       const stopResync = startResync(signal);
@@ -177,5 +199,6 @@ export const createInformer = <T extends ApiObject>(rc: ResourceClient<T>, opts:
     list: () => cache.list(),
     byIndex: (name, value) => cache.byIndex(name, value),
     lastSyncResourceVersion: () => rv,
+    backlog: () => listeners.reduce((n, l) => n + l.backlog(), 0),
   };
 };
