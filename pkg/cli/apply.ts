@@ -181,12 +181,13 @@ export class ApplyCommand implements Verb<ApplyFlags> {
       return { prefix, outcome: 'created', object };
     }
     this.visit(t, live);
+    // kubectl computes no patch in a client dry run: an existing object is always "configured".
+    if (this.flags.dryRun === 'client') return { prefix, outcome: 'configured', object: live as unknown as ApiObject };
     const lastApplied = readLastApplied(live);
     if (!lastApplied) io.err.write(`Warning: resource ${t.info.plural}/${t.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`);
     const patch = threeWayMergePatch(lastApplied, withLastApplied(t.manifest), live);
     if (Object.keys(patch).length === 0) return { prefix, outcome: 'unchanged', object: live as unknown as ApiObject };
-    const object = this.flags.dryRun === 'client' ? live as unknown as ApiObject : await this.patch(t, patch);
-    return { prefix, outcome: 'configured', object };
+    return { prefix, outcome: 'configured', object: await this.patch(t, patch) };
   }
 
   writeQuery(): Record<string, string | undefined> {

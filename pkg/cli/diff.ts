@@ -10,7 +10,7 @@ import type { ResourceInfo } from '../../api/resources';
 import { ApplyCommand, type Target } from './apply';
 import { formatError } from './errors';
 import { loadManifests } from './manifest';
-import { isJsonObject, readLastApplied, threeWayMergePatch, withLastApplied, type JsonObject } from './merge-patch';
+import { isJsonObject, lastAppliedConfiguration, readLastApplied, threeWayMergePatch, type JsonObject } from './merge-patch';
 import { yamlText } from './output';
 import { resourcePath } from './resource';
 import { CommandFailed, UsageError, type CommandContext, type IO, type Verb } from './types';
@@ -71,9 +71,12 @@ export class DiffCommand implements Verb<DiffFlags> {
         query: { dryRun: 'All', fieldManager: this.flags.fieldManager ?? 'kubectl', force: this.flags.forceConflicts ? 'true' : 'false' },
       });
     }
+    // GetModifiedConfiguration(annotate=false): diff leaves the last-applied annotation alone.
     const query = { dryRun: 'All', fieldManager: this.flags.fieldManager ?? 'kubectl-client-side-apply' };
-    if (!live) return client.request<JsonObject>('POST', resourcePath(t.info, t.namespace), { body: withLastApplied(t.manifest), query });
-    const patch = threeWayMergePatch(readLastApplied(live), withLastApplied(t.manifest), live);
+    if (!live) return client.request<JsonObject>('POST', resourcePath(t.info, t.namespace), { body: t.manifest, query });
+    // The manifest as GetModifiedConfiguration(annotate=false) encodes it: annotations present, the last-applied one removed.
+    const modified = JSON.parse(lastAppliedConfiguration(t.manifest)) as JsonObject;
+    const patch = threeWayMergePatch(readLastApplied(live), modified, live);
     if (Object.keys(patch).length === 0) return live;
     const meta = isJsonObject(live.metadata) ? live.metadata : {};
     const body = { ...patch, metadata: { ...(isJsonObject(patch.metadata) ? patch.metadata : {}), resourceVersion: meta.resourceVersion ?? null } };
