@@ -5,11 +5,11 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { ApiObject, ManagedFieldsEntry, StatusCause } from '../../../api/meta/v1';
 import type { ResourceInfo } from '../../../api/resources';
-import { badRequest, conflict, forbidden, invalid, isNotFound, notFound, unsupportedMediaType } from '../../apimachinery/errors';
+import { badRequest, conflict, invalid, unsupportedMediaType } from '../../apimachinery/errors';
 import {
   applyJsonPatch, applyMergePatch, applyStrategicMergePatch, generateName, validateDNS1123Label, validateDNS1123Subdomain,
 } from '../../apimachinery';
-import { objectKey, type Preconditions } from '../../storage';
+import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
 import { admitCreate } from '../admission';
 import { strategies, type Strategy } from '../registry';
@@ -26,20 +26,6 @@ const validateName = (info: ResourceInfo, name: string | undefined): StatusCause
   if (!name) return [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }];
   const errs = info.plural === 'namespaces' ? validateDNS1123Label(name) : validateDNS1123Subdomain(name);
   return errs.map((e) => ({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: ${JSON.stringify(name)}: ${e}` }));
-};
-
-/** Namespaced creates need an existing namespace that is not terminating (NamespaceLifecycle admission). */
-export const ensureNamespaceActive = async (ctx: HandlerContext, namespace: string): Promise<void> => {
-  let ns: ApiObject;
-  try {
-    ns = await ctx.store.get(objectKey('namespaces', undefined, namespace));
-  } catch (err) {
-    if (isNotFound(err)) throw notFound({ group: '', resource: 'namespaces' }, namespace);
-    throw err;
-  }
-  if (ns.metadata.deletionTimestamp || (ns as { status?: { phase?: string } }).status?.phase === 'Terminating') {
-    throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`);
-  }
 };
 
 /** The namespace in the body must agree with the URL; cluster-scoped objects have none. */

@@ -214,7 +214,12 @@ export const reconcileReplicaSet = async (key: string, d: ReplicaSetDeps): Promi
   if (!statusEqual(rs.status, status)) {
     // rs still carries the cached resourceVersion: a concurrent change makes this a 409, and the
     // requeue recomputes from the newer object.
-    await d.rsClient.updateStatus(namespace, { ...rs, status });
+    try {
+      await d.rsClient.updateStatus(namespace, { ...rs, status });
+    } catch (err) {
+      // Deleted since the cache saw it: nothing to report; the informer's delete ends the key.
+      if (!isNotFound(err)) throw err;
+    }
   }
   if (manageErr !== undefined) throw manageErr;
   const minReady = rs.spec?.minReadySeconds ?? 0;
