@@ -107,23 +107,23 @@ export const memoryServer = (objects: Map<string, JsonObject> = new Map()): Hand
 };
 
 /** CliDeps over a FakeClient; sleep resolves at once (no real time passes in unit tests). */
-export const fakeDeps = (client: Client, namespace = 'default'): CliDeps & { sleeps: number[] } => {
+export const fakeDeps = (client: Client, namespace = 'default', now = new Date('2024-01-01T00:00:00Z')): CliDeps & { sleeps: number[] } => {
   const sleeps: number[] = [];
   return {
     sleeps,
     connect: async () => ({ client, namespace }),
     sleep: async (ms) => { sleeps.push(ms); },
-    now: () => new Date('2024-01-01T00:00:00Z'),
+    now: () => now,
   };
 };
 
 export interface RunResult { code: number; out: string; err: string; client: FakeClient; sleeps: number[] }
 
 /** Runs berthctl in-process against `handler`; imported lazily to keep this module dependency-light. */
-export const runWith = async (argv: string[], handler: Handler, stdin = ''): Promise<RunResult> => {
+export const runWith = async (argv: string[], handler: Handler, stdin = '', now?: Date): Promise<RunResult> => {
   const { runBerthctl } = await import('./commands');
   const client = new FakeClient(handler);
-  const deps = fakeDeps(client);
+  const deps = fakeDeps(client, 'default', now);
   const cap = captureIO(stdin);
   const code = await runBerthctl(argv, { io: cap.io, deps, signal: new AbortController().signal });
   return { code, out: cap.out(), err: cap.err(), client, sleeps: deps.sleeps };
