@@ -62,7 +62,35 @@ describe('runScheduler', () => {
       expect.objectContaining({ type: 'Warning', reason: 'FailedScheduling', message: '0/1 nodes are available: 1 Insufficient cpu.' }),
       expect.objectContaining({ type: 'Normal', reason: 'Scheduled', message: 'Successfully assigned default/small to node1' }),
     ]));
+    expect(api.get('/apis/coordination.k8s.io/v1/leases', 'kube-system', 'kube-scheduler')?.spec).toMatchObject({ leaseDurationSeconds: 15 });
     ac.abort();
     await running;
+    // Released on shutdown, so a standby takes over at once.
+    expect(api.get('/apis/coordination.k8s.io/v1/leases', 'kube-system', 'kube-scheduler')?.spec).toMatchObject({ holderIdentity: '' });
+  });
+
+  test('a standby replica keeps its cache warm but does not schedule until it holds the Lease', async () => {
+    api.upsert('/api/v1/nodes', { ...node({ name: 'node1', cpu: '2' }), metadata: { name: 'node1' } });
+    api.upsert('/apis/coordination.k8s.io/v1/leases', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+      metadata: { name: 'kube-scheduler', namespace: 'kube-system' }, spec: { holderIdentity: 'someone-else', leaseDurationSeconds: 15 } });
+    api.upsert('/api/v1/pods', toApiPod(pod({ name: 'waits', cpu: '1' })));
+    const ac = new AbortController();
+    const running = runScheduler({ kubeconfig: path.join(dir, 'kubeconfig'), healthPort: 0 }, silentLogger(), ac.signal);
+    await waitFor(() => api.requests.some((r) => r.path.endsWith('/leases/kube-scheduler')) && api.watchCount() === 2);
+    expect(api.requests.some((r) => r.path.endsWith('/binding'))).toBe(false);
+    ac.abort();
+    await running;
+    expect(api.get('/apis/coordination.k8s.io/v1/leases', 'kube-system', 'kube-scheduler')?.spec?.holderIdentity).toBe('someone-else');
+  });
+
+  test('--leader-elect=false schedules without a Lease', async () => {
+    api.upsert('/api/v1/nodes', { ...node({ name: 'node1', cpu: '2' }), metadata: { name: 'node1' } });
+    api.upsert('/api/v1/pods', toApiPod(pod({ name: 'p', cpu: '1' })));
+    const ac = new AbortController();
+    const running = runScheduler({ kubeconfig: path.join(dir, 'kubeconfig'), healthPort: 0, leaderElection: { enabled: false } }, silentLogger(), ac.signal);
+    await waitFor(() => api.requests.some((r) => r.path.endsWith('/pods/p/binding')));
+    ac.abort();
+    await running;
+    expect(api.requests.some((r) => r.path.includes('/leases'))).toBe(false);
   });
 });

@@ -1,9 +1,14 @@
 // runScheduler: informers for nodes and pods → queue/cache → one scheduling cycle at a time,
-// bindings in the background; /healthz and /metrics on healthPort. Resolves after `signal`
-// aborts and every loop, binding and watch has finished.
+// bindings in the background; /healthz and /metrics on healthPort. As kube-scheduler, the
+// informers run (and sync) on every replica, and only the holder of the kube-system/kube-scheduler
+// Lease runs the scheduling loop, so a standby takes over with a warm cache. Resolves after
+// `signal` aborts and every loop, binding and watch has finished; throws if leadership is lost.
 import { findResource, type ResourceInfo } from '../../api/resources';
 import type { ApiObject } from '../../api/meta/v1';
-import { createClient, createEventRecorder, createInformer, loadKubeconfig, realClock, type EventHandler } from '../client';
+import {
+  createClient, createEventRecorder, createInformer, loadKubeconfig, rateLimits, realClock, runLeaderElected,
+  type EventHandler, type LeaderElectionConfig,
+} from '../client';
 import type { Logger } from '../log';
 import { newRegistry, serveHealth } from '../observability';
 import { newBinder, newPodConditionUpdater } from './api-writes';
@@ -19,6 +24,8 @@ export interface SchedulerOptions {
   kubeconfig: string;
   healthPort: number;
   schedulerName?: string;
+  /** --leader-elect (default true) and its timings; the Lease is kube-system/kube-scheduler. */
+  leaderElection?: Omit<LeaderElectionConfig, 'name'>;
 }
 
 const flushIntervalMs = 1000;
@@ -67,7 +74,7 @@ const runSchedulingLoop = async (deps: CycleDeps, signal: AbortSignal): Promise<
 
 export const runScheduler = async (opts: SchedulerOptions, log: Logger, signal: AbortSignal): Promise<void> => {
   const schedulerName = opts.schedulerName ?? defaultSchedulerName;
-  const client = createClient(loadKubeconfig({ path: opts.kubeconfig }));
+  const client = createClient({ ...rateLimits.scheduler, ...loadKubeconfig({ path: opts.kubeconfig }), userAgent: 'berth-scheduler' });
   const pods = client.resource<ApiPod>(mustFind('pods'));
   const nodeInformer = createInformer(client.resource<ApiNode>(mustFind('nodes')), { log });
   const podInformer = createInformer(pods, { namespace: '', log });
@@ -87,15 +94,31 @@ export const runScheduler = async (opts: SchedulerOptions, log: Logger, signal: 
     metrics: newSchedulerMetrics(registry, () => queue.lengths()),
     clock: realClock, rand: Math.random, log,
   };
+  // One signal for every loop: the caller's, or a lost leadership.
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
   const synced = () => nodeInformer.hasSynced() && podInformer.hasSynced();
-  await serveHealth({ port: opts.healthPort, registry, check: () => (synced() ? undefined : 'informers not synced'), log }, signal);
-  signal.addEventListener('abort', () => queue.close(), { once: true });
+  await serveHealth({ port: opts.healthPort, registry, check: () => (synced() ? undefined : 'informers not synced'), log }, ac.signal);
+  ac.signal.addEventListener('abort', () => queue.close(), { once: true });
 
-  const informers = Promise.all([nodeInformer.run(signal), podInformer.run(signal)]);
-  await Promise.all([nodeInformer.waitForSync(signal), podInformer.waitForSync(signal)]);
-  log.info('scheduler started', { schedulerName, nodes: cache.nodeCount(), pending: queue.lengths().active });
-  startFlushTicker(queue, signal);
-  await Promise.all([runSchedulingLoop(deps, signal), informers]);
-  await recorder.flush();
-  log.info('scheduler stopped');
+  const informers = Promise.all([nodeInformer.run(ac.signal), podInformer.run(ac.signal)]);
+  const schedule = async (leading: AbortSignal) => {
+    leading.addEventListener('abort', () => queue.close(), { once: true });
+    log.info('scheduler started', { schedulerName, nodes: cache.nodeCount(), pending: queue.lengths().active });
+    startFlushTicker(queue, leading);
+    await runSchedulingLoop(deps, leading);
+  };
+  try {
+    await Promise.all([nodeInformer.waitForSync(ac.signal), podInformer.waitForSync(ac.signal)]);
+    await runLeaderElected({ ...opts.leaderElection, name: 'kube-scheduler', client, log }, ac.signal, schedule);
+  } finally {
+    stop();
+    await informers;
+    await recorder.flush();
+    signal.removeEventListener('abort', stop);
+    client.close();
+    log.info('scheduler stopped');
+  }
 };
