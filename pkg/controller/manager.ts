@@ -1,11 +1,14 @@
 // The controller-manager (k8s cmd/kube-controller-manager): one client, one shared informer per
 // resource, every controller started on them, and /healthz + /metrics on its own port.
-// Leader election is not done yet — coordination.k8s.io Leases are not served — so run exactly
-// one controller-manager per cluster until it is.
+// Leader election as upstream: only the holder of the kube-system/kube-controller-manager Lease
+// runs the informers and controllers; a lost Lease stops them and the process exits to restart.
 import { setMaxListeners } from 'node:events';
 import type { ApiObject } from '../../api/meta/v1';
 import { findResource, type ResourceInfo } from '../../api/resources';
-import { createClient, createEventRecorder, createInformer, loadKubeconfig, type Client, type Informer } from '../client';
+import {
+  createClient, createEventRecorder, createInformer, loadKubeconfig, rateLimits, runLeaderElected,
+  type Client, type Informer, type LeaderElectionConfig,
+} from '../client';
 import type { Logger } from '../log';
 import { newRegistry, serveHealth } from '../observability';
 import { newControllerMetrics } from './metrics';
@@ -17,6 +20,8 @@ import type { ApiPod, ApiReplicaSet } from './replicaset/reconcile';
 export interface ControllerManagerOptions {
   kubeconfig: string;
   healthPort: number;
+  /** --leader-elect (default true) and its timings; the Lease is kube-system/kube-controller-manager. */
+  leaderElection?: Omit<LeaderElectionConfig, 'name'>;
   /** Workers per controller (default 5, as upstream's --concurrent-replicaset-syncs). */
   workers?: number;
   /** Address of the health server (default 127.0.0.1). */
@@ -39,7 +44,7 @@ const gcMonitors = (client: Client, shared: Record<string, Informer<ApiObject>>,
 /** Runs until `signal` aborts; if one loop fails for good, stops the others and rethrows. */
 export const runControllerManager = async (opts: ControllerManagerOptions, log: Logger, signal: AbortSignal): Promise<void> => {
   const config = loadKubeconfig({ path: opts.kubeconfig });
-  const client = createClient({ ...config, userAgent: 'berth-controller-manager' });
+  const client = createClient({ ...rateLimits.controllerManager, ...config, userAgent: 'berth-controller-manager' });
   const registry = newRegistry('controller-manager');
   const metrics = newControllerMetrics(registry);
   const ac = new AbortController();
@@ -76,21 +81,30 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? undefined : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, garbageCollector.name, namespace.name].join(','), leaderElection: false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, garbageCollector.name, namespace.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
     stop();
   });
-  await Promise.all([
+  const runControllers = async (leading: AbortSignal) => {
+    leading.addEventListener('abort', stop, { once: true }); // leadership lost: stop every loop
+    await Promise.all([
     supervise('informer/pods', informers.pods.run(ac.signal)),
     supervise('informer/replicasets', informers.replicaSets.run(ac.signal)),
     ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
     supervise(replicaSet.name, replicaSet.run(ac.signal)),
     supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
     supervise(namespace.name, namespace.run(ac.signal)),
-  ]);
-  signal.removeEventListener('abort', stop);
+    ]);
+  };
+  try {
+    await runLeaderElected({ ...opts.leaderElection, name: 'kube-controller-manager', client, log }, ac.signal, runControllers);
+  } finally {
+    stop();
+    signal.removeEventListener('abort', stop);
+    client.close();
+  }
   log.info('controller-manager stopped');
   if (failure !== undefined) throw failure;
 };
