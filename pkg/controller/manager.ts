@@ -90,12 +90,12 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const runControllers = async (leading: AbortSignal) => {
     leading.addEventListener('abort', stop, { once: true }); // leadership lost: stop every loop
     await Promise.all([
-    supervise('informer/pods', informers.pods.run(ac.signal)),
-    supervise('informer/replicasets', informers.replicaSets.run(ac.signal)),
-    ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
-    supervise(replicaSet.name, replicaSet.run(ac.signal)),
-    supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
-    supervise(namespace.name, namespace.run(ac.signal)),
+      supervise('informer/pods', informers.pods.run(ac.signal)),
+      supervise('informer/replicasets', informers.replicaSets.run(ac.signal)),
+      ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
+      supervise(replicaSet.name, replicaSet.run(ac.signal)),
+      supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
+      supervise(namespace.name, namespace.run(ac.signal)),
     ]);
   };
   try {
