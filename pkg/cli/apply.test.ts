@@ -74,7 +74,8 @@ test('a server rejection names the file; the other objects are still applied; ex
   };
   const r = await runWith(['apply', '-f', bad], server);
   expect(r.code).toBe(1);
-  expect(r.err).toBe(`Error from server (Invalid): error when creating "${bad}": Pod "x" is invalid: spec.containers[0].image: Required value\n`);
+  // kubectl's CheckErr renders an Invalid Status from its details, not its message.
+  expect(r.err).toBe('The Pod "x" is invalid: spec.containers[0].image: Required value\n');
   expect(r.out).toBe('pod/hello created\n');
 });
 
@@ -85,7 +86,7 @@ test('broken YAML is reported with its line and other files still apply', async 
   fs.writeFileSync(path.join(d, 'b.yaml'), helloYaml);
   const r = await runWith(['apply', '-f', d], memoryServer());
   expect(r.code).toBe(1);
-  expect(r.err).toMatch(new RegExp(`^error: error parsing ${path.join(d, 'a.yaml').replace(/[/.]/g, '\\$&')}: error converting YAML to JSON: yaml: line \\d+: `));
+  expect(r.err).toMatch(new RegExp(`^error: error parsing ${path.join(d, 'a.yaml').replace(/[/.]/g, '\\$&')}: error converting YAML to JSON: yaml: line \\d+, column \\d+: `));
   expect(r.out).toBe('pod/hello created\n');
 });
 

@@ -32,11 +32,27 @@ export const serverHost = (server: string | undefined): string => {
 
 export const isConnectionRefused = (err: unknown): boolean => causes(err).some((e) => codeOf(e) === 'ECONNREFUSED');
 
+/**
+ * cmdutil.CheckErr for an Invalid Status with details: `The Pod "x" is invalid: <field>: <message>`
+ * (several causes as `[a, b]`), not the Status message.
+ */
+const invalidMessage = (err: StatusError): string | undefined => {
+  if (err.status.reason !== 'Invalid') return undefined;
+  const details = err.status.details;
+  if (!details) return 'The request is invalid';
+  const head = `The ${details.kind ?? ''} "${details.name ?? ''}" is invalid`;
+  const causes = (details.causes ?? []).map((c) => (c.field ? `${c.field}: ${c.message ?? ''}` : c.message ?? ''));
+  if (causes.length === 0) return `${head}: ${err.status.message ?? ''}`;
+  return `${head}: ${causes.length === 1 ? causes[0] : `[${causes.join(', ')}]`}`;
+};
+
 /** One or more lines, without the trailing newline. */
 export const formatError = (err: unknown, server?: string): string => {
   if (err instanceof StatusError) {
     const { reason, message = '', code } = err.status;
     if (code === 401) return `error: You must be logged in to the server (${message || 'Unauthorized'})`;
+    const invalid = invalidMessage(err);
+    if (invalid) return invalid;
     return reason ? `Error from server (${reason}): ${message}` : `Error from server: ${message}`;
   }
   if (isConnectionRefused(err)) {

@@ -32,12 +32,12 @@ test.each([
   expect(names(r)).toEqual(want);
 });
 
-test('a YAML error names the file and the line, as kubectl does', () => {
+test('a YAML error names the file, the line and the column', () => {
   const bad = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\nspec:\n  containers:\n    - name: main\n      image: busybox\n     command: ["sleep", "10"]\n';
   const r = parseManifests(bad, 'test/fixtures/bad-yaml.yaml');
   expect(r.manifests).toEqual([]);
   expect(r.errors).toHaveLength(1);
-  expect(r.errors[0]).toMatch(/^error: error parsing test\/fixtures\/bad-yaml\.yaml: error converting YAML to JSON: yaml: line \d+: /);
+  expect(r.errors[0]).toMatch(/^error: error parsing test\/fixtures\/bad-yaml\.yaml: error converting YAML to JSON: yaml: line \d+, column \d+: /);
 });
 
 test('missing kind and apiVersion are reported per object', () => {

@@ -52,8 +52,11 @@ export const parseManifests = (text: string, source: string): LoadResult => {
   try {
     docs = parseYamlDocuments(text, source);
   } catch (err) {
-    // YamlError's message is kubectl's: `error parsing <source>: error converting YAML to JSON: yaml: line N: …`.
-    if (err instanceof YamlError) return { manifests: [], errors: [`error: ${err.message}`] };
+    // YamlError's message is kubectl's (`error parsing <source>: error converting YAML to JSON: yaml: line N: …`);
+    // the column is added so the spot can be found without counting.
+    if (err instanceof YamlError) {
+      return { manifests: [], errors: [`error: ${err.message.replace(/yaml: line (\d+):/, `yaml: line $1, column ${err.column}:`)}`] };
+    }
     throw err;
   }
   const result: LoadResult = { manifests: [], errors: [] };
