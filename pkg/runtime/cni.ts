@@ -1,7 +1,10 @@
 // Pod networking through the standard CNI plugins (containernetworking/cni SPEC.md): loopback,
-// then bridge with host-local IPAM. The plugins are executables called with CNI_* variables and
-// the network configuration on stdin. ipMasq stays false: pod traffic must not leave the machine.
+// then bridge with host-local IPAM, chained with portmap when the pod asks for hostPorts (as
+// containerd's conflist: bridge, then portmap with the portMappings capability). The plugins are
+// executables called with CNI_* variables and the network configuration on stdin. ipMasq stays
+// false: pod traffic must not leave the machine.
 import path from 'node:path';
+import type { PortMapping } from './cri-types';
 import type { Syscalls } from './syscalls';
 
 export interface NetworkOptions {
@@ -32,6 +35,25 @@ export const bridgeConfig = (o: NetworkOptions): object => ({
 
 export const loopbackConfig = (): object => ({ cniVersion: '1.0.0', name: 'lo', type: 'loopback' });
 
+/** A CNI portmap entry (the plugin's runtimeConfig.portMappings element). */
+export interface CniPortMapping { hostPort: number; containerPort: number; protocol: string; hostIP?: string }
+
+/** The CRI port mappings with a host port, as the portmap plugin wants them (containerd toCNIPortMappings). */
+export const cniPortMappings = (mappings: PortMapping[] = []): CniPortMapping[] =>
+  mappings.filter((m) => (m.hostPort ?? 0) > 0).map((m) => ({
+    hostPort: m.hostPort ?? 0, containerPort: m.containerPort, protocol: (m.protocol ?? 'TCP').toLowerCase(),
+    ...(m.hostIp ? { hostIP: m.hostIp } : {}),
+  }));
+
+/**
+ * portmap chained after bridge: DNAT of the node's addresses (and, with snat, of 127.0.0.1 through
+ * route_localnet and a masquerade mark) to the pod, in CNI-HOSTPORT-* chains of the nat table.
+ */
+export const portmapConfig = (o: NetworkOptions, mappings: CniPortMapping[], prevResult?: unknown): object => ({
+  cniVersion: '1.0.0', name: o.networkName, type: 'portmap', capabilities: { portMappings: true }, snat: true,
+  runtimeConfig: { portMappings: mappings }, ...(prevResult !== undefined ? { prevResult } : {}),
+});
+
 type CniCommand = 'ADD' | 'DEL';
 
 const invoke = async (sys: Syscalls, o: NetworkOptions, command: CniCommand, containerId: string, netns: string, ifname: string, conf: object & { type?: unknown }): Promise<string> => {
@@ -55,14 +77,27 @@ export const podIPFromResult = (stdout: string): string => {
   throw new Error(`CNI result has no IPv4 address: ${stdout.trim()}`);
 };
 
-/** Sets up lo and eth0 in the pod's network namespace; returns the pod IP. */
-export const cniAdd = async (sys: Syscalls, o: NetworkOptions, sandboxId: string, netns: string): Promise<string> => {
+/** What ADD made: the pod IP and the bridge's result (kept for DEL, as libcni caches it). */
+export interface CniAttachment { ip: string; result: unknown }
+
+/** Sets up lo and eth0 in the pod's network namespace, then the host ports; returns the pod IP. */
+export const cniAdd = async (sys: Syscalls, o: NetworkOptions, sandboxId: string, netns: string, ports: PortMapping[] = []): Promise<CniAttachment> => {
   await invoke(sys, o, 'ADD', sandboxId, netns, 'lo', loopbackConfig());
-  return podIPFromResult(await invoke(sys, o, 'ADD', sandboxId, netns, 'eth0', bridgeConfig(o)));
+  const stdout = await invoke(sys, o, 'ADD', sandboxId, netns, 'eth0', bridgeConfig(o));
+  const ip = podIPFromResult(stdout);
+  const result: unknown = JSON.parse(stdout);
+  const mappings = cniPortMappings(ports);
+  if (mappings.length > 0) await invoke(sys, o, 'ADD', sandboxId, netns, 'eth0', portmapConfig(o, mappings, result));
+  return { ip, result };
 };
 
-/** Releases the pod's address and interfaces. Plugins treat DEL of what is gone as success. */
-export const cniDel = async (sys: Syscalls, o: NetworkOptions, sandboxId: string, netns: string): Promise<void> => {
+/**
+ * Releases the pod's host ports, address and interfaces, in the reverse order of ADD. Plugins
+ * treat DEL of what is gone as success.
+ */
+export const cniDel = async (sys: Syscalls, o: NetworkOptions, sandboxId: string, netns: string, ports: PortMapping[] = [], prevResult?: unknown): Promise<void> => {
+  const mappings = cniPortMappings(ports);
+  if (mappings.length > 0) await invoke(sys, o, 'DEL', sandboxId, netns, 'eth0', portmapConfig(o, mappings, prevResult));
   await invoke(sys, o, 'DEL', sandboxId, netns, 'eth0', bridgeConfig(o));
   await invoke(sys, o, 'DEL', sandboxId, netns, 'lo', loopbackConfig());
 };

@@ -116,3 +116,30 @@ test('privileged: every capability the runtime has, host devices, no masks, writ
 test('a privileged container needs a privileged sandbox (containerd)', () => {
   expect(() => withSc({ privileged: true })).toThrow(/no privileged container allowed in sandbox/);
 });
+
+test.each([
+  { name: 'private by default', propagation: undefined, option: 'rprivate', root: 'rprivate' },
+  { name: 'HOST_TO_CONTAINER: rslave, root rslave', propagation: 'PROPAGATION_HOST_TO_CONTAINER' as const, option: 'rslave', root: 'rslave' },
+  { name: 'BIDIRECTIONAL: rshared, root rshared', propagation: 'PROPAGATION_BIDIRECTIONAL' as const, option: 'rshared', root: 'rshared' },
+])('mount propagation: $name', ({ propagation, option, root }) => {
+  const mounts = [{ containerPath: '/data', hostPath: '/h', readonly: true, selinuxRelabel: true, ...(propagation ? { propagation } : {}) }];
+  const spec = buildContainerSpec({ config: config({ command: ['true'], mounts }), image, sandbox, sandboxDir: '/sb', cgroupPath: '/x' });
+  expect(spec.mounts.at(-1)).toEqual({ destination: '/data', type: 'bind', source: '/h', options: ['rbind', option, 'ro'] });
+  expect(spec.linux.rootfsPropagation).toBe(root);
+});
+
+test('a relative mount path is InvalidArgument', () => {
+  expect(() => criMounts([{ containerPath: 'data', hostPath: '/h' }])).toThrow(/must be absolute/);
+  expect(() => criMounts([{ containerPath: '/data', hostPath: 'h' }])).toThrow(/must be absolute/);
+});
+
+test.each([
+  { name: 'no pod PID namespace: a new one', ns: undefined, mode: 'POD' as const, want: { type: 'pid' } },
+  { name: 'the pod\'s, for NamespaceMode POD', ns: '/sb/ns/pid', mode: 'POD' as const, want: { type: 'pid', path: '/sb/ns/pid' } },
+  { name: 'the pod\'s when the container says nothing (POD is the proto default)', ns: '/sb/ns/pid', mode: undefined, want: { type: 'pid', path: '/sb/ns/pid' } },
+  { name: 'its own for NamespaceMode CONTAINER', ns: '/sb/ns/pid', mode: 'CONTAINER' as const, want: { type: 'pid' } },
+])('PID namespace: $name', ({ ns, mode, want }) => {
+  const sb: SandboxRecord = { ...sandbox, ns: { ...sandbox.ns, ...(ns ? { pid: ns } : {}) } };
+  const c = config({ command: ['true'], ...(mode ? { linux: { securityContext: { namespaceOptions: { pid: mode } } } } : {}) });
+  expect(buildContainerSpec({ config: c, image, sandbox: sb, sandboxDir: '/sb', cgroupPath: '/x' }).linux.namespaces[0]).toEqual(want);
+});

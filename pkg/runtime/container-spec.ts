@@ -5,7 +5,7 @@ import type { ContainerConfig, LinuxContainerResources, Mount } from './cri-type
 import { invalidArgument } from './errors';
 import {
   allDevicesAllowed, defaultDeviceRules, defaultMaskedPaths, defaultMounts, defaultReadonlyPaths,
-  type OciDevice, type OciMount, type OciResources, type OciSpec,
+  type OciDevice, type OciMount, type OciNamespace, type OciResources, type OciSpec,
 } from './oci-spec';
 import { containerCapabilities, privilegedCapabilities } from './security';
 import type { SandboxRecord } from './state';
@@ -74,12 +74,39 @@ export const ociResources = (r: LinuxContainerResources | undefined, pidsLimit =
 
 const depth = (p: string) => path.posix.normalize(p).split('/').filter(Boolean).length;
 
-/** CRI mounts as OCI bind mounts, parents before children (as containerd sorts them). */
+/** The OCI propagation option of a CRI mount (containerd WithMounts: rshared, rslave, else rprivate). */
+const propagationOption = (m: Mount): string => {
+  if (m.propagation === 'PROPAGATION_BIDIRECTIONAL') return 'rshared';
+  if (m.propagation === 'PROPAGATION_HOST_TO_CONTAINER') return 'rslave';
+  return 'rprivate';
+};
+
+/** CRI mounts as OCI bind mounts, parents before children (as containerd sorts them). selinux_relabel is ignored. */
 export const criMounts = (mounts: Mount[] = []): OciMount[] =>
-  [...mounts].sort((a, b) => depth(a.containerPath) - depth(b.containerPath)).map((m) => ({
-    destination: m.containerPath, type: 'bind', source: m.hostPath,
-    options: ['rbind', 'rprivate', m.readonly ? 'ro' : 'rw'],
-  }));
+  [...mounts].sort((a, b) => depth(a.containerPath) - depth(b.containerPath)).map((m) => {
+    if (!path.posix.isAbsolute(m.containerPath)) throw invalidArgument(`mount container path "${m.containerPath}" must be absolute`);
+    if (!path.isAbsolute(m.hostPath)) throw invalidArgument(`mount host path "${m.hostPath}" must be absolute`);
+    return { destination: m.containerPath, type: 'bind', source: m.hostPath, options: ['rbind', propagationOption(m), m.readonly ? 'ro' : 'rw'] };
+  });
+
+/**
+ * The root's propagation: a HOST_TO_CONTAINER mount needs the root rslave, a BIDIRECTIONAL one
+ * rshared, so that host mounts below the source reach the container (containerd sets the same).
+ */
+export const rootfsPropagation = (mounts: Mount[] = []): string => {
+  if (mounts.some((m) => m.propagation === 'PROPAGATION_BIDIRECTIONAL')) return 'rshared';
+  if (mounts.some((m) => m.propagation === 'PROPAGATION_HOST_TO_CONTAINER')) return 'rslave';
+  return 'rprivate';
+};
+
+/**
+ * The container's PID namespace: the pod's (joined through the file its pause pinned) when the
+ * sandbox has one and the container asks for NamespaceMode POD, else a new one.
+ */
+export const pidNamespace = (config: ContainerConfig, sandbox: SandboxRecord): OciNamespace => {
+  const mode = config.linux?.securityContext?.namespaceOptions?.pid ?? 'POD';
+  return sandbox.ns.pid && mode === 'POD' ? { type: 'pid', path: sandbox.ns.pid } : { type: 'pid' };
+};
 
 /** /etc/hosts, /etc/hostname and /etc/resolv.conf from the sandbox, unless the request mounts them. */
 export const sandboxFileMounts = (sandboxDir: string, requested: Mount[] = []): OciMount[] =>
@@ -156,7 +183,7 @@ export const buildContainerSpec = (input: ContainerSpecInput): OciSpec => {
     mounts: [...podShm(sec.mounts, sandboxDir, config.mounts), ...sandboxFileMounts(sandboxDir, config.mounts), ...criMounts(config.mounts)],
     linux: {
       namespaces: [
-        { type: 'pid' }, { type: 'mount' },
+        pidNamespace(config, sandbox), { type: 'mount' },
         { type: 'network', path: sandbox.ns.net }, { type: 'uts', path: sandbox.ns.uts }, { type: 'ipc', path: sandbox.ns.ipc },
       ],
       cgroupsPath: cgroupPath,
@@ -164,7 +191,7 @@ export const buildContainerSpec = (input: ContainerSpecInput): OciSpec => {
       ...(sec.devices ? { devices: sec.devices } : {}),
       maskedPaths: sec.maskedPaths,
       readonlyPaths: sec.readonlyPaths,
-      rootfsPropagation: 'rprivate',
+      rootfsPropagation: rootfsPropagation(config.mounts),
     },
     annotations: { 'io.kubernetes.cri.container-name': config.metadata.name, 'io.kubernetes.cri.sandbox-id': sandbox.id },
   };

@@ -122,3 +122,20 @@ test('cgroup v2: the container\'s own cgroup directory bound at /sys/fs/cgroup',
     `mount dir /sys/fs/cgroup/b/c /sys/fs/cgroup % ${MS.BIND | MS.REC | cgFlags | MS.RDONLY} %`,
   ]);
 });
+
+test.each([
+  { name: 'private bind under a private root: no extra step', option: 'rprivate', root: 'rprivate', want: [] },
+  { name: 'slave bind: propagation set after the bind', option: 'rslave', root: 'rslave', want: [`remount /data ${MS.SLAVE | MS.REC}`] },
+  { name: 'shared bind', option: 'rshared', root: 'rshared', want: [`remount /data ${MS.SHARED | MS.REC}`] },
+  { name: 'private bind under a slave root is made private', option: 'rprivate', root: 'rslave', want: [`remount /data ${MS.PRIVATE | MS.REC}`] },
+])('bind propagation: $name', ({ option, root, want }) => {
+  const spec: OciSpec = {
+    ociVersion: '1.0.2', root: { path: 'rootfs' }, mounts: [{ destination: '/data', type: 'bind', source: '/h', options: ['rbind', option, 'ro'] }],
+    process: { terminal: false, user: { uid: 0, gid: 0 }, args: ['true'], env: [], cwd: '/' },
+    linux: { namespaces: [], cgroupsPath: '/x', maskedPaths: [], readonlyPaths: [], rootfsPropagation: root },
+  };
+  const lines = renderExecSpec({ spec, rootPath: '/r', cgroupDirs: [], cgroupBinds: [], isFile: () => false }).split('\n');
+  const at = lines.indexOf(`mount dir /h /data % ${MS.BIND | MS.REC | MS.RDONLY} %`);
+  expect(at).toBeGreaterThan(0);
+  expect(lines.slice(at + 1).filter((l) => l.startsWith('remount /data'))).toEqual(want);
+});

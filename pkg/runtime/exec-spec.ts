@@ -12,8 +12,9 @@
 //   - caps: five capability sets as decimal bit masks (bit N = capability number N, oci-spec.ts
 //     capabilityNumbers); without a caps record the process keeps the shim's capabilities.
 //   - mount, remount and symlink are the root filesystem steps: the shim applies them in file order,
-//     before pivot_root (`remount` is mount(2) with no source or type and FLAGS as given, which
-//     include MS_REMOUNT; it lets a symlink land in a tmpfs before the tmpfs turns read-only).
+//     before pivot_root (`remount` is mount(2) with no source or type and FLAGS as given: with
+//     MS_REMOUNT it lets a symlink land in a tmpfs before the tmpfs turns read-only; with a
+//     propagation flag (MS_SLAVE|MS_REC…) it sets a bind mount's propagation after the bind).
 //
 // Every decision (flags, order, which device nodes, symlinks) is made here; the shim replays.
 // An OCI `cgroup` mount becomes, as runc does it on v1 (libcontainer/rootfs_linux.go mountCgroupV1):
@@ -38,7 +39,7 @@ const optionFlags: Record<string, number> = {
   relatime: MS.RELATIME, strictatime: MS.STRICTATIME,
 };
 // Options that only clear flags or set propagation on the root; they carry no mount(2) data.
-const ignoredOptions = new Set(['rw', 'suid', 'dev', 'exec', 'private', 'rprivate', 'slave', 'rslave']);
+const ignoredOptions = new Set(['rw', 'suid', 'dev', 'exec', 'private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared']);
 
 const propagationFlags: Record<string, number> = {
   private: MS.PRIVATE, rprivate: MS.PRIVATE | MS.REC, slave: MS.SLAVE, rslave: MS.SLAVE | MS.REC,
@@ -85,10 +86,19 @@ export interface ExecSpecInputs {
   isFile: (hostPath: string) => boolean;
 }
 
-const mountRecord = (m: OciMount, isFile: (p: string) => boolean): string => {
+/**
+ * A mount, then (binds only) its propagation as a separate step: mount(2) changes propagation
+ * only in a call of its own, as runc applies a mount's pflags after the mount.
+ */
+const mountRecords = (m: OciMount, isFile: (p: string) => boolean, rootPrivate: boolean): string[] => {
   const { flags, data } = mountFlags(m.options);
   const kind = (flags & MS.BIND) !== 0 && isFile(m.source) ? 'file' : 'dir';
-  return record('mount', kind, m.source, m.destination, m.type === 'bind' ? '' : m.type, flags, data);
+  const lines = [record('mount', kind, m.source, m.destination, m.type === 'bind' ? '' : m.type, flags, data)];
+  // Under a private root a bind is private already; the step is needed for slave/shared, or for a
+  // private bind under a slave/shared root.
+  const prop = (m.options ?? []).find((o) => o in propagationFlags && (!rootPrivate || !o.endsWith('private')));
+  if ((flags & MS.BIND) !== 0 && prop) lines.push(record('remount', m.destination, propagationFlags[prop]));
+  return lines;
 };
 
 /** The steps of an OCI `cgroup` mount on v1 (see the header): tmpfs, binds, links, read-only. */
@@ -117,7 +127,7 @@ export const renderExecSpec = ({ spec, rootPath, overlay, cgroupDirs, cgroupBind
   lines.push(record('rootprop', propagationFlags[spec.linux.rootfsPropagation ?? 'rprivate'] ?? MS.PRIVATE | MS.REC));
   for (const m of spec.mounts) {
     if (m.type === 'cgroup') lines.push(...cgroupMountRecords(m, cgroupBinds));
-    else lines.push(mountRecord(m, isFile));
+    else lines.push(...mountRecords(m, isFile, (spec.linux.rootfsPropagation ?? 'rprivate').endsWith('private')));
   }
   const devices = [...new Set([...defaultDevices, ...(spec.linux.devices ?? []).map((d) => d.path)])];
   for (const dev of devices) lines.push(record('mount', 'file', dev, dev, '', MS.BIND, ''));

@@ -146,7 +146,7 @@ export const cleanupAll = async (opts: CleanupOptions, log: Logger): Promise<voi
   for (const c of await state.listContainers()) await containers.remove(c.id);
   for (const s of await state.listSandboxes()) await sandboxes.remove(s.id);
   for (const dir of [...await state.orphanDirs('containers'), ...await state.orphanDirs('sandboxes')]) {
-    for (const sub of ['rootfs', 'ns/net', 'ns/uts', 'ns/ipc', 'shm']) await sys.umount(path.join(dir, sub));
+    for (const sub of ['rootfs', 'ns/net', 'ns/uts', 'ns/ipc', 'ns/pid', 'shm']) await sys.umount(path.join(dir, sub));
     fs.rmSync(dir, { recursive: true, force: true });
   }
   await removeCgroupTree(sys, cgroups, `/${opts.cgroupParent ?? runtimeDefaults.cgroupParent}`);

@@ -14,11 +14,16 @@ const setup = () => {
   const sys = new RecordingSyscalls();
   sys.execResults.set('/cni/bridge', cniResult);
   const stopped: string[] = [];
+  /** Live processes by pid → comm (the fake /proc); SIGKILL removes one. */
+  const procs = new Map<number, string>();
+  const kill = sys.kill.bind(sys);
+  sys.kill = (pid, signal) => { const had = kill(pid, signal); if (signal === 'SIGKILL') procs.delete(pid); return had; };
   const mgr = new SandboxManager({
     sys, state: new StateStore(runtimeLayout(root)), locks: new KeyedMutex(), log: silentLogger(), cgroupParent: 'berth', cgroups: cgroupV1('/cg'), podPidsLimit: 100,
     network: { root, bridge: 'br0', podCidr: '10.9.0.0/24', networkName: 'n', cniBinDir: '/cni' }, now: () => 1, hostResolvConf: () => 'nameserver 1.1.1.1\n',
+    holdsPidNamespace: (pid) => procs.get(pid) === 'pause', sleep: async () => undefined,
   }, { stopAllIn: async (id) => { stopped.push(`stop ${id}`); }, removeAllIn: async (id) => { stopped.push(`remove ${id}`); } });
-  return { root, sys, mgr, stopped, done: () => fs.rmSync(root, { recursive: true, force: true }) };
+  return { root, sys, mgr, stopped, procs, done: () => fs.rmSync(root, { recursive: true, force: true }) };
 };
 
 const summary = (c: RecordedCall): string => {
@@ -109,5 +114,67 @@ test('two attempts of a pod share its cgroup; only the last one removed takes it
     expect(sys.calls.filter((c) => c.op === 'rmdirCgroup')).toEqual([]);
     await mgr.remove(second);
     expect(sys.calls.filter((c) => c.op === 'rmdirCgroup')).toHaveLength(controllers.length);
+  } finally { done(); }
+});
+
+test('shareProcessNamespace: a pause init in the pod cgroup pins the PID namespace; stop kills it, remove unmounts it', async () => {
+  const { sys, mgr, root, procs, done } = setup();
+  sys.helperReports = [{}, { pid: 4242 }];
+  procs.set(4242, 'pause');
+  try {
+    const id = await mgr.run({ ...config, linux: { securityContext: { namespaceOptions: { pid: 'POD' } } } });
+    const pause = sys.calls.find((c) => c.op === 'spawnHelper' && c.args[0] === 'pause');
+    const nsFile = path.join(root, 'sandboxes', id, 'ns', 'pid');
+    expect(pause?.op === 'spawnHelper' && pause.args).toEqual(['pause', '--pid-ns', nsFile, ...controllers.flatMap((c) => ['--cgroup', `/cg/${c}/berth/podu1`])]);
+    expect(fs.existsSync(nsFile)).toBe(true);
+    expect((await mgr.get(id)).pausePid).toBe(4242);
+    expect((await mgr.status(id)).linux?.namespaces?.options?.pid).toBe('POD');
+    sys.calls.length = 0;
+    await mgr.stop(id);
+    expect(sys.calls.map(summary)).toEqual(['exec bridge DEL eth0', 'exec loopback DEL lo', 'kill 4242']);
+    expect((await mgr.get(id)).pausePid).toBeUndefined();
+    sys.calls.length = 0;
+    await mgr.remove(id);
+    expect(sys.calls.map(summary)).toContain('umount ns/pid');
+  } finally { done(); }
+});
+
+test('a recorded pause pid that is no longer a pause (reused after a reboot) is not killed', async () => {
+  const { sys, mgr, procs, done } = setup();
+  sys.helperReports = [{}, { pid: 77 }];
+  try {
+    const id = await mgr.run({ ...config, linux: { securityContext: { namespaceOptions: { pid: 'POD' } } } });
+    procs.set(77, 'bash');
+    await mgr.stop(id);
+    expect(sys.calls.filter((c) => c.op === 'kill')).toEqual([]);
+  } finally { done(); }
+});
+
+test('host ports: portmap chained after bridge on ADD and first on DEL', async () => {
+  const { sys, mgr, done } = setup();
+  try {
+    const id = await mgr.run({ ...config, portMappings: [{ protocol: 'TCP', containerPort: 80, hostPort: 18081 }] });
+    expect(sys.calls.map(summary).filter((c) => c.startsWith('exec'))).toEqual(['exec loopback ADD lo', 'exec bridge ADD eth0', 'exec portmap ADD eth0']);
+    sys.calls.length = 0;
+    await mgr.stop(id);
+    expect(sys.calls.map(summary)).toEqual(['exec portmap DEL eth0', 'exec bridge DEL eth0', 'exec loopback DEL lo']);
+    const del = sys.calls[0];
+    expect(del.op === 'exec' && JSON.parse(del.input ?? '')).toMatchObject({ prevResult: JSON.parse(cniResult) });
+  } finally { done(); }
+});
+
+test.each([
+  { name: 'no DNS config: the host\'s file', dns: undefined, want: 'nameserver 1.1.1.1\n' },
+  { name: 'empty DNS config: the host\'s file', dns: { servers: [], searches: [], options: [] }, want: 'nameserver 1.1.1.1\n' },
+  { name: 'dnsPolicy None with only options', dns: { servers: [], searches: [], options: ['ndots:2'] }, want: 'options ndots:2\n' },
+  {
+    name: 'ClusterFirst', dns: { servers: ['10.96.0.10'], searches: ['ns.svc.cluster.local', 'svc.cluster.local'], options: ['ndots:5'] },
+    want: 'nameserver 10.96.0.10\nsearch ns.svc.cluster.local svc.cluster.local\noptions ndots:5\n',
+  },
+])('resolv.conf: $name', async ({ dns, want }) => {
+  const { mgr, root, done } = setup();
+  try {
+    const id = await mgr.run({ ...config, dnsConfig: dns });
+    expect(fs.readFileSync(path.join(root, 'sandboxes', id, 'resolv.conf'), 'utf8')).toBe(want);
   } finally { done(); }
 });

@@ -1,6 +1,7 @@
 // Pod sandboxes: the network/UTS/IPC namespaces (pinned to files by berth-shim ns-create), the
-// pod cgroup, the shared /etc files and the CNI network. Every step is idempotent, and a failed
-// RunPodSandbox undoes what it did, so a retry starts clean.
+// shared PID namespace when the pod asks for one (its init is `berth-shim pause`), the pod cgroup,
+// the shared /etc files and the CNI network (with host ports). Every step is idempotent, and a
+// failed RunPodSandbox undoes what it did, so a retry starts clean.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { cniAdd, cniDel, type NetworkOptions } from './cni';
 import type { PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatus } from './cri-types';
 import { alreadyExists, notFound } from './errors';
 import { hostsFile, resolvConf } from './sandbox-files';
-import type { KeyedMutex, SandboxRecord, StateStore } from './state';
+import { errnoCode, type KeyedMutex, type SandboxRecord, type StateStore } from './state';
 import type { Syscalls } from './syscalls';
 
 export interface SandboxDeps {
@@ -27,7 +28,36 @@ export interface SandboxDeps {
   /** Nanoseconds since the epoch (CRI timestamps). */
   now: () => number;
   hostResolvConf: () => string;
+  /** Whether `pid` is alive (not a zombie) and the init of the PID namespace pinned at `nsFile` (default: /proc). */
+  holdsPidNamespace?: (pid: number, nsFile: string) => boolean;
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const readOrUndefined = (read: () => string): string | undefined => {
+  try {
+    return read();
+  } catch (err) {
+    if (['ENOENT', 'ESRCH', 'EACCES'].includes(errnoCode(err) ?? '')) return undefined;
+    throw err;
+  }
+};
+
+/**
+ * The pause's identity: its /proc/PID/ns/pid is the namespace bind-mounted at `nsFile` (after a
+ * reboot the pid may belong to anything), and it is not a zombie (a killed init may wait long for
+ * a reaper on a host whose PID 1 does not reap).
+ */
+export const holdsPidNamespace = (pid: number, nsFile: string): boolean => {
+  const stat = readOrUndefined(() => fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const state = stat ? /^\d+ \(.*\) (\S)/s.exec(stat)?.[1] : undefined;
+  if (!state || state === 'Z' || state === 'X') return false;
+  const link = readOrUndefined(() => fs.readlinkSync(`/proc/${pid}/ns/pid`));
+  const ino = readOrUndefined(() => String(fs.statSync(nsFile).ino));
+  return link !== undefined && link === `pid:[${ino}]`;
+};
+
+/** Whether the sandbox shares one PID namespace among its containers (shareProcessNamespace). */
+export const sharesPid = (config: PodSandboxConfig): boolean => config.linux?.securityContext?.namespaceOptions?.pid === 'POD';
 
 /** What the sandbox needs from the container side when it stops or goes away. */
 export interface SandboxContainers {
@@ -72,7 +102,10 @@ export class SandboxManager {
     const rec: SandboxRecord = {
       id, config, createdAt: this.d.now(), ready: false, ip: '', networkAttached: false,
       hostname: config.hostname || config.metadata.name,
-      ns: { net: path.join(dir, 'ns', 'net'), uts: path.join(dir, 'ns', 'uts'), ipc: path.join(dir, 'ns', 'ipc') },
+      ns: {
+        net: path.join(dir, 'ns', 'net'), uts: path.join(dir, 'ns', 'uts'), ipc: path.join(dir, 'ns', 'ipc'),
+        ...(sharesPid(config) ? { pid: path.join(dir, 'ns', 'pid') } : {}),
+      },
       cgroupPath, runtimeHandler,
     };
     await this.d.state.putSandbox(rec);
@@ -88,9 +121,16 @@ export class SandboxManager {
     await this.d.sys.mount({ source: 'shm', target: sandboxShm(dir), type: 'tmpfs', options: shmOptions });
     const limits = ociResources(rec.config.linux?.resources, this.d.podPidsLimit);
     await createCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath, this.d.cgroups.writes(limits));
+    if (rec.ns.pid) {
+      const cgroupArgs = cgroupDirs(this.d.cgroups, rec.cgroupPath).flatMap((d) => ['--cgroup', d]);
+      rec.pausePid = (await this.d.sys.spawnHelper(['pause', '--pid-ns', rec.ns.pid, ...cgroupArgs])).pid;
+      await this.d.state.putSandbox(rec);
+    }
     rec.networkAttached = true; // recorded before ADD: a DEL of a half-done ADD is safe, a leak is not
     await this.d.state.putSandbox(rec);
-    rec.ip = await cniAdd(this.d.sys, this.d.network, rec.id, rec.ns.net);
+    const attachment = await cniAdd(this.d.sys, this.d.network, rec.id, rec.ns.net, rec.config.portMappings);
+    rec.ip = attachment.ip;
+    rec.cniResult = attachment.result;
     await fs.promises.writeFile(path.join(dir, 'hosts'), hostsFile(rec.hostname, rec.ip));
     await fs.promises.writeFile(path.join(dir, 'hostname'), `${rec.hostname}\n`);
     await fs.promises.writeFile(path.join(dir, 'resolv.conf'), resolvConf(rec.config.dnsConfig, this.d.hostResolvConf()));
@@ -108,12 +148,27 @@ export class SandboxManager {
     const rec = await this.d.state.getSandbox(id);
     if (!rec) return; // CRI: stopping what is already gone is not an error
     if (rec.networkAttached) {
-      await cniDel(this.d.sys, this.d.network, rec.id, rec.ns.net);
+      await cniDel(this.d.sys, this.d.network, rec.id, rec.ns.net, rec.config.portMappings, rec.cniResult);
       rec.networkAttached = false;
     }
+    await this.stopPause(rec);
     rec.ready = false;
     await this.d.state.putSandbox(rec);
     this.d.log.info('sandbox stopped', { sandbox: id });
+  }
+
+  /** Kills the PID namespace's init (the kernel then kills what is left in it) and waits for it. */
+  private async stopPause(rec: SandboxRecord): Promise<void> {
+    const pid = rec.pausePid;
+    const nsFile = rec.ns.pid;
+    if (!pid || !nsFile) return;
+    const holds = this.d.holdsPidNamespace ?? holdsPidNamespace;
+    if (holds(pid, nsFile)) {
+      this.d.sys.kill(pid, 'SIGKILL');
+      const sleep = this.d.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+      for (let i = 0; i < 200 && holds(pid, nsFile); i++) await sleep(10);
+    }
+    rec.pausePid = undefined;
   }
 
   async remove(id: string): Promise<void> {

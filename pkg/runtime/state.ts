@@ -16,7 +16,12 @@ export interface SandboxRecord {
   ip: string;
   /** Network configured by CNI and not yet torn down. */
   networkAttached: boolean;
-  ns: { net: string; uts: string; ipc: string };
+  /** Bind-mounted namespace files; `pid` only when the pod shares one PID namespace (NamespaceMode POD). */
+  ns: { net: string; uts: string; ipc: string; pid?: string };
+  /** The init of the shared PID namespace (`berth-shim pause`), while it runs. */
+  pausePid?: number;
+  /** The bridge plugin's ADD result, given back to the chained plugins on DEL (libcni caches it). */
+  cniResult?: unknown;
   cgroupPath: string;
   /** The CRI runtime handler of RunPodSandbox ('' = the runtime's default executor). */
   runtimeHandler?: string;

@@ -28,8 +28,10 @@
  *                                 KIND = dir|file: what to create at DST if missing;
  *                                 DST is inside the container root; FLAGS are mount(2) flags;
  *                                 a bind with extra flags is remounted with them (MS_REMOUNT|MS_BIND)
- *   remount DST FLAGS             mount(NULL, DST, NULL, FLAGS, NULL); FLAGS include MS_REMOUNT
- *                                 (e.g. a tmpfs turned read-only once its contents are in place)
+ *   remount DST FLAGS             mount(NULL, DST, NULL, FLAGS, NULL); FLAGS include MS_REMOUNT (e.g. a
+ *                                 tmpfs turned read-only once its contents are in place), or are a
+ *                                 propagation change (MS_SLAVE|MS_REC, MS_SHARED|MS_REC, MS_PRIVATE|MS_REC)
+ *                                 of the bind mount just made at DST
  *   symlink TARGET LINK           LINK inside the container root (an existing LINK is kept)
  *   mount, remount and symlink records are root filesystem steps, applied in file order before
  *   pivot_root. An OCI "cgroup" mount arrives as such steps (pkg/runtime/exec-spec.ts

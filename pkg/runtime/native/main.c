@@ -5,6 +5,7 @@
  * and stays as the container's parent (like conmon) so the runtime can restart freely.
  *
  *   berth-shim ns-create [--net FILE] [--uts FILE] [--ipc FILE] [--hostname NAME]
+ *   berth-shim pause --pid-ns FILE [--cgroup DIR]...                       (ns-create.c)
  *   berth-shim run --bundle DIR --id ID --log FILE --exit-file FILE --pid-file FILE
  *   berth-shim exec --pid PID --spec FILE [--tty] [--timeout S] -- ARG...    (exec.c)
  *   berth-shim port-forward --netns FILE --port N                            (exec.c)
@@ -100,13 +101,15 @@ void rfc3339_now(char out[40]) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 1 && strcmp(argv[0], "pause") == 0) pause_loop(); /* the init of `berth-shim pause` */
   if (fcntl(3, F_GETFD) >= 0) report_fd = 3;
   if (argc >= 2 && strcmp(argv[1], "ns-create") == 0) return cmd_ns_create(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "pause") == 0) return cmd_pause(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "run") == 0) return cmd_run(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "exec") == 0) return cmd_exec(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "port-forward") == 0) return cmd_port_forward(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "oci-run") == 0) return cmd_oci_run(argc - 1, argv + 1);
   errno = EINVAL;
-  report_error(EINVAL, "usage", argc >= 2 ? argv[1] : "", "usage: berth-shim ns-create|run|exec|port-forward|oci-run [flags]");
+  report_error(EINVAL, "usage", argc >= 2 ? argv[1] : "", "usage: berth-shim ns-create|pause|run|exec|port-forward|oci-run [flags]");
   return 2;
 }

@@ -7,9 +7,14 @@
 #include "shim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct ns_target { const char *flag; const char *type; int clone_flag; const char *path; };
@@ -51,4 +56,99 @@ int cmd_ns_create(int argc, char **argv) {
     if (mount(src, t[j].path, NULL, MS_BIND, NULL) < 0) fail("mount", t[j].path);
   }
   return 0;
+}
+
+/* berth-shim pause: the init of a pod's shared PID namespace (CRI NamespaceMode POD for pid,
+ * shareProcessNamespace), like the pause container of containerd. A PID namespace cannot be
+ * pinned by a bind mount alone: once its init is gone nothing can be forked into it. So a tiny
+ * process stays as PID 1: it reaps the zombies re-parented to it and sleeps; containers join its
+ * namespace (setns through the bind-mounted FILE, then clone).
+ *
+ *   berth-shim pause --pid-ns FILE [--cgroup DIR]...
+ *
+ * Stages: "pause:daemon" (fork; the first process waits and returns the outcome) → "pause:cgroup"
+ * (join the pod cgroups, inherited by the init) → "pause:clone" (CLONE_NEWPID) → "pause:bind"
+ * (mount /proc/<init>/ns/pid on FILE), report {"pid":N} and exit; the init runs as "pause". */
+#define PAUSE_MAX_CGROUPS 16
+
+/* PID 1 of the new namespace: every signal is taken synchronously; SIGCHLD reaps, SIGTERM and
+ * SIGINT end it (the kernel then kills whatever is left in the namespace). */
+int pause_loop(void) {
+  stage("pause");
+  sigset_t all;
+  sigfillset(&all);
+  if (sigprocmask(SIG_BLOCK, &all, NULL) < 0) _exit(1);
+  for (;;) {
+    int sig = sigwaitinfo(&all, NULL);
+    if (sig == SIGTERM || sig == SIGINT) _exit(0);
+    if (sig == SIGCHLD) while (waitpid(-1, NULL, WNOHANG) > 0) {}
+  }
+}
+
+/* The init re-executes the shim as a bare `pause` (main.c), so the pod's processes see argv
+ * "pause" and no host paths in /proc/1/cmdline; it stays PID 1 across execve. */
+static int pause_init(void *arg) {
+  (void)arg;
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull < 0) _exit(1);
+  for (int fd = 0; fd <= 2; fd++) if (dup2(devnull, fd) < 0) _exit(1);
+  if (report_fd > 2) close(report_fd); /* the caller waits for every copy of the report fd to close */
+  if (chdir("/") < 0) _exit(1);
+  char *argv[] = { "pause", NULL }, *envp[] = { NULL };
+  execve("/proc/self/exe", argv, envp);
+  return pause_loop(); /* the shim's binary went away: pause in place */
+}
+
+static void pause_join_cgroups(const char **dirs, size_t n) {
+  stage("pause:cgroup");
+  for (size_t i = 0; i < n; i++) {
+    char path[4096];
+    int fd = open_cgroup_join(dirs[i], path, sizeof path);
+    if (fd < 0) fail("open", path);
+    if (write_all(fd, "0", 1) < 0) fail("write", path);
+    close(fd);
+  }
+}
+
+int cmd_pause(int argc, char **argv) {
+  const char *ns_file = NULL, *cgroups[PAUSE_MAX_CGROUPS];
+  size_t n_cgroups = 0;
+  for (int i = 1; i < argc; i += 2) {
+    if (i + 1 >= argc) { errno = EINVAL; fail("parse-args", argv[i]); }
+    if (!strcmp(argv[i], "--pid-ns")) ns_file = argv[i + 1];
+    else if (!strcmp(argv[i], "--cgroup") && n_cgroups < PAUSE_MAX_CGROUPS) cgroups[n_cgroups++] = argv[i + 1];
+    else { errno = EINVAL; fail("parse-args", argv[i]); }
+  }
+  if (!ns_file) { errno = EINVAL; fail("parse-args", "--pid-ns is required"); }
+
+  stage("pause:daemon");
+  pid_t pid = fork();
+  if (pid < 0) fail("fork", "");
+  if (pid > 0) {
+    int status;
+    while (waitpid(pid, &status, 0) < 0) if (errno != EINTR) fail("waitpid", "");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  }
+  if (setsid() < 0) fail("setsid", "");
+  pause_join_cgroups(cgroups, n_cgroups);
+
+  stage("pause:clone");
+  const size_t stack_size = 64 << 10;
+  void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) fail("mmap", "pause stack");
+  pid_t init = clone(pause_init, (char *)stack + stack_size, CLONE_NEWPID | SIGCHLD, NULL);
+  if (init < 0) fail("clone", "CLONE_NEWPID");
+
+  stage("pause:bind");
+  char src[64], ok[48];
+  snprintf(src, sizeof src, "/proc/%d/ns/pid", init);
+  if (mount(src, ns_file, NULL, MS_BIND, NULL) < 0) {
+    int err = errno;
+    kill(init, SIGKILL);
+    errno = err;
+    fail("mount", ns_file);
+  }
+  snprintf(ok, sizeof ok, "{\"pid\":%d}\n", init);
+  if (write_all(report_fd, ok, strlen(ok)) < 0) fail("write", "report fd");
+  _exit(0); /* the init is re-parented to the host's init (or subreaper) and lives on */
 }

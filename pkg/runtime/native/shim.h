@@ -35,6 +35,8 @@ int open_cgroup_join(const char *dir, char *path, size_t cap);
 void rfc3339_now(char out[40]);
 
 int cmd_ns_create(int argc, char **argv);
+int cmd_pause(int argc, char **argv);         /* ns-create.c */
+int pause_loop(void) __attribute__((noreturn)); /* ns-create.c: the init `pause` re-executes into */
 int cmd_run(int argc, char **argv);
 int cmd_exec(int argc, char **argv);         /* exec.c */
 int cmd_port_forward(int argc, char **argv); /* exec.c */
