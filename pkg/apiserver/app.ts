@@ -42,7 +42,8 @@ const observe = (deps: AppDeps) => (req: Request, res: Response, next: NextFunct
   res.locals.ri = ri;
   const verb = ri?.verb ?? req.method.toLowerCase();
   const resource = ri ? (ri.subresource ? `${ri.resource.plural}/${ri.subresource}` : ri.resource.plural) : '';
-  const long = ri?.verb === 'watch' || ri?.subresource === 'log';
+  // Long-running requests stay out of the in-flight gauge, as upstream's.
+  const long = ri?.verb === 'watch' || ['log', 'exec', 'attach', 'portforward'].includes(ri?.subresource ?? '');
   const start = process.hrtime.bigint();
   if (!long) deps.metrics.inflight.inc();
   res.once('close', () => {
