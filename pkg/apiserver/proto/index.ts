@@ -1,0 +1,27 @@
+// The protobuf messages the apiserver decodes, and which message each apiVersion/kind is.
+import { buildRegistry, kubeBuiltins, type ProtoRegistry } from './dsl';
+import { coreV1 } from './core-v1';
+import { metaV1, runtime } from './meta-v1';
+import { appsV1, batchV1, policyV1, schedulingV1 } from './workloads-v1';
+
+export { buildRegistry, kubeBuiltins, parseField, specialTypes, type FieldInfo, type MessageSpecs, type ProtoRegistry } from './dsl';
+export { gnosticRoot, type GnosticDocument } from './gnostic';
+
+/** The package name of our flat registry (message names are unique across groups). */
+export const kubePackage = 'berth.k8s';
+
+let registry: ProtoRegistry | undefined;
+
+/** Built on first use: most apiservers never see a protobuf body. */
+export const kubeProtoRegistry = (): ProtoRegistry => {
+  registry ??= buildRegistry(kubePackage, kubeBuiltins, metaV1, runtime, coreV1, appsV1, batchV1, policyV1, schedulingV1);
+  return registry;
+};
+
+/** `apiVersion/kind` → message name, for every kind whose protobuf body we decode. */
+export const protobufKinds: ReadonlyMap<string, string> = new Map([
+  ['v1/Namespace', 'Namespace'], ['v1/ConfigMap', 'ConfigMap'], ['v1/Secret', 'Secret'], ['v1/ServiceAccount', 'ServiceAccount'],
+  ['v1/Service', 'Service'], ['v1/ResourceQuota', 'ResourceQuota'],
+  ['apps/v1/Deployment', 'Deployment'], ['batch/v1/Job', 'Job'], ['batch/v1/CronJob', 'CronJob'],
+  ['policy/v1/PodDisruptionBudget', 'PodDisruptionBudget'], ['scheduling.k8s.io/v1/PriorityClass', 'PriorityClass'],
+]);
