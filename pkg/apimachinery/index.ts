@@ -8,6 +8,7 @@ export {
 export { parseFieldSelector, fieldSelectorOf, type FieldSelector, type FieldRequirement } from './fields';
 export { parseQuantity, milliValue, quantityValue } from './quantity';
 export { parseYamlDocuments, toYaml, YamlError } from './yaml';
+export { exceedsDepth, maxNestingDepth } from './depth';
 export { generateName, validateDNS1123Subdomain, validateDNS1123Label } from './names';
 export { applyJsonPatch, applyMergePatch, deepEqual } from './patch';
 export { applyStrategicMergePatch } from './strategic-merge-patch';

@@ -137,6 +137,8 @@ export const buildApp = (deps: AppDeps): express.Express => {
     await dispatch(deps.ctx, ri, req, res, deps.stop);
   }));
   app.use((_req, res) => sendError(res, pathNotFound(), deps.ctx.log));
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, err, deps.ctx.log));
+  // express's own 400s (a path parameter with a malformed escape, `/apis/%`) stay 400s
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) =>
+    sendError(res, err instanceof Error && (err as { status?: unknown }).status === 400 ? badRequest(err.message) : err, deps.ctx.log));
   return app;
 };

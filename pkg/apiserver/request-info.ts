@@ -39,9 +39,21 @@ const verbFor = (method: string, hasName: boolean, query: Record<string, unknown
   }
 };
 
+/** A path segment, percent-decoded; undefined for a malformed escape (`%`, `%ff`), which names nothing. */
+const decodeSegment = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment);
+  } catch (err) {
+    if (err instanceof URIError) return undefined;
+    throw err;
+  }
+};
+
 /** Splits `/api/v1/...` or `/apis/<g>/<v>/...` into group, version and the rest. */
 export const splitApiPath = (path: string): { group: string; version: string; rest: string[] } | undefined => {
-  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const decoded = path.split('/').filter((p) => p !== '').map(decodeSegment);
+  if (decoded.some((p) => p === undefined)) return undefined;
+  const parts = decoded as string[];
   if (parts[0] === 'api' && parts.length >= 2) return { group: '', version: parts[1], rest: parts.slice(2) };
   if (parts[0] === 'apis' && parts.length >= 3) return { group: parts[1], version: parts[2], rest: parts.slice(3) };
   return undefined;

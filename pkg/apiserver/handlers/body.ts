@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { ApiObject } from '../../../api/meta/v1';
 import { apiVersionOf, type ResourceInfo } from '../../../api/resources';
 import { badRequest, unsupportedMediaType, invalid } from '../../apimachinery/errors';
-import { parseYamlDocuments } from '../../apimachinery';
+import { exceedsDepth, maxNestingDepth, parseYamlDocuments, YamlError } from '../../apimachinery';
 import type { HandlerContext } from './context';
 import { decodeProtobufBody } from './protobuf';
 
@@ -21,16 +21,31 @@ export const parseBody = (req: Request): unknown => {
   const raw = buf.toString('utf8');
   if (raw.trim() === '') return undefined;
   if (type === 'application/yaml' || type === applyPatchType) {
-    const docs = parseYamlDocuments(raw);
-    return docs[0];
+    try {
+      return parseYamlDocuments(raw)[0];
+    } catch (err) {
+      if (err instanceof YamlError) throw badRequest(`error decoding YAML: ${err.message}`);
+      throw err;
+    }
   }
   if (!type.endsWith('json') && type !== '*/*' && type !== 'text/plain') throw unsupportedMediaType(type);
+  let body: unknown;
   try {
-    return JSON.parse(raw) as unknown;
+    body = JSON.parse(raw) as unknown;
   } catch (err) {
     throw badRequest(`error decoding request body: ${err instanceof Error ? err.message : String(err)}`);
   }
+  if (exceedsDepth(body)) throw badRequest(`error decoding request body: exceeded max depth of ${maxNestingDepth}`);
+  return body;
 };
+
+/**
+ * A Warning header value (RFC 7234 §5.5, as upstream's NewWarningHeader): the quoted text goes
+ * out as UTF-8 bytes (Node writes header strings as latin1, and refuses characters above U+00FF
+ * and control characters, which would turn a warning about a unicode field name into a 500).
+ */
+export const warningHeader = (text: string): string =>
+  Buffer.from(`299 - ${JSON.stringify(text).replace(/\x7f/g, '\\u007f')}`, 'utf8').toString('latin1');
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -62,6 +77,11 @@ export const asObjectOf = (info: ResourceInfo, body: unknown): ApiObject => {
  * fieldValidation. Returns the object to use (unknown fields dropped unless Strict rejected it).
  */
 export const checkSchema = (ctx: HandlerContext, info: ResourceInfo, obj: ApiObject, mode: FieldValidation, res: Response): ApiObject => {
+  // patches of bounded bodies can still build a deeper object; refuse it before anything recurses
+  if (exceedsDepth(obj)) {
+    throw invalid(info.kind, info.group, typeof obj.metadata.name === 'string' ? obj.metadata.name : '', [
+      { reason: 'FieldValueInvalid', field: '', message: `Invalid value: the object nests deeper than ${maxNestingDepth} levels` }]);
+  }
   const v = ctx.validate(info, obj);
   if (v.unknownFields.length > 0) {
     if (mode === 'Strict') {
@@ -69,7 +89,7 @@ export const checkSchema = (ctx: HandlerContext, info: ResourceInfo, obj: ApiObj
       throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: strict decoding error: ${list}`);
     }
     if (mode === 'Warn') {
-      res.append('Warning', v.unknownFields.map((f) => `299 - ${JSON.stringify(`unknown field ${JSON.stringify(f)}`)}`));
+      res.append('Warning', v.unknownFields.map((f) => warningHeader(`unknown field ${JSON.stringify(f)}`)));
     }
   }
   if (v.causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? '', v.causes);
