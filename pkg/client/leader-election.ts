@@ -14,6 +14,7 @@ import { findResource, type ResourceInfo } from '../../api/resources';
 import { isConflict, isNotFound } from '../apimachinery/errors';
 import type { Logger } from '../log';
 import { realClock, sleep, type Clock } from './clock';
+import { createClient } from './rest';
 import type { Client, ResourceClient } from './types';
 
 export interface LeaderElectionTimings {
@@ -258,7 +259,9 @@ export interface LeaderElectionConfig extends Partial<LeaderElectionTimings> {
 /**
  * Runs `work` only while this process holds the Lease (or at once when election is disabled).
  * Resolves after `signal` aborts, `work` has stopped and the Lease is released; throws
- * LeaderElectionLostError if the Lease could not be renewed in time.
+ * LeaderElectionLostError if the Lease could not be renewed in time. The Lease is written
+ * through a client of its own (kube-controller-manager's "leader-election" client), so the
+ * controllers' QPS budget and busy sockets never delay a renewal.
  */
 export const runLeaderElected = async (
   cfg: LeaderElectionConfig & { client: Client; log: Logger; clock?: Clock; random?: () => number },
@@ -267,7 +270,13 @@ export const runLeaderElected = async (
 ): Promise<void> => {
   if (cfg.enabled === false) return work(signal);
   const namespace = cfg.namespace ?? 'kube-system';
-  const elector = createLeaderElector({ ...cfg, namespace, onStartedLeading: work });
-  const outcome = await elector.run(signal);
+  const config = cfg.client.config;
+  const client = createClient({ ...config, userAgent: `${config.userAgent ?? 'berth'}/leader-election` }, { clock: cfg.clock });
+  let outcome: LeaderElectionOutcome;
+  try {
+    outcome = await createLeaderElector({ ...cfg, client, namespace, onStartedLeading: work }).run(signal);
+  } finally {
+    client.close();
+  }
   if (outcome === 'lost') throw new LeaderElectionLostError(`leaderelection lost: ${namespace}/${cfg.name}`);
 };
