@@ -8,6 +8,7 @@ import {
   aggregatedContentType, aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery,
 } from './discovery';
 import { buildOpenApiV3 } from './openapi';
+import { openApiV2Handler } from './openapi-v2';
 import { parseRequestInfo, type RequestInfo } from './request-info';
 import type { HandlerContext } from './handlers/context';
 import { dispatch } from './handlers/dispatch';
@@ -84,10 +85,8 @@ const discoveryRoutes = (app: express.Express, deps: AppDeps): void => {
 
 const openApiRoutes = (app: express.Express, deps: AppDeps): void => {
   const v3 = buildOpenApiV3();
-  // An empty protobuf document: kubectl ≤1.28 needs a parseable v2 reply (kubectl-wire §4.2).
-  app.get('/openapi/v2', (_req, res) => {
-    res.status(200).set('Content-Type', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf').end();
-  });
+  // Swagger 2.0, as gnostic protobuf for kubectl ≤1.28 (kubectl-wire §4.2) or JSON.
+  app.get('/openapi/v2', openApiV2Handler());
   app.get('/openapi/v3', (_req, res) => sendJson(res, 200, v3.index));
   app.get(/^\/openapi\/v3\/(.+)$/, route(deps, (req, res) => {
     const doc = v3.docs.get((req.params as Record<string, string>)[0]);
