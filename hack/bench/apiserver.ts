@@ -14,7 +14,7 @@ import { ensurePki, pkiPaths } from '../../pkg/apiserver';
 import { freePort, startEtcd, waitFor, type RunningEtcd } from '../../test/integration/harness';
 import {
   benchPod, load, newAgent, nowMs, percentile, request, round, TimedWatch, type Credentials, type LoadResult,
-} from './apiserver-client';
+} from './apiserver-lib/client';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const out = process.argv[2] ?? path.join(root, 'hack', 'bench', 'results', 'apiserver.json');
@@ -124,12 +124,13 @@ const ensureNamespace = async (api: Api, name: string) => {
   agent.destroy();
 };
 
-/** Creates `count` pods in `ns` with `clients` concurrent clients. */
-const createPods = async (api: Api, ns: string, prefix: string, clients: number, count: number, maxMs: number): Promise<LoadResult> => {
+/** Creates `count` pods in `ns` with `clients` concurrent clients; `acked[i]` is when pod i's create returned. */
+const createPods = async (api: Api, ns: string, prefix: string, clients: number, count: number, maxMs: number, acked?: Float64Array): Promise<LoadResult> => {
   const agent = newAgent(api.creds, clients);
   const r = await load(clients, count, maxMs, async (i) => {
     const res = await request(agent, api.base, 'POST', `/api/v1/namespaces/${ns}/pods`, benchPod(`${prefix}-${i}`, nowMs()));
     if (res.status !== 201) throw new Error(`create: ${res.status} ${res.body.toString().slice(0, 200)}`);
+    if (acked) acked[i] = nowMs();
   });
   agent.destroy();
   return r;
@@ -169,12 +170,21 @@ const apiCrud = async (api: Api) => {
 };
 
 /** `watchers` watches of one namespace, then `count` creates; every delivery's latency. */
-const watchBurst = async (api: Api, etcdEndpoint: string, ns: string, watchers: number, count: number, writers: number, maxMs: number) => {
+const watchBurst = async (api: Api, etcdEndpoint: string, ns: string, watchers: number, count: number, writers: number, maxMs: number, onOpen?: () => void) => {
   await ensureNamespace(api, ns);
   const agent = newAgent(api.creds, Infinity);
+  // Delivery latency counts from the create's acknowledgement (an event that arrives before it
+  // counts 0); end-to-end latency from the moment the create was sent.
   const lat = new Float64Array(watchers * count);
+  const e2e = new Float64Array(watchers * count);
+  const acked = new Float64Array(count);
   let n = 0;
-  const sink = (ms: number) => { if (n < lat.length) lat[n++] = ms; };
+  const sink = (sent: number, i: number, received: number) => {
+    if (n >= lat.length) return;
+    const ack = acked[i];
+    lat[n] = ack > 0 ? Math.max(0, received - ack) : 0;
+    e2e[n++] = received - sent;
+  };
   const listAgent = newAgent(api.creds, 1);
   const rv = (JSON.parse((await request(listAgent, api.base, 'GET', `/api/v1/namespaces/${ns}/pods?limit=1`)).body.toString()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
   listAgent.destroy();
@@ -182,10 +192,11 @@ const watchBurst = async (api: Api, etcdEndpoint: string, ns: string, watchers: 
   const ws = Array.from({ length: watchers }, () => new TimedWatch(agent, api.base, `/api/v1/namespaces/${ns}/pods?watch=true&resourceVersion=${rv}`, sink));
   await waitFor(() => ws.every((w) => w.status === 200), { timeoutMs: 60_000, intervalMs: 20, what: 'watches open' });
   const openMs = nowMs() - t0;
+  onOpen?.();
   const t1 = nowMs();
   let createdMs = 0;
   const { value: create, cpu } = await cpuDuring(api, etcdPid(etcdEndpoint), async () => {
-    const created = await createPods(api, ns, 'w', writers, count, maxMs);
+    const created = await createPods(api, ns, 'w', writers, count, maxMs, acked);
     createdMs = nowMs() - t1;
     await waitFor(() => ws.every((w) => w.events >= created.ops), { timeoutMs: maxMs, intervalMs: 20, what: 'deliveries' }).catch((err: Error) => say(`  ${err.message}`));
     return created;
@@ -195,8 +206,42 @@ const watchBurst = async (api: Api, etcdEndpoint: string, ns: string, watchers: 
   const result = {
     watchers, events: create.ops, openMs: Math.round(openMs), createsDoneMs: Math.round(createdMs), complete, cpu, deliveries: n, deliveriesPerSecond: Math.round(n / seconds),
     p50Ms: round(percentile(lat.subarray(0, n), 50)), p99Ms: round(percentile(lat.subarray(0, n), 99)), maxMs: round(percentile(lat.subarray(0, n), 100)),
+    createP50Ms: create.p50Ms, createP99Ms: create.p99Ms,
+    endToEndP50Ms: round(percentile(e2e.subarray(0, n), 50)), endToEndP99Ms: round(percentile(e2e.subarray(0, n), 99)),
   };
   return { result, close: () => { for (const w of ws) w.close(); agent.destroy(); } };
+};
+
+/** The same 1,000 × 1,000 fan-out from a bare node HTTPS server: the floor for the watch figure. */
+const fanoutFloor = async (api: Api, dir: string, lineBytes: number, perSecond: number) => {
+  const port = await freePort();
+  const p = pkiPaths(path.join(dir, 'pki'));
+  const cfg = { port, cert: p.apiserverCert, key: p.apiserverKey, ca: p.caCert, count: 1000, lineBytes, perSecond };
+  const child = spawn(process.execPath, [path.join(__dirname, 'apiserver-lib', 'fanout-floor.js'), JSON.stringify(cfg)], { stdio: 'ignore' });
+  const base = `https://127.0.0.1:${port}`;
+  const agent = newAgent(api.creds, Infinity);
+  try {
+    await waitFor(async () => (await request(agent, base, 'POST', '/ping')).status === 200, { timeoutMs: 20_000, what: 'fan-out floor server' });
+    const lat = new Float64Array(1000 * 1000);
+    let n = 0;
+    const ws = Array.from({ length: 1000 }, () => new TimedWatch(agent, base, '/watch', (sent, _i, received) => { if (n < lat.length) lat[n++] = received - sent; }));
+    await waitFor(() => ws.every((w) => w.status === 200), { timeoutMs: 60_000, what: 'floor watches open' });
+    const before = { self: process.cpuUsage(), child: cpuSeconds(child.pid as number) };
+    const t0 = nowMs();
+    await request(agent, base, 'POST', '/start');
+    await waitFor(() => ws.every((w) => w.events >= 1000), { timeoutMs: 60_000, intervalMs: 20, what: 'floor deliveries' }).catch((err: Error) => say(`  ${err.message}`));
+    const seconds = (nowMs() - t0) / 1000;
+    const self = process.cpuUsage(before.self);
+    for (const w of ws) w.close();
+    const d = lat.subarray(0, n);
+    return {
+      deliveries: n, deliveriesPerSecond: Math.round(n / seconds), p50Ms: round(percentile(d, 50)), p99Ms: round(percentile(d, 99)),
+      serverCpuSeconds: round(cpuSeconds(child.pid as number) - before.child, 2), clientCpuSeconds: round((self.user + self.system) / 1e6, 2),
+    };
+  } finally {
+    agent.destroy();
+    await stopChild(child);
+  }
 };
 
 const listFromCache = async (api: Api, ns: string) => {
@@ -232,7 +277,9 @@ interface Results {
   crud?: Awaited<ReturnType<typeof apiCrud>>;
   list10k?: Awaited<ReturnType<typeof listFromCache>>;
   burst?: Awaited<ReturnType<typeof watchBurst>>['result'];
+  fanoutFloor?: Awaited<ReturnType<typeof fanoutFloor>>;
   rss?: { rss: number; hwm: number };
+  rssSteps?: Record<string, number>;
 }
 
 const watchLevels = async (api: Api, etcdEndpoint: string) => {
@@ -241,27 +288,41 @@ const watchLevels = async (api: Api, etcdEndpoint: string) => {
     const w = await watchBurst(api, etcdEndpoint, `watch-${c}`, c, 300, 16, 20_000);
     w.close();
     watch.push(w.result);
-    say(`${'apiserver watch (300 creates)'.padEnd(34)} c=${String(c).padStart(2)} ${String(w.result.deliveriesPerSecond).padStart(6)} deliveries/s  p50 ${w.result.p50Ms} ms  p99 ${w.result.p99Ms} ms`);
+    say(`${'apiserver watch (300 creates)'.padEnd(34)} c=${String(c).padStart(2)} ${String(w.result.deliveriesPerSecond).padStart(6)} deliveries/s  p50 ${w.result.p50Ms} ms  p99 ${w.result.p99Ms} ms after the ack (from the send p99 ${w.result.endToEndP99Ms} ms)`);
   }
   return watch;
 };
 
-const bigPhases = async (api: Api, etcdEndpoint: string, r: Results) => {
+const bigPhases = async (api: Api, etcdEndpoint: string, dir: string, podBytes: number, r: Results) => {
   if (phases.has('list')) {
     await ensureNamespace(api, 'bench-10k');
     const bulk = await createPods(api, 'bench-10k', 'p', 64, 10_000, 60_000);
     say(`created ${bulk.ops} pods for the LIST in ${bulk.seconds} s (${bulk.perSecond}/s at 64 clients)`);
+    (r.rssSteps ??= {}).with10kPods = rssMiB(api.child.pid as number).rss;
+    if (process.env.BENCH_HEAP) {
+      const agent = newAgent(api.creds, 1);
+      const m = (await request(agent, api.base, 'GET', '/metrics')).body.toString();
+      agent.destroy();
+      say(m.split('\n').filter((l) => /^nodejs_(heap_size|external|heap_space_size_used)/.test(l)).join('\n'));
+    }
     r.list10k = await listFromCache(api, 'bench-10k');
     say(`LIST ${r.list10k.items} pods (${round(r.list10k.bytes / 2 ** 20)} MiB): cache (RV=0) p50 ${r.list10k.cacheP50Ms} ms max ${r.list10k.cacheMaxMs} ms; etcd (RV="") p50 ${r.list10k.etcdP50Ms} ms`);
   }
   if (phases.has('burst')) {
-    const burst = await watchBurst(api, etcdEndpoint, 'burst', 1000, 1000, 64, 90_000);
+    const steps = (r.rssSteps ??= {});
+    const burst = await watchBurst(api, etcdEndpoint, 'burst', 1000, 1000, 64, 90_000, () => { steps.with1000WatchersOpen = rssMiB(api.child.pid as number).rss; });
+    steps.afterBurst = rssMiB(api.child.pid as number).rss;
     r.burst = burst.result;
-    say(`1,000 watchers × ${r.burst.events} creates: opened in ${r.burst.openMs} ms, ${r.burst.complete} complete, ${r.burst.deliveries} deliveries, p50 ${r.burst.p50Ms} ms p99 ${r.burst.p99Ms} ms max ${r.burst.maxMs} ms`);
+    say(`1,000 watchers × ${r.burst.events} creates: opened in ${r.burst.openMs} ms, ${r.burst.complete} complete, ${r.burst.deliveries} deliveries; ` +
+      `after the create's ack p50 ${r.burst.p50Ms} ms p99 ${r.burst.p99Ms} ms max ${r.burst.maxMs} ms; from the send p50 ${r.burst.endToEndP50Ms} p99 ${r.burst.endToEndP99Ms} ms (create p50 ${r.burst.createP50Ms} p99 ${r.burst.createP99Ms} ms)`);
+    say(`  during the burst (${r.burst.cpu.wallSeconds} s, creates done after ${r.burst.createsDoneMs} ms): CPU seconds apiserver ${r.burst.cpu.apiserverCpuSeconds}, etcd ${r.burst.cpu.etcdCpuSeconds}, bench client ${r.burst.cpu.benchClientCpuSeconds}`);
     r.rss = rssMiB(api.child.pid as number);
     burst.close();
-    say(`  during the burst (${r.burst.cpu.wallSeconds} s, creates done after ${r.burst.createsDoneMs} ms): CPU seconds apiserver ${r.burst.cpu.apiserverCpuSeconds}, etcd ${r.burst.cpu.etcdCpuSeconds}, bench client ${r.burst.cpu.benchClientCpuSeconds}`);
-    say(`apiserver RSS holding ~11,000 pods and 1,000 watchers: ${r.rss.rss} MiB (peak ${r.rss.hwm} MiB)`);
+    say(`apiserver RSS holding ~11,000 pods and 1,000 watchers: ${r.rss.rss} MiB (peak ${r.rss.hwm} MiB); steps ${JSON.stringify(r.rssSteps)}`);
+    // The floor streams the same bytes at the rate the creates actually arrived.
+    const perSecond = Math.max(1, Math.round(r.burst.events / Math.max(0.001, r.burst.createsDoneMs / 1000)));
+    r.fanoutFloor = await fanoutFloor(api, dir, podBytes + 40, perSecond);
+    say(`bare https fan-out 1,000 × 1,000 at ${perSecond} events/s (floor): ${r.fanoutFloor.deliveriesPerSecond} deliveries/s, p50 ${r.fanoutFloor.p50Ms} ms p99 ${r.fanoutFloor.p99Ms} ms; CPU s server ${r.fanoutFloor.serverCpuSeconds}, client ${r.fanoutFloor.clientCpuSeconds}`);
   }
 };
 
@@ -272,6 +333,10 @@ const targets = (r: Results) => {
   if (r.crud) t.getP99At16 = target('pod get p99 at 16 clients', r.crud.get[1].p99Ms, 10, 'lower', ' ms');
   if (r.list10k) t.list10kFromCache = target('LIST 10,000 pods from the watch cache (p50)', r.list10k.cacheP50Ms, 150, 'lower', ' ms');
   if (r.burst) t.watchP99 = target('1,000 watchers × 1,000 events, delivery p99', r.burst.p99Ms, 250, 'lower', ' ms');
+  if (r.burst && r.fanoutFloor) {
+    say(`  ratios: watch delivery p99 ÷ bare https fan-out p99 ${round(r.burst.p99Ms / r.fanoutFloor.p99Ms, 1)}; ` +
+      `apiserver CPU per delivery ÷ bare server's ${round(r.burst.cpu.apiserverCpuSeconds / r.fanoutFloor.serverCpuSeconds, 1)}`);
+  }
   if (r.rss) t.rss = target('apiserver RSS (10,000+ pods, 1,000 watchers)', r.rss.rss, 400, 'lower', ' MiB');
   if (r.crud && r.https && r.floor) {
     say(`  ratios: get p99 at 16 ÷ bare https p99 at 16 ${round(r.crud.get[1].p99Ms / r.https.p99Ms, 1)}; ` +
@@ -303,6 +368,7 @@ const main = async () => {
     agent.destroy();
     figures.podBytes = stored.length;
     say(`pod as stored: ${stored.length} bytes`);
+    r.rssSteps = { idle: rssMiB(api.child.pid as number).rss };
     if (phases.has('floor')) {
       r.floor = await etcdFloor(etcd, stored);
       r.https = await httpsFloor(api, dir, stored);
@@ -310,8 +376,8 @@ const main = async () => {
     }
     if (phases.has('crud')) figures.apiserver = r.crud = await apiCrud(api);
     if (phases.has('watch')) figures.watch = await watchLevels(api, etcd.endpoint);
-    await bigPhases(api, etcd.endpoint, r);
-    Object.assign(figures, { list10k: r.list10k, burst: r.burst, rssMiB: r.rss });
+    await bigPhases(api, etcd.endpoint, dir, stored.length, r);
+    Object.assign(figures, { list10k: r.list10k, fanoutFloor: r.fanoutFloor, burst: r.burst, rssMiB: r.rss, rssStepsMiB: r.rssSteps });
     figures.targets = targets(r);
   } finally {
     if (api) await stopChild(api.child);

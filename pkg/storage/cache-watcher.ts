@@ -36,7 +36,9 @@ export class CacheWatcher {
   readonly bookmarks: boolean;
   /** The revision of the last event queued; a bookmark never goes below it. */
   lastRV: number;
+  /** Queued events; the consumer reads from `head` (no Array.shift). */
   private items: WatchEvent[] = [];
+  private head = 0;
   /** Live events queued; the bound applies to these. */
   private pending = 0;
   /** Initial and replayed events queued ahead of every live one. */
@@ -99,31 +101,52 @@ export class CacheWatcher {
     this.close();
   }
 
-  async *events(signal: AbortSignal): AsyncGenerator<WatchEvent> {
-    const onAbort = () => { this.items = []; this.terminate(); };
+  /**
+   * The stream of this watcher's events, ending when `signal` aborts. A hand-written iterator
+   * rather than an async generator: a queued event costs one resolved promise, which matters at
+   * a million deliveries per burst.
+   */
+  events(signal: AbortSignal): AsyncIterableIterator<WatchEvent> {
+    const onAbort = () => { this.items = []; this.head = 0; this.terminate(); };
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
-    try {
-      for (;;) {
-        // Take the whole batch at once: O(1) per event, no Array.shift.
-        const batch = this.items;
-        this.items = [];
-        for (const ev of batch) {
-          if (this.initialLeft > 0) this.initialLeft--; else this.pending--;
-          yield ev;
-        }
-        if (this.items.length > 0) continue;
-        if (this.ended) {
-          if (this.failure !== undefined && !signal.aborted) throw this.failure;
-          return;
-        }
-        await new Promise<void>((resolve) => { this.wake = resolve; });
-      }
-    } finally {
+    const finish = () => {
       signal.removeEventListener('abort', onAbort);
       this.ended = true;
       this.close();
+    };
+    const it: AsyncIterableIterator<WatchEvent> = {
+      [Symbol.asyncIterator]: () => it,
+      next: () => this.take(signal, finish),
+      return: () => {
+        this.items = [];
+        this.head = 0;
+        finish();
+        return Promise.resolve({ done: true, value: undefined });
+      },
+    };
+    return it;
+  }
+
+  private take(signal: AbortSignal, finish: () => void): Promise<IteratorResult<WatchEvent>> {
+    if (this.head < this.items.length) {
+      const value = this.items[this.head++];
+      if (this.initialLeft > 0) this.initialLeft--; else this.pending--;
+      if (this.head === this.items.length) {
+        this.items = [];
+        this.head = 0;
+      } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      return Promise.resolve({ done: false, value });
     }
+    if (this.ended) {
+      finish();
+      if (this.failure !== undefined && !signal.aborted) return Promise.reject(this.failure);
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    return new Promise<void>((resolve) => { this.wake = resolve; }).then(() => this.take(signal, finish));
   }
 
   private close(): void {

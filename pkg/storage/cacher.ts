@@ -59,6 +59,26 @@ export const servedFromCache = (o: ListOptions): boolean => {
   return o.resourceVersion === '0' || o.resourceVersionMatch === 'NotOlderThan';
 };
 
+/**
+ * An iterable whose source is opened on the first next(); afterwards next() goes straight to
+ * the source (no generator in between: each layer would cost a promise per event).
+ */
+const lazyIterable = <T>(open: () => Promise<AsyncIterable<T>>): AsyncIterable<T> => ({
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    let inner: AsyncIterator<T> | undefined;
+    let opening: Promise<AsyncIterator<T>> | undefined;
+    const source = () => (opening ??= open().then((it) => (inner = it[Symbol.asyncIterator]())));
+    return {
+      next: () => (inner ? inner.next() : source().then((i) => i.next())),
+      return: async (value?: unknown) => {
+        const i = inner ?? (opening ? await opening : undefined);
+        if (i?.return) return i.return(value);
+        return { done: true, value: undefined };
+      },
+    };
+  },
+});
+
 export const createCacher = (opts: CacherOptions): Cacher => {
   const { backing, log } = opts;
   const clock = opts.clock ?? realClock;
@@ -103,7 +123,7 @@ export const createCacher = (opts: CacherOptions): Cacher => {
   };
 
   /** Initial events: the state (from the cache, or from etcd for '' and a cache that lags), then changes. */
-  async function* watchWithState(cache: WatchCache, prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions): AsyncGenerator<WatchEvent> {
+  const watchWithState = async (cache: WatchCache, prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions): Promise<AsyncIterable<WatchEvent>> => {
     const at = parseResourceVersion(fromRV);
     let state: { items: ApiObject[]; rv: number } | undefined;
     const fresh = fromRV !== '' && ((cache.ready && cache.rv >= at) || await cache.waitFresh(at, freshTimeoutMs));
@@ -113,16 +133,12 @@ export const createCacher = (opts: CacherOptions): Cacher => {
     }
     // From here to addWatcher nothing awaits, so the snapshot and the live events join exactly.
     state ??= { items: cache.snapshot(prefix), rv: cache.rv };
-    if (state.rv < cache.oldest) {
-      yield* backing.watch(prefix, fromRV, signal, o);
-      return;
-    }
+    if (state.rv < cache.oldest) return backing.watch(prefix, fromRV, signal, o);
     const initial: WatchEvent[] = [];
     for (const object of state.items) if (!o.predicate || o.predicate(object)) initial.push({ type: 'ADDED', object });
     if (o.sendInitialEvents) initial.push(bookmarkEvent(String(state.rv), true));
-    const w = cache.addWatcher({ prefix, after: state.rv, predicate: o.predicate, bookmarks: o.bookmarks ?? false, initial });
-    yield* w.events(signal);
-  }
+    return cache.addWatcher({ prefix, after: state.rv, predicate: o.predicate, bookmarks: o.bookmarks ?? false, initial }).events(signal);
+  };
 
   /**
    * A resume from before the cache's history (e.g. after an apiserver restart): etcd replays
@@ -154,26 +170,20 @@ export const createCacher = (opts: CacherOptions): Cacher => {
     }
   }
 
-  async function* watch(prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions = {}): AsyncGenerator<WatchEvent> {
+  const openWatch = async (prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions): Promise<AsyncIterable<WatchEvent>> => {
     const at = parseResourceVersion(fromRV);
     const cache = cacheFor(prefix);
-    // A ready cache is used without yielding first, so a write issued right after watch() is seen.
-    if (!cache || !(cache.ready || await cache.waitFresh(0, readyTimeoutMs))) {
-      yield* backing.watch(prefix, fromRV, signal, o);
-      return;
-    }
-    if (o.sendInitialEvents ?? at === 0) {
-      yield* watchWithState(cache, prefix, fromRV, signal, o);
-      return;
-    }
+    // A ready cache is used without awaiting first, so a write issued right after watch() is seen.
+    if (!cache || !(cache.ready || await cache.waitFresh(0, readyTimeoutMs))) return backing.watch(prefix, fromRV, signal, o);
+    if (o.sendInitialEvents ?? at === 0) return watchWithState(cache, prefix, fromRV, signal, o);
     // No initial events: '' starts at etcd's latest revision, '0' at the cache's.
     const after = fromRV === '' ? Math.max(cache.rv, Number(await backing.currentRevision())) : at === 0 ? cache.rv : at;
-    if (after < cache.oldest) {
-      yield* resumeFromBacking(cache, prefix, fromRV, signal, o);
-      return;
-    }
-    yield* cache.addWatcher({ prefix, after, predicate: o.predicate, bookmarks: o.bookmarks ?? false }).events(signal);
-  }
+    if (after < cache.oldest) return resumeFromBacking(cache, prefix, fromRV, signal, o);
+    return cache.addWatcher({ prefix, after, predicate: o.predicate, bookmarks: o.bookmarks ?? false }).events(signal);
+  };
+
+  const watch = (prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions = {}): AsyncIterable<WatchEvent> =>
+    lazyIterable(() => openWatch(prefix, fromRV, signal, o));
 
   const compact = async (revision: string): Promise<void> => {
     await backing.compact(revision);

@@ -58,16 +58,20 @@ export const load = async (clients: number, count: number, maxMs: number, op: (i
 
 export const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
 
-const marker = Buffer.from('"bench/sent":"');
+const sentMarker = Buffer.from('"bench/sent":"');
+const nameMarker = Buffer.from('"name":"');
 
-/** A watch whose events' delivery latencies (receive − send annotation) land in a shared sink. */
+/** What a watcher learns of one event: its send annotation, the number ending its name, when it arrived. */
+export type EventSink = (sentMs: number, index: number, receivedMs: number) => void;
+
+/** A watch that reports every event's send annotation and name index to a shared sink. */
 export class TimedWatch {
   events = 0;
   status = 0;
   private rest: Buffer = Buffer.alloc(0);
   private readonly req: ReturnType<typeof https.request>;
 
-  constructor(agent: https.Agent, base: string, path: string, private readonly sink: (ms: number) => void) {
+  constructor(agent: https.Agent, base: string, path: string, private readonly sink: EventSink) {
     this.req = https.request(`${base}${path}`, { agent, headers: { Accept: 'application/json' } }, (res) => {
       this.status = res.statusCode ?? 0;
       res.on('data', (d: Buffer) => this.onData(d));
@@ -86,11 +90,12 @@ export class TimedWatch {
     for (;;) {
       const nl = buf.indexOf(10, start);
       if (nl < 0) break;
-      const m = buf.indexOf(marker, start);
-      if (m >= 0 && m < nl) {
-        const from = m + marker.length;
-        const sent = Number(buf.toString('latin1', from, buf.indexOf(34, from)));
-        this.sink(now - sent);
+      const m = buf.indexOf(sentMarker, start);
+      const nm = buf.indexOf(nameMarker, start);
+      if (m >= 0 && m < nl && nm >= 0 && nm < nl) {
+        const sent = Number(buf.toString('latin1', m + sentMarker.length, buf.indexOf(34, m + sentMarker.length)));
+        const name = buf.toString('latin1', nm + nameMarker.length, buf.indexOf(34, nm + nameMarker.length));
+        this.sink(sent, Number(name.slice(name.lastIndexOf('-') + 1)), now);
       }
       this.events++;
       start = nl + 1;

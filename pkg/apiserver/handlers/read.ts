@@ -9,7 +9,7 @@ import type { HandlerContext } from './context';
 import { keyOf, prefixOf, queryOf, queryString, withTypeMeta } from './common';
 import { selectionFromQuery } from './selection';
 import { sendJson } from './respond';
-import { listJson } from './object-json';
+import { listBytes } from './object-json';
 import type { ListOptions } from '../../storage';
 
 export const handleGet = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
@@ -90,5 +90,5 @@ export const handleList = async (ctx: HandlerContext, ri: RequestInfo, req: Requ
     return;
   }
   res.status(200).set('Content-Type', 'application/json')
-    .send(listJson(apiVersionOf(ri.resource), ri.resource.listKind, meta, ri.resource, page.items));
+    .send(listBytes(apiVersionOf(ri.resource), ri.resource.listKind, meta, ri.resource, page.items));
 };

@@ -43,10 +43,10 @@ export const watchRequestFromQuery = (q: Record<string, unknown>): WatchRequest 
   return { resourceVersion, timeoutSeconds, options: { bookmarks, ...(sendInitialEvents === undefined ? {} : { sendInitialEvents }) } };
 };
 
-const encodeTableEvent = (ri: RequestInfo, ev: WatchEvent, table: TableRequest, now: Date): string | Buffer => {
+const encodeTableEvent = (ri: RequestInfo, ev: WatchEvent, table: TableRequest, now: Date): Buffer[] => {
   if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return watchLine(ri.resource, ev);
   const obj = withTypeMeta(ri.resource, ev.object);
-  return JSON.stringify({ type: ev.type, object: toTable(ri.resource, [obj], { resourceVersion: obj.metadata.resourceVersion }, table, now) }) + '\n';
+  return [Buffer.from(JSON.stringify({ type: ev.type, object: toTable(ri.resource, [obj], { resourceVersion: obj.metadata.resourceVersion }, table, now) }) + '\n')];
 };
 
 /**
@@ -55,16 +55,18 @@ const encodeTableEvent = (ri: RequestInfo, ev: WatchEvent, table: TableRequest, 
  * respect the socket's backpressure; `wait()` resolves when more may be queued.
  */
 class BatchWriter {
-  private pending: Array<Buffer | string> = [];
+  private pending: Buffer[] = [];
   private bytes = 0;
   private scheduled = false;
 
   constructor(private readonly res: Response, private readonly signal: AbortSignal) {}
 
-  add(chunk: Buffer | string): void {
-    this.pending.push(chunk);
-    this.bytes += chunk.length;
-    if (this.bytes >= 64 * 1024) this.flush();
+  add(pieces: Buffer[]): void {
+    for (const p of pieces) {
+      this.pending.push(p);
+      this.bytes += p.length;
+    }
+    if (this.bytes >= 32 * 1024) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -81,7 +83,7 @@ class BatchWriter {
   flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0 || this.res.writableEnded) return;
-    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)), this.bytes);
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.bytes);
     this.pending = [];
     this.bytes = 0;
     this.res.write(data);
