@@ -4,6 +4,7 @@ import { container, pod } from './test-builders';
 import type { Container, PodSpec, ResourceRequirements } from '../../api/core/v1';
 import type { LinuxContainerResources } from './runtime-client';
 
+const ns = { namespaceOptions: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } };
 const ctx = { podIP: '10.88.0.5', hostIP: '127.0.0.1', nodeName: 'n1', memoryCapacity: 8 * 1024 ** 3 };
 
 const resourceCases: { name: string; resources: ResourceRequirements; want: LinuxContainerResources }[] = [
@@ -50,9 +51,9 @@ test('sandbox config', () => {
   p.metadata.labels = { app: 'web' };
   expect(sandboxConfig(p, '/root/.berth/logs/pods', 1)).toEqual({
     metadata: { name: 'web', namespace: 'default', uid: 'uid-1', attempt: 1 }, hostname: 'web',
-    logDirectory: '/root/.berth/logs/pods/default_web_uid-1',
+    logDirectory: '/root/.berth/logs/pods/default_web_uid-1', dnsConfig: { servers: [], searches: [], options: [] }, portMappings: [],
     labels: { app: 'web', 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'default', 'io.kubernetes.pod.uid': 'uid-1' },
-    annotations: {}, linux: { cgroupParent: '/kubepods/besteffort/poduid-1', resources: { cpuShares: 2 }, securityContext: {} },
+    annotations: {}, linux: { cgroupParent: '/kubepods/besteffort/poduid-1', resources: { cpuShares: 2 }, securityContext: ns },
   });
 });
 
@@ -94,16 +95,16 @@ test('security context: container fields over pod defaults, fsGroup as a supplem
   const p = podWith([c], { securityContext: { runAsUser: 5, runAsGroup: 3000, supplementalGroups: [4000], fsGroup: 2000 } });
   expect(containerSecurityContext(p, c)).toEqual({
     capabilities: { addCapabilities: ['NET_ADMIN'], dropCapabilities: ['ALL'] }, runAsUser: { value: 1000 }, runAsGroup: { value: 3000 },
-    readonlyRootfs: true, supplementalGroups: [4000, 2000], noNewPrivs: true,
+    readonlyRootfs: true, supplementalGroups: [4000, 2000], noNewPrivs: true, ...ns,
   });
-  expect(containerSecurityContext(pod(), container())).toEqual({});
-  expect(containerSecurityContext(pod(), container('x', { securityContext: { allowPrivilegeEscalation: true } }))).toEqual({});
+  expect(containerSecurityContext(pod(), container())).toEqual(ns);
+  expect(containerSecurityContext(pod(), container('x', { securityContext: { allowPrivilegeEscalation: true } }))).toEqual(ns);
 });
 
 test('a privileged container makes the sandbox privileged', () => {
   const c = container('app', { securityContext: { privileged: true } });
-  expect(sandboxSecurityContext(pod({ containers: [container('a'), c] }))).toEqual({ privileged: true });
-  expect(containerSecurityContext(pod({ containers: [c] }), c)).toEqual({ privileged: true });
+  expect(sandboxSecurityContext(pod({ containers: [container('a'), c] }))).toEqual({ privileged: true, ...ns });
+  expect(containerSecurityContext(pod({ containers: [c] }), c)).toEqual({ privileged: true, ...ns });
 });
 
 test('runAsNonRoot with runAsUser 0 is a CreateContainerConfigError', () => {

@@ -3,11 +3,11 @@
 import type { Pod, Container, EnvVar } from '../../api/core/v1';
 import {
   annotationRestartCount, annotationTerminationGracePeriod, labelContainerName, labelPodName, labelPodNamespace, labelPodUID,
-  type ContainerConfig, type KeyValue, type LinuxContainerResources, type PodSandboxConfig,
+  type ContainerConfig, type KeyValue, type LinuxContainerResources, type Mount,
 } from './runtime-client';
-import { containerRequests, containersOf, podIdentity, podLogDirectory, podQOSClass } from './pod-util';
+import { containerRequests, containersOf, podIdentity, podQOSClass } from './pod-util';
 import { bytes, cpuMilli } from './quantity';
-import { containerSecurityContext, sandboxSecurityContext } from './security-context';
+import { containerSecurityContext } from './security-context';
 
 /** A container whose config cannot be built (reason CreateContainerConfigError). */
 export class ContainerConfigError extends Error {
@@ -19,17 +19,8 @@ export const podLabels = (pod: Pod): Record<string, string> => {
   return { [labelPodName]: id.name, [labelPodNamespace]: id.namespace, [labelPodUID]: id.uid };
 };
 
-export const sandboxConfig = (pod: Pod, podLogRoot: string, attempt: number): PodSandboxConfig => {
-  const id = podIdentity(pod);
-  return {
-    metadata: { name: id.name, namespace: id.namespace, uid: id.uid, attempt },
-    hostname: (pod.spec?.hostname ?? id.name).slice(0, 63),
-    logDirectory: podLogDirectory(podLogRoot, pod),
-    labels: { ...(pod.metadata?.labels ?? {}), ...podLabels(pod) },
-    annotations: { ...(pod.metadata?.annotations ?? {}) },
-    linux: { cgroupParent: podCgroupName(pod), resources: podResources(pod), securityContext: sandboxSecurityContext(pod) },
-  };
-};
+// Moved to sandbox-config.ts; kept here for the callers that import it from this file.
+export { sandboxConfig } from './sandbox-config';
 
 /** The pod's cgroup under its QoS class, cgroupfs style (kubelet cm/pod_container_manager_linux.go GetPodContainerName). */
 export const podCgroupName = (pod: Pod): string => {
@@ -135,7 +126,8 @@ const envValue = (pod: Pod, c: Container, e: EnvVar, ctx: EnvContext, vars: Map<
   return expand(e.value ?? '', vars);
 };
 
-export const containerConfig = (pod: Pod, c: Container, restartCount: number, ctx: EnvContext & { memoryCapacity: number }): ContainerConfig => {
+/** `mounts`: the container's volume mounts and /etc/hosts, as the volume manager resolved them (kubelet makeMounts). */
+export const containerConfig = (pod: Pod, c: Container, restartCount: number, ctx: EnvContext & { memoryCapacity: number; mounts?: Mount[] }): ContainerConfig => {
   const envs = containerEnv(pod, c, ctx);
   const vars = new Map(envs.map((kv) => [kv.key, kv.value]));
   const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
@@ -146,6 +138,7 @@ export const containerConfig = (pod: Pod, c: Container, restartCount: number, ct
     args: (c.args ?? []).map((s) => expand(s, vars)),
     workingDir: c.workingDir ?? '',
     envs,
+    mounts: ctx.mounts ?? [],
     labels: { ...podLabels(pod), [labelContainerName]: c.name },
     annotations: { [annotationRestartCount]: String(restartCount), [annotationTerminationGracePeriod]: String(grace) },
     logPath: `${c.name}/${restartCount}.log`,

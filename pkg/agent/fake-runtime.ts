@@ -17,6 +17,10 @@ export class FakeRuntime implements RuntimeService {
   calls: string[] = [];
   sandboxes = new Map<string, PodSandboxStatus>();
   containers = new Map<string, FakeContainer>();
+  /** The last config each container was created with, by id (mounts, env…). */
+  configs = new Map<string, ContainerConfig>();
+  /** The last config each sandbox was created with, by id (DNS, ports, namespaces…). */
+  sandboxConfigs = new Map<string, PodSandboxConfig>();
   images = new Set<string>();
   pullErrors = new Map<string, string>();
   startErrors = new Map<string, string>();
@@ -38,6 +42,7 @@ export class FakeRuntime implements RuntimeService {
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
     const id = `sb${this.nextId++}`;
     this.record(`runPodSandbox ${config.metadata.name}`);
+    this.sandboxConfigs.set(id, config);
     this.sandboxes.set(id, {
       id, metadata: config.metadata, state: 'SANDBOX_READY', createdAt: this.ns(), labels: config.labels,
       annotations: config.annotations, network: { ip: this.podIP },
@@ -62,6 +67,7 @@ export class FakeRuntime implements RuntimeService {
   async createContainer(podSandboxId: string, config: ContainerConfig): Promise<string> {
     const id = `c${this.nextId++}`;
     this.record(`createContainer ${config.metadata.name} ${config.metadata.attempt}`);
+    this.configs.set(id, config);
     this.containers.set(id, {
       podSandboxId,
       status: {
@@ -97,6 +103,10 @@ export class FakeRuntime implements RuntimeService {
     const c = this.containers.get(id);
     if (!c) throw notFound(`container ${id}`);
     return { ...c.status };
+  }
+  async reopenContainerLog(id: string): Promise<void> {
+    this.record(`reopenContainerLog ${id}`);
+    if (!this.containers.has(id)) throw notFound(`container ${id}`);
   }
   async pullImage(image: string): Promise<string> {
     this.record(`pullImage ${image}`);

@@ -3,6 +3,7 @@
 // restarted agent finds them in the runtime and carries on.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { findResource } from '../../api/resources';
 import { createClient, createEventRecorder, createInformer, loadKubeconfig } from '../client';
 import type { Logger } from '../log';
@@ -12,6 +13,9 @@ import { instrumentRuntime, newAgentMetrics } from './metrics';
 import { readNodeSystemInfo, runNodeStatusLoop, type ApiNode, type NodeState } from './node';
 import { PodManager } from './pod-manager';
 import type { ApiPod } from './pod-util';
+import type { ApiConfigMap, ApiSecret } from '../../api/core/v1';
+import { VolumeManager } from './volumes';
+import { ContainerLogManager, defaultLogRotationPolicy } from './log-rotation';
 import { createGrpcRuntimeService } from './runtime-grpc';
 import { readAgentTLS, serveAgentAPI } from './server';
 import { createGrpcStreamingRuntime } from './streaming-runtime';
@@ -25,7 +29,31 @@ export interface AgentOptions {
   healthPort: number;
   pkiDir: string;
   podLogDir: string;
+  /** Pod directories (volumes, /etc/hosts) live in <rootDir>/pods. Default: <podLogDir>/../../agent ($BERTH_HOME/agent). */
+  rootDir?: string;
+  /** kubelet --cluster-dns: none → ClusterFirst pods get the host's resolver. */
+  clusterDNS?: string[];
+  /** kubelet --cluster-domain (default cluster.local). */
+  clusterDomain?: string;
+  /** kubelet --resolv-conf (default /etc/resolv.conf; '' for none). */
+  resolvConf?: string;
+  /** kubelet containerLogMaxSize in bytes (default 10Mi) and containerLogMaxFiles (default 5). */
+  containerLogMaxSize?: number;
+  containerLogMaxFiles?: number;
 }
+
+/** $BERTH_HOME/agent for the default layout ($BERTH_HOME/logs/pods). */
+export const defaultAgentRoot = (podLogDir: string): string => path.resolve(podLogDir, '..', '..', 'agent');
+
+const readResolvConf = (file: string, log: Logger): string => {
+  if (!file) return '';
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    log.warn('cannot read resolv.conf: pods with dnsPolicy Default get no nameservers', { file, err });
+    return '';
+  }
+};
 
 const mustFind = (plural: string) => {
   const info = findResource('', 'v1', plural);
@@ -48,12 +76,20 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   const info = readNodeSystemInfo();
   const pods = client.resource<ApiPod>(mustFind('pods'));
   const nodes = client.resource<ApiNode>(mustFind('nodes'));
+  const volumes = new VolumeManager({
+    podsDir: path.join(opts.rootDir ?? defaultAgentRoot(opts.podLogDir), 'pods'), log: log.child('volumes'),
+    configMaps: client.resource<ApiConfigMap>(mustFind('configmaps')), secrets: client.resource<ApiSecret>(mustFind('secrets')),
+  });
+  const dns = {
+    clusterDNS: opts.clusterDNS ?? [], clusterDomain: opts.clusterDomain || 'cluster.local',
+    hostResolvConf: readResolvConf(opts.resolvConf ?? '/etc/resolv.conf', log),
+  };
   const informer = createInformer(pods, { fieldSelector: `spec.nodeName=${nodeName}`, log });
   const recorder = createEventRecorder(client, 'kubelet', log, { host: nodeName });
   const manager = new PodManager({
     runtime, pods, informer, clock: realClock, log: log.child('pods'), recorder,
     nodeName, nodeIP, podLogDir: opts.podLogDir, memoryCapacity: info.memoryBytes, activePollMs: 1000, resyncMs: 10_000,
-    allocatable: { milliCPU: info.cpus * 1000, memory: info.memoryBytes, pods: 110 }, metrics,
+    allocatable: { milliCPU: info.cpus * 1000, memory: info.memoryBytes, pods: 110 }, metrics, volumes, dns,
   });
   informer.addEventHandler(manager.handler);
 
@@ -66,12 +102,17 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   }, { port: opts.port, tls: readAgentTLS(opts.pkiDir) }, signal);
   log.info('agent started', { node: nodeName, nodeIP, port: api.port, runtime: opts.runtimeSocket });
 
+  const logRotation = new ContainerLogManager({
+    runtime, clock: realClock, log: log.child('logs'),
+    policy: { maxSize: opts.containerLogMaxSize ?? defaultLogRotationPolicy.maxSize, maxFiles: Math.max(2, opts.containerLogMaxFiles ?? defaultLogRotationPolicy.maxFiles) },
+  });
   const nodeOpts = { nodeName, nodeIP, port: api.port };
   const named = (what: string, p: Promise<void>) => p.then(() => log.v(1, 'loop ended', { what }));
   await Promise.all([
     named('node', runNodeStatusLoop(nodeOpts, { nodes, runtime, clock: realClock, log: log.child('node'), info }, signal, (st) => { nodeState = st; })),
     named('informer', informer.run(signal)),
     named('pods', manager.run(signal)),
+    named('log rotation', logRotation.run(signal)),
     named('server', api.closed),
   ]);
   await recorder.flush().catch((err: unknown) => log.warn('failed to flush events', { err }));

@@ -29,7 +29,7 @@ export const newAgentMetrics = (registry: Registry): AgentMetrics => ({
 const runtimeMethods: (keyof RuntimeService)[] = [
   'version', 'status', 'runPodSandbox', 'stopPodSandbox', 'removePodSandbox', 'podSandboxStatus', 'listPodSandbox',
   'createContainer', 'startContainer', 'stopContainer', 'removeContainer', 'listContainers', 'containerStatus',
-  'pullImage', 'imageStatus',
+  'reopenContainerLog', 'pullImage', 'imageStatus',
 ];
 
 /** Wraps every method of `rt` to observe its latency and count its errors. */

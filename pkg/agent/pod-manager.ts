@@ -112,10 +112,11 @@ export class PodManager {
     this.backoff.reset(`sandbox/${uid}`);
   }
 
-  /** Hands runtime pods the API no longer knows (deleted while the agent was down) to workers. */
+  /** Hands runtime pods (and pod directories) the API no longer knows (deleted while the agent was down) to workers. */
   async housekeeping(): Promise<void> {
     if (!this.d.informer.hasSynced()) return;
-    for (const uid of await runtimePodUIDs(this.d.runtime)) {
+    const uids = new Set([...await runtimePodUIDs(this.d.runtime), ...(this.d.volumes?.podUIDs() ?? [])]);
+    for (const uid of uids) {
       if (!this.podsByUID.has(uid) && !this.workers.has(uid)) {
         this.d.log.info('tearing down orphaned pod', { uid });
         this.workers.enqueue(uid);

@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ApiConfigMap, ApiSecret } from '../../api/core/v1';
 import { findResource } from '../../api/resources';
 import { silentLogger } from '../log';
 import { Backoff } from './backoff';
@@ -6,7 +10,9 @@ import { FakeResourceClient } from './fake-client';
 import { FakeRuntime } from './fake-runtime';
 import { containerAction, pullPolicy, syncPod, type SyncDeps } from './pod-sync';
 import type { ApiPod } from './pod-util';
+import { killPod } from './pod-teardown';
 import { StatusManager } from './status-manager';
+import { VolumeManager } from './volumes';
 import { container, crStatus, pod } from './test-builders';
 
 const podsInfo = findResource('', 'v1', 'pods');
@@ -149,5 +155,46 @@ describe('containerAction', () => {
   });
   test('a terminal pod never restarts', () => {
     expect(containerAction(pod({ phase: 'Failed' }), container(), [crStatus({ state: 'CONTAINER_EXITED', exitCode: 1 })], b(), Date.now())).toEqual({ kind: 'done' });
+  });
+});
+
+describe('syncPod with volumes', () => {
+  const withVolumes = () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-sync-vol-'));
+    const cmInfo = findResource('', 'v1', 'configmaps');
+    const secInfo = findResource('', 'v1', 'secrets');
+    if (!cmInfo || !secInfo) throw new Error('resources missing');
+    const configMaps = new FakeResourceClient<ApiConfigMap>(cmInfo);
+    const volumes = new VolumeManager({ podsDir: path.join(root, 'pods'), configMaps, secrets: new FakeResourceClient<ApiSecret>(secInfo), log: silentLogger() });
+    const p = pod({ containers: [container('app', { volumeMounts: [{ name: 'cfg', mountPath: '/etc/app' }, { name: 'scratch', mountPath: '/scratch' }] })] });
+    p.spec = { ...p.spec, containers: p.spec?.containers ?? [], hostAliases: [{ ip: '10.1.1.1', hostnames: ['db'] }], volumes: [
+      { name: 'cfg', configMap: { name: 'app-config' } }, { name: 'scratch', emptyDir: {} },
+    ] };
+    const t = setup(p);
+    t.deps.volumes = volumes;
+    return { ...t, root, configMaps, done: () => fs.rmSync(root, { recursive: true, force: true }) };
+  };
+
+  test('a missing configMap keeps the pod ContainerCreating with a FailedMount; once it exists the container gets its mounts and /etc/hosts', async () => {
+    const t = withVolumes();
+    try {
+      await t.sync();
+      expect(t.runtime.calls).toEqual([]);
+      expect((await t.fresh()).status?.containerStatuses?.[0]?.state).toEqual({ waiting: { reason: 'ContainerCreating' } });
+      t.configMaps.seed('default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config', namespace: 'default' }, data: { k: 'v' } });
+      await t.sync();
+      const id = [...t.runtime.configs.keys()][0];
+      const mounts = t.runtime.configs.get(id)?.mounts ?? [];
+      expect(mounts.map((m) => [m.containerPath, path.relative(t.root, m.hostPath), m.readonly])).toEqual([
+        ['/etc/app', 'pods/uid-1/volumes/kubernetes.io~configmap/cfg', true],
+        ['/scratch', 'pods/uid-1/volumes/kubernetes.io~empty-dir/scratch', false],
+        ['/etc/hosts', 'pods/uid-1/etc-hosts', false],
+      ]);
+      expect(fs.readFileSync(path.join(t.root, 'pods/uid-1/etc-hosts'), 'utf8')).toContain('10.88.0.5\tweb\n\n# Entries added by HostAliases.\n10.1.1.1\tdb\n');
+      const sb = [...t.runtime.sandboxConfigs.values()][0];
+      expect(sb.linux?.securityContext?.namespaceOptions).toEqual({ network: 'POD', pid: 'CONTAINER', ipc: 'POD' });
+      await killPod('uid-1', 0, { runtime: t.runtime, log: silentLogger(), volumes: t.deps.volumes });
+      expect(fs.existsSync(path.join(t.root, 'pods', 'uid-1'))).toBe(false);
+    } finally { t.done(); }
   });
 });

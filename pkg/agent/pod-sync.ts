@@ -7,9 +7,14 @@ import type { Logger } from '../log';
 import type { Backoff } from './backoff';
 import { formatDuration } from './backoff';
 import type { Clock } from './clock';
-import { containerConfig, ContainerConfigError, sandboxConfig } from './container-config';
+import { containerConfig, ContainerConfigError, containerEnv } from './container-config';
+import { managedHostsFileContent, writeHostsFile } from './hosts-file';
 import { containersOf, isTerminalPhase, podDesc, podIdentity, restartPolicyOf } from './pod-util';
-import type { ContainerStatus, PodSandboxConfig, RuntimeService } from './runtime-client';
+import type { ContainerStatus, Mount, PodSandboxConfig, RuntimeService } from './runtime-client';
+import { missingClusterDNS, PodConfigError, podHostnameAndDomain, sandboxConfig, type DNSOptions } from './sandbox-config';
+import { VolumeError } from './volume-errors';
+import { containerMounts } from './volume-mounts';
+import type { PodVolumes, VolumeManager } from './volumes';
 import { observePod, type PodRuntimeState } from './runtime-state';
 import { buildPodStatus, type Waiting } from './status';
 import type { StatusManager } from './status-manager';
@@ -29,6 +34,10 @@ export interface SyncDeps {
   activePollMs: number;
   /** How often a quiet pod (terminal, or nothing to watch) is re-checked. */
   resyncMs: number;
+  /** The node's volumes and pod directories; without it pods get neither volumes nor a managed /etc/hosts. */
+  volumes?: VolumeManager;
+  /** Cluster DNS, domain and the host's resolv.conf (default: no cluster DNS, cluster.local, empty). */
+  dns?: DNSOptions;
 }
 
 /** What to do with one container of the spec. */
@@ -87,17 +96,19 @@ export const syncPod = async (pod: Pod, d: SyncDeps): Promise<number> => {
 
   let sandboxId = state.readySandbox?.id;
   let sbConfig: PodSandboxConfig | undefined;
-  if (wantsStart) {
+  const volumes = await setUpVolumes(pod, wantsStart, d);
+  if (wantsStart && !(volumes instanceof VolumeError)) {
     const attempt = state.sandboxes.length ? Math.max(...state.sandboxes.map((s) => s.metadata.attempt)) + 1 : 0;
-    sbConfig = sandboxConfig(pod, d.podLogDir, state.readySandbox?.metadata.attempt ?? attempt);
-    if (!sandboxId) sandboxId = await createSandbox(pod, sbConfig, d);
+    sbConfig = podSandboxConfig(pod, state.readySandbox?.metadata.attempt ?? attempt, d);
+    if (sbConfig && !sandboxId) sandboxId = await createSandbox(pod, sbConfig, d);
     if (sandboxId && !state.readySandbox) state = await observePod(d.runtime, uid);
   }
-  if (sandboxId && sbConfig) {
+  if (sandboxId && sbConfig && !(volumes instanceof VolumeError)) {
+    const podVolumes = volumes ?? d.volumes?.volumePaths(pod) ?? new Map();
     for (const c of containersOf(pod)) {
       const a = actions.get(c.name);
       if (a?.kind !== 'start' && a?.kind !== 'startCreated') continue;
-      const w = await startContainer(pod, c, a, { sandboxId, sbConfig, podIP: state.podIPs[0] ?? '' }, d);
+      const w = await startContainer(pod, c, a, { sandboxId, sbConfig, podIP: state.podIPs[0] ?? '', volumes: podVolumes }, d);
       if (w) { waiting.set(c.name, w.waiting); retryMs = Math.min(retryMs, w.retryMs); }
     }
   } else if (wantsStart) {
@@ -116,6 +127,34 @@ export const syncPod = async (pod: Pod, d: SyncDeps): Promise<number> => {
   return Math.max(100, Math.min(retryMs, d.activePollMs));
 };
 
+/**
+ * Sets up (or refreshes, when due) the pod's volumes; a failure is a FailedMount event and keeps
+ * the containers waiting (kubelet WaitForAttachAndMount). Undefined when nothing was due.
+ */
+const setUpVolumes = async (pod: Pod, wantsStart: boolean, d: SyncDeps): Promise<PodVolumes | VolumeError | undefined> => {
+  if (!d.volumes || isTerminalPhase(pod.status?.phase) || !d.volumes.due(pod, wantsStart)) return undefined;
+  try {
+    return await d.volumes.setUpPod(pod);
+  } catch (err) {
+    if (!(err instanceof VolumeError)) throw err;
+    d.log.warn('volume setup failed', { pod: podDesc(pod), err: err.message });
+    d.recorder?.event(podRef(pod), 'Warning', err.reason, err.message);
+    return err;
+  }
+};
+
+/** The sandbox config, or undefined (with a FailedCreatePodSandBox event) when the pod's hostname cannot work. */
+const podSandboxConfig = (pod: Pod, attempt: number, d: SyncDeps): PodSandboxConfig | undefined => {
+  try {
+    if (d.dns && missingClusterDNS(pod, d.dns)) d.log.v(2, 'no cluster DNS configured: ClusterFirst falls back to Default', { pod: podDesc(pod) });
+    return sandboxConfig(pod, d.podLogDir, attempt, d.dns);
+  } catch (err) {
+    if (!(err instanceof PodConfigError)) throw err;
+    d.recorder?.event(podRef(pod), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err.message}`);
+    return undefined;
+  }
+};
+
 const createSandbox = async (pod: Pod, cfg: PodSandboxConfig, d: SyncDeps): Promise<string | undefined> => {
   const key = `sandbox/${podIdentity(pod).uid}`;
   if (d.backoff.isInBackOffSinceUpdate(key)) return undefined;
@@ -132,7 +171,18 @@ const createSandbox = async (pod: Pod, cfg: PodSandboxConfig, d: SyncDeps): Prom
   }
 };
 
-interface StartContext { sandboxId: string; sbConfig: PodSandboxConfig; podIP: string }
+interface StartContext { sandboxId: string; sbConfig: PodSandboxConfig; podIP: string; volumes: PodVolumes }
+
+/** The container's CRI mounts: its volumes and the pod's managed /etc/hosts (kubelet makeMounts). */
+const mountsFor = (pod: Pod, c: Container, s: StartContext, d: SyncDeps): Mount[] => {
+  let hostsFile: string | undefined;
+  if (d.volumes && s.podIP && !pod.spec?.hostNetwork) {
+    const { hostname, domain } = podHostnameAndDomain(pod, d.dns?.clusterDomain ?? 'cluster.local');
+    hostsFile = writeHostsFile(d.volumes.podDir(podIdentity(pod).uid), managedHostsFileContent([s.podIP], hostname, domain, pod.spec?.hostAliases));
+  }
+  const env = new Map(containerEnv(pod, c, { podIP: s.podIP, hostIP: d.nodeIP, nodeName: d.nodeName }).map((kv) => [kv.key, kv.value]));
+  return containerMounts(pod, c, { volumes: s.volumes, hostsFile, env });
+};
 interface StartFailure { waiting: Waiting; retryMs: number }
 
 const startContainer = async (pod: Pod, c: Container, a: ContainerAction, s: StartContext, d: SyncDeps): Promise<StartFailure | undefined> => {
@@ -142,9 +192,10 @@ const startContainer = async (pod: Pod, c: Container, a: ContainerAction, s: Sta
   if (pulled) return pulled;
   let config;
   try {
-    config = containerConfig(pod, c, a.attempt, { podIP: s.podIP, hostIP: d.nodeIP, nodeName: d.nodeName, memoryCapacity: d.memoryCapacity });
+    const mounts = mountsFor(pod, c, s, d);
+    config = containerConfig(pod, c, a.attempt, { podIP: s.podIP, hostIP: d.nodeIP, nodeName: d.nodeName, memoryCapacity: d.memoryCapacity, mounts });
   } catch (err) {
-    if (!(err instanceof ContainerConfigError)) throw err;
+    if (!(err instanceof ContainerConfigError) && !(err instanceof PodConfigError)) throw err;
     return { waiting: { reason: 'CreateContainerConfigError', message: err.message }, retryMs: 10_000 };
   }
   let id = '';

@@ -6,8 +6,9 @@ import type { EventRecorder, ResourceClient } from '../client/types';
 import { isConflict, isNotFound } from '../apimachinery/errors';
 import { isRuntimeNotFound, labelPodUID, type RuntimeService } from './runtime-client';
 import { podIdentity, type ApiPod } from './pod-util';
+import type { VolumeManager } from './volumes';
 
-export interface TeardownDeps { runtime: RuntimeService; log: Logger; recorder?: EventRecorder }
+export interface TeardownDeps { runtime: RuntimeService; log: Logger; recorder?: EventRecorder; volumes?: VolumeManager }
 
 const ignoreGone = (log: Logger, what: string, id: string) => (err: unknown): void => {
   if (isRuntimeNotFound(err)) return;
@@ -15,16 +16,23 @@ const ignoreGone = (log: Logger, what: string, id: string) => (err: unknown): vo
   throw err;
 };
 
-/** Stops and removes every container and sandbox of the pod with `uid`; true if anything was there. */
+/**
+ * Stops and removes every container and sandbox of the pod with `uid`, then its volumes and pod
+ * directory; true if anything was in the runtime.
+ */
 export const killPod = async (uid: string, gracePeriodSeconds: number, d: TeardownDeps): Promise<boolean> => {
   const selector = { labelSelector: { [labelPodUID]: uid } };
   const [containers, sandboxes] = await Promise.all([d.runtime.listContainers(selector), d.runtime.listPodSandbox(selector)]);
-  if (containers.length === 0 && sandboxes.length === 0) return false;
+  if (containers.length === 0 && sandboxes.length === 0) {
+    await d.volumes?.tearDownPod(uid);
+    return false;
+  }
   const live = containers.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
   await Promise.all(live.map((c) => d.runtime.stopContainer(c.id, gracePeriodSeconds).catch(ignoreGone(d.log, 'stop container', c.id))));
   for (const sb of sandboxes) await d.runtime.stopPodSandbox(sb.id).catch(ignoreGone(d.log, 'stop pod sandbox', sb.id));
   for (const c of containers) await d.runtime.removeContainer(c.id).catch(ignoreGone(d.log, 'remove container', c.id));
   for (const sb of sandboxes) await d.runtime.removePodSandbox(sb.id).catch(ignoreGone(d.log, 'remove pod sandbox', sb.id));
+  await d.volumes?.tearDownPod(uid);
   d.log.info('killed pod', { uid, containers: containers.length, sandboxes: sandboxes.length, gracePeriodSeconds });
   return true;
 };

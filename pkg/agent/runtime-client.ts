@@ -28,8 +28,19 @@ export interface LinuxContainerResources {
 
 export interface Int64Value { value: number }
 
+export interface DNSConfig { servers: string[]; searches: string[]; options: string[] }
+export interface PortMapping { protocol?: 'TCP' | 'UDP' | 'SCTP'; containerPort: number; hostPort?: number; hostIp?: string }
+export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
+/** CRI NamespaceOption: which network, PID and IPC namespaces a sandbox or container uses. */
+export interface NamespaceOption { network?: NamespaceMode; pid?: NamespaceMode; ipc?: NamespaceMode }
+
+export type MountPropagation = 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
+/** CRI Mount: a host path bound into the container. */
+export interface Mount { containerPath: string; hostPath: string; readonly?: boolean; selinuxRelabel?: boolean; propagation?: MountPropagation }
+
 /** CRI LinuxSandboxSecurityContext (the fields the agent sets). */
 export interface LinuxSandboxSecurityContext {
+  namespaceOptions?: NamespaceOption;
   runAsUser?: Int64Value;
   runAsGroup?: Int64Value;
   supplementalGroups?: number[];
@@ -40,6 +51,8 @@ export interface PodSandboxConfig {
   metadata: PodSandboxMetadata;
   hostname: string;
   logDirectory: string;
+  dnsConfig?: DNSConfig;
+  portMappings?: PortMapping[];
   labels: StringMap;
   annotations: StringMap;
   /**
@@ -55,6 +68,7 @@ export interface Capability { addCapabilities?: string[]; dropCapabilities?: str
 /** CRI LinuxContainerSecurityContext (the fields the agent sets). */
 export interface LinuxContainerSecurityContext {
   capabilities?: Capability;
+  namespaceOptions?: NamespaceOption;
   privileged?: boolean;
   runAsUser?: Int64Value;
   runAsGroup?: Int64Value;
@@ -70,6 +84,7 @@ export interface ContainerConfig {
   args: string[];
   workingDir: string;
   envs: KeyValue[];
+  mounts?: Mount[];
   labels: StringMap;
   annotations: StringMap;
   /** Relative to the sandbox's logDirectory. */
@@ -147,6 +162,8 @@ export interface RuntimeService {
   removeContainer(containerId: string): Promise<void>;
   listContainers(filter?: ContainerFilter): Promise<Container[]>;
   containerStatus(containerId: string): Promise<ContainerStatus>;
+  /** Asks the runtime to reopen the container's log file at its path (after the agent rotated it). */
+  reopenContainerLog(containerId: string): Promise<void>;
   /** Resolves with the image reference (digest) the runtime stored. */
   pullImage(image: string, sandboxConfig?: PodSandboxConfig): Promise<string>;
   /** Undefined when the image is not present. */

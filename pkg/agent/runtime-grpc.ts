@@ -35,6 +35,7 @@ export const createGrpcRuntimeService = (socketPath: string): GrpcRuntimeService
     removeContainer: async (containerId) => { await rt.RemoveContainer({ containerId }, long); },
     listContainers: async (filter) => (await rt.ListContainers({ filter: containerFilter(filter) }, short)).containers ?? [],
     containerStatus: async (containerId) => (await rt.ContainerStatus({ containerId }, short)).status,
+    reopenContainerLog: async (containerId) => { await rt.ReopenContainerLog({ containerId }, short); },
     pullImage: async (image, sandboxConfig) => (await img.PullImage({ image: { image }, sandboxConfig }, { deadlineMs: pullMs })).imageRef,
     imageStatus: async (image) => {
       const res = await img.ImageStatus({ image: { image } }, short);

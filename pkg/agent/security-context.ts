@@ -5,7 +5,14 @@ import type { Container, Pod } from '../../api/core/v1';
 // container-config.ts imports this file too; the class is only used at call time, so the cycle is safe.
 import { ContainerConfigError } from './container-config';
 import { containersOf } from './pod-util';
-import type { LinuxContainerSecurityContext, LinuxSandboxSecurityContext } from './runtime-client';
+import type { LinuxContainerSecurityContext, LinuxSandboxSecurityContext, NamespaceOption } from './runtime-client';
+
+/** kubelet namespacesForPod: host namespaces are NODE, a shared process namespace is POD. */
+export const podNamespaceOptions = (pod: Pod): NamespaceOption => ({
+  network: pod.spec?.hostNetwork ? 'NODE' : 'POD',
+  pid: pod.spec?.hostPID ? 'NODE' : pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER',
+  ipc: pod.spec?.hostIPC ? 'NODE' : 'POD',
+});
 
 /** Pod-level groups: supplementalGroups, then fsGroup (kubelet adds it so volumes it chowns are usable). */
 const podGroups = (pod: Pod): number[] => {
@@ -27,7 +34,7 @@ export const containerSecurityContext = (pod: Pod, c: Container): LinuxContainer
   if ((sc.runAsNonRoot ?? psc.runAsNonRoot) && runAsUser === 0) {
     throw new ContainerConfigError(`container's runAsUser breaks non-root policy (pod: "${pod.metadata?.name}", container: ${c.name})`);
   }
-  const out: LinuxContainerSecurityContext = {};
+  const out: LinuxContainerSecurityContext = { namespaceOptions: podNamespaceOptions(pod) };
   if (sc.capabilities) out.capabilities = { addCapabilities: sc.capabilities.add ?? [], dropCapabilities: sc.capabilities.drop ?? [] };
   if (sc.privileged) out.privileged = true;
   if (runAsUser !== undefined) out.runAsUser = { value: runAsUser };
@@ -44,7 +51,7 @@ export const containerSecurityContext = (pod: Pod, c: Container): LinuxContainer
 export const sandboxSecurityContext = (pod: Pod): LinuxSandboxSecurityContext => {
   const psc = pod.spec?.securityContext ?? {};
   const all = [...(pod.spec?.initContainers ?? []), ...containersOf(pod)];
-  const out: LinuxSandboxSecurityContext = {};
+  const out: LinuxSandboxSecurityContext = { namespaceOptions: podNamespaceOptions(pod) };
   if (psc.runAsUser !== undefined) out.runAsUser = { value: psc.runAsUser };
   if (psc.runAsGroup !== undefined) out.runAsGroup = { value: psc.runAsGroup };
   const groups = podGroups(pod);
