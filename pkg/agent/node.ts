@@ -1,21 +1,27 @@
 // Registers this machine's Node and keeps its status fresh (upstream kubelet_node_status.go).
-// The heartbeat is a status update every 10 s; a Lease (coordination.k8s.io) will take over the
-// liveness signal once that API is served, as upstream's NodeLease does.
+// The status is computed every 10 s (nodeStatusUpdateFrequency) but written only when it
+// changed — conditions compared without their heartbeat times — or when 5 minutes have passed
+// since the last write (nodeStatusReportFrequency). Liveness is the node Lease, renewed every
+// 10 s beside it (./node-lease.ts). Without a Lease client the status is written every 10 s.
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Node, NodeCondition } from '../../api/core/v1';
-import type { ResourceClient } from '../client/types';
+import type { ApiLease } from '../../api/coordination/v1';
+import { siblingResource, type ResourceClient } from '../client';
 import type { Logger } from '../log';
 import { isConflict, isNotFound, isAlreadyExists } from '../apimachinery/errors';
 import { delay, type Clock } from './clock';
 import type { RuntimeService } from './runtime-client';
 import { rfc3339 } from './status';
+import { leasesInfo, runNodeLeaseLoop } from './node-lease';
 
 import type { ApiNode } from '../../api/core/v1';
 export type { ApiNode };
 
 export const kubeletVersion = 'v1.33.0-berth';
 export const heartbeatMs = 10_000;
+/** kubelet nodeStatusReportFrequency: an unchanged status is still written this often. */
+export const nodeStatusReportFrequencyMs = 5 * 60_000;
 
 export interface NodeSystemInfo {
   machineID: string; systemUUID: string; bootID: string; kernelVersion: string; osImage: string;
@@ -129,10 +135,30 @@ export const probeRuntime = async (runtime: RuntimeService, prev: NodeState): Pr
   }
 };
 
-export interface NodeDeps { nodes: ResourceClient<ApiNode>; runtime: RuntimeService; clock: Clock; log: Logger; info: NodeSystemInfo }
+export interface NodeDeps {
+  nodes: ResourceClient<ApiNode>; runtime: RuntimeService; clock: Clock; log: Logger; info: NodeSystemInfo;
+  /** kube-node-lease Leases; default: the nodes client's connection (siblingResource). */
+  leases?: ResourceClient<ApiLease>;
+}
 
-/** Creates the Node if missing, otherwise updates its status (re-reading on conflict). */
-export const syncNodeStatus = async (o: NodeOptions, d: NodeDeps, st: NodeState): Promise<ApiNode> => {
+/** JSON with sorted keys, so that two equal statuses compare equal whatever the key order. */
+const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) =>
+  x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x);
+
+/** kubelet nodeStatusHasChanged: any field we report differs, heartbeat times aside. */
+export const nodeStatusChanged = (old: Node['status'] | undefined, next: NonNullable<Node['status']>): boolean => {
+  const strip = (s: Node['status'] | undefined) => ({ ...s, conditions: s?.conditions?.map(({ lastHeartbeatTime: _h, ...c }) => c) });
+  const [a, b] = [strip(old) as Record<string, unknown>, strip(next) as Record<string, unknown>];
+  return Object.keys(b).some((k) => canonical(a[k]) !== canonical(b[k]));
+};
+
+export interface NodeStatusReport { node: ApiNode; reported: boolean }
+
+/**
+ * Creates the Node if missing; writes its status if it changed or the last write is
+ * `reportEveryMs` old (re-reading on conflict). `lastReportAt` -Infinity always writes.
+ */
+export const reportNodeStatus = async (o: NodeOptions, d: NodeDeps, st: NodeState, lastReportAt: number, reportEveryMs = nodeStatusReportFrequencyMs): Promise<NodeStatusReport> => {
   for (let attempt = 0; ; attempt++) {
     let cur: ApiNode;
     try {
@@ -148,17 +174,31 @@ export const syncNodeStatus = async (o: NodeOptions, d: NodeDeps, st: NodeState)
       }
     }
     const status = nodeStatus(o, d.info, st, d.clock.now(), cur.status);
+    if (!nodeStatusChanged(cur.status, status) && d.clock.now() - lastReportAt < reportEveryMs) return { node: cur, reported: false };
     try {
-      return await d.nodes.updateStatus('', { ...cur, status });
+      return { node: await d.nodes.updateStatus('', { ...cur, status }), reported: true };
     } catch (err) {
       if (!isConflict(err) || attempt >= 5) throw err;
     }
   }
 };
 
-/** Registers, then heartbeats every 10 s until `signal` aborts. */
+/** Creates the Node if missing, otherwise writes its status (re-reading on conflict). */
+export const syncNodeStatus = async (o: NodeOptions, d: NodeDeps, st: NodeState): Promise<ApiNode> =>
+  (await reportNodeStatus(o, d, st, -Infinity)).node;
+
+/**
+ * Registers, then checks the status every 10 s until `signal` aborts, writing it on change or
+ * every 5 minutes; the node Lease loop starts once the Node exists (its uid owns the Lease).
+ */
 export const runNodeStatusLoop = async (o: NodeOptions, d: NodeDeps, signal: AbortSignal, onState?: (st: NodeState) => void): Promise<void> => {
   let st: NodeState = { runtimeVersion: 'unknown' };
+  const leases = d.leases ?? siblingResource<ApiLease>(d.nodes, leasesInfo());
+  if (!leases) d.log.warn('no node lease client: reporting node status every 10s instead');
+  const reportEveryMs = leases ? nodeStatusReportFrequencyMs : 0;
+  let lastReportAt = -Infinity;
+  let nodeUID: string | undefined;
+  let leaseLoop: Promise<void> | undefined;
   while (!signal.aborted) {
     const next = await probeRuntime(d.runtime, st);
     if ((next.runtimeError === undefined) !== (st.runtimeError === undefined) || !st.runtimeVersion) {
@@ -167,10 +207,14 @@ export const runNodeStatusLoop = async (o: NodeOptions, d: NodeDeps, signal: Abo
     st = next;
     onState?.(st);
     try {
-      await syncNodeStatus(o, d, st);
+      const r = await reportNodeStatus(o, d, st, lastReportAt, reportEveryMs);
+      if (r.reported) lastReportAt = d.clock.now();
+      nodeUID = r.node.metadata.uid;
+      if (leases && !leaseLoop) leaseLoop = runNodeLeaseLoop(o.nodeName, { leases, clock: d.clock, log: d.log }, signal, () => nodeUID);
     } catch (err) {
       d.log.warn('failed to update node status', { node: o.nodeName, err });
     }
     await delay(d.clock, heartbeatMs, signal);
   }
+  await leaseLoop;
 };

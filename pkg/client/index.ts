@@ -2,7 +2,7 @@
 // fake-apiserver.ts) are imported by path and are deliberately not exported here.
 export * from './types';
 export { loadKubeconfig, kubeconfigPath, kubeconfigPaths, mergeKubeconfigs, KubeconfigError, type LoadKubeconfigOptions, type MergedKubeconfig } from './kubeconfig';
-export { createClient, collectionPath, objectPath, patchContentTypes, type ClientOptions, type RestClient } from './rest';
+export { createClient, collectionPath, objectPath, patchContentTypes, siblingResource, type ClientOptions, type RestClient } from './rest';
 export { TokenBucket, rateLimits, unlimited, type RateLimiter, type RateLimiterOptions } from './rate-limiter';
 export { createInformer, type InformerOptions, type ResourceInformer } from './informer';
 export { metaNamespaceKey, splitMetaNamespaceKey, namespaceIndex, labelIndex, labelIndexFunc, nodeNameIndex, podNodeNameIndexFunc, type IndexFunc } from './cache';

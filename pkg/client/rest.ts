@@ -28,6 +28,17 @@ export interface ClientOptions {
   rateLimiter?: RateLimiter;
 }
 
+/** Which client made each resource client (see siblingResource). */
+const origins = new WeakMap<object, Client>();
+
+/**
+ * A client for another resource over the same connection as `rc`, when `rc` came from
+ * createClient (undefined for fakes). Lets a loop that was handed one resource client reach
+ * a companion resource (the node status loop and its Lease) without another dependency.
+ */
+export const siblingResource = <T extends ApiObject>(rc: ResourceClient<ApiObject> | ResourceClient<T>, info: ResourceInfo): ResourceClient<T> | undefined =>
+  origins.get(rc)?.resource<T>(info);
+
 /** A client that owns sockets: close() destroys its keep-alive agent (idle and in-flight). */
 export interface RestClient extends Client {
   close(): void;
@@ -227,16 +238,21 @@ export const createClient = (config: ClientConfig, opts: ClientOptions = {}): Re
     return res;
   };
 
-  return {
+  const client: RestClient = {
     config,
     request,
     stream,
-    resource: <T extends ApiObject>(info: ResourceInfo) => resourceClient<T>(info, request, stream),
+    resource: <T extends ApiObject>(info: ResourceInfo) => {
+      const rc = resourceClient<T>(info, request, stream);
+      origins.set(rc, client);
+      return rc;
+    },
     close() {
       closed = true;
       agent.destroy();
     },
   };
+  return client;
 };
 
 type RequestFn = <R>(method: string, path: string, ro?: RequestOptions) => Promise<R>;
