@@ -2,7 +2,7 @@
 // the selector — namespaced types in each namespace this run touched, cluster types once —
 // and delete the objects that carry the last-applied annotation but were not applied now.
 import type { ApiObject } from '../../api/meta/v1';
-import { resources, type ResourceInfo } from '../../api/resources';
+import { resourceTable, type ResourceInfo } from './resource-table';
 import type { ApplyCommand } from './apply';
 import { LAST_APPLIED } from './merge-patch';
 import { kindName, resourcePath } from './resource';
@@ -18,7 +18,7 @@ export const DEFAULT_PRUNE_ALLOWLIST: [string, string, string, boolean][] = [
 ];
 
 const find = (group: string, version: string, kind: string): ResourceInfo | undefined =>
-  resources.find((r) => r.group === group && r.version === version && r.kind === kind);
+  resourceTable().find((r) => r.group === group && r.version === version && r.kind === kind);
 
 /**
  * The types to prune. kubectl fails when a default kind is not served; Berth serves a subset

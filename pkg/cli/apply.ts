@@ -4,7 +4,7 @@
 // earlier apply created and these manifests no longer contain (apply-prune.ts).
 import { StatusError, isNotFound } from '../apimachinery';
 import type { ApiObject } from '../../api/meta/v1';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import type { Client } from '../client/types';
 import { formatError, isConnectionRefused } from './errors';
 import { loadManifests, type Manifest } from './manifest';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiObject } from '../../api/meta/v1';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import { ObjectPrinter, parseOutput, type OutputFormat } from './output';
 import { apiVersionOf, kindName, resolveType, resourcePath } from './resource';
 import { UsageError, type CommandContext, type Connection, type IO, type Verb } from './types';

@@ -2,7 +2,7 @@
 // kubectl does — no deletecollection), then by default wait until each object is gone.
 import { isNotFound } from '../apimachinery';
 import type { DeleteOptions } from '../../api/meta/v1';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import type { Client } from '../client/types';
 import { withContext } from './apply';
 import { parseDuration } from './duration';

@@ -1,7 +1,7 @@
 // berthctl describe (kubectl describe.go + pkg/describe): TYPE [NAME_PREFIX], TYPE/NAME or
 // -l; each object printed by its kind's describer with its events, separated by two blank
 // lines. A name that is not found is retried as a prefix of the names in the namespace.
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import type { Client } from '../client/types';
 import { describeDeployment, describeGeneric, describeNode, describeReplicaSet, podCounts } from './describe-kinds';
 import { describeConfigMap, describeNamespace, describeSecret, describeService } from './describe-config';
@@ -170,7 +170,7 @@ export class DescribeCommand implements Verb<DescribeFlags> {
 
   /** A list the describer shows only when the server serves it (kubectl: NotFound means unsupported). */
   private async optionalList(type: string, namespace: string, labelSelector?: string): Promise<Dict[] | undefined> {
-    const { resolveResourceName } = await import('../../api/resources');
+    const { resolveResourceName } = await import('./resource-table');
     const info = resolveResourceName(type);
     if (!info) return undefined;
     try {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import { ApplyCommand, type Target } from './apply';
 import { formatError } from './errors';
 import { loadManifests } from './manifest';

@@ -2,7 +2,7 @@
 // schema whose x-kubernetes-group-version-kind matches the resource, follows the field path
 // and prints kubectl's plaintext template (DESCRIPTION, FIELDS, word-wrapped at 76/78).
 import type { Client } from '../client/types';
-import { resolveResourceName } from '../../api/resources';
+import { resolveResourceName } from './resource-table';
 import { apiVersionOf } from './resource';
 import { PlainError, UsageError, type CommandContext, type Connection, type IO, type Verb } from './types';
 

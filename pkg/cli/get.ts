@@ -1,7 +1,7 @@
 // berthctl get: server-side Tables printed like kubectl (get.go), or the objects themselves
 // for -o yaml|json|name|jsonpath|custom-columns; -w streams changes (get-watch.ts).
 import type { ApiObject, List } from '../../api/meta/v1';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import type { Client } from '../client/types';
 import { formatError } from './errors';
 import { ObjectPrinter, parseOutput, type OutputFormat } from './output';

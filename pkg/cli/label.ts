@@ -2,7 +2,7 @@
 // KEY=VALUE and KEY- changes with kubectl's --overwrite rules, and send the difference as a
 // JSON merge patch with fieldManager kubectl-label / kubectl-annotate.
 import type { ApiObject } from '../../api/meta/v1';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import type { Client } from '../client/types';
 import { formatError, isConnectionRefused } from './errors';
 import { ObjectPrinter, parseOutput, type OutputFormat } from './output';

@@ -2,7 +2,7 @@
 // else the first, with a note when there were several) and streams pods/<name>/log to out.
 import { once } from 'node:events';
 import type { Pod } from '../../api/core/v1';
-import { resolveResourceName } from '../../api/resources';
+import { resolveResourceName } from './resource-table';
 import type { Client } from '../client/types';
 import { parseDuration } from './duration';
 import { resolveType, resourcePath } from './resource';

@@ -1,6 +1,6 @@
-// What the user typed (`po`, `rs,pods`, `pod/hello`) → resources of api/resources.ts, and the
+// What the user typed (`po`, `rs,pods`, `pod/hello`) → resources of api/resources.ts (via resource-table.ts), and the
 // REST paths and names kubectl prints for them.
-import { apiVersionOf, resolveResourceName, resourceForKind, resources, type ResourceInfo } from '../../api/resources';
+import { apiVersionOf, resolveResourceName, resourceForKind, resourceTable, type ResourceInfo } from './resource-table';
 import { UsageError } from './types';
 
 export { apiVersionOf };
@@ -55,6 +55,6 @@ export const parseTypeArgs = (args: string[]): TypedNames[] => {
   const [types, ...names] = args;
   // `all` is the category, as discovery's categories drive it for kubectl.
   const infos = types.split(',').filter((t) => t !== '')
-    .flatMap((t) => (t === 'all' ? resources.filter((r) => r.categories.includes('all')) : [resolveType(t)]));
+    .flatMap((t) => (t === 'all' ? resourceTable().filter((r) => r.categories.includes('all')) : [resolveType(t)]));
   return [...new Set(infos)].map((info) => ({ info, names }));
 };

@@ -3,7 +3,7 @@
 // and Progressing condition exactly as kubectl's DeploymentStatusViewer; history and undo
 // read the ReplicaSets the Deployment controls.
 import type { ApiObject } from '../../api/meta/v1';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import type { Client } from '../client/types';
 import { describePodTemplate } from './describe-pod';
 import { PrefixWriter } from './describe-writer';

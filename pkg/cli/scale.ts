@@ -2,7 +2,7 @@
 // scale subresource with `{"spec":{"replicas":N}}`; with --current-replicas or
 // --resource-version the Scale is read first and replaced under that precondition.
 import type { ApiObject } from '../../api/meta/v1';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import type { Client } from '../client/types';
 import { formatError, isConnectionRefused } from './errors';
 import { loadManifests } from './manifest';

@@ -2,7 +2,7 @@
 // list it by fieldSelector metadata.name, then watch from that resourceVersion until the
 // condition holds or --timeout (default 30s) passes.
 import type { ApiObject } from '../../api/meta/v1';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from './resource-table';
 import type { Client } from '../client/types';
 import { relaxedJsonPath } from './custom-columns';
 import { parseDuration } from './duration';
