@@ -66,6 +66,49 @@ describe('event recorder', () => {
     expect(posts.every((p) => p.path === '/api/v1/namespaces/default/events')).toBe(true);
   });
 
+  test('repeats are a strategic-merge PATCH; an Event deleted meanwhile is created again', async () => {
+    const { rec } = setup();
+    const obj = { ...rs, metadata: { ...rs.metadata, name: 'patchy', uid: 'u9' } };
+    rec.event(obj, 'Warning', 'BackOff', 'restarting');
+    await rec.flush();
+    const name = (created().pop()?.body as ApiObject).metadata.name as string;
+    rec.event(obj, 'Warning', 'BackOff', 'restarting');
+    await rec.flush();
+    const patch = server.requests[server.requests.length - 1];
+    expect(patch).toMatchObject({ method: 'PATCH', path: `/api/v1/namespaces/prod/events/${name}`, body: { count: 2, message: 'restarting' } });
+    expect(patch.headers['content-type']).toBe('application/strategic-merge-patch+json');
+    server.remove(EVENTS, 'prod', name);
+    rec.event(obj, 'Warning', 'BackOff', 'restarting');
+    await rec.flush();
+    expect(stored('prod', name)).toMatchObject({ count: 3, message: 'restarting' });
+  });
+
+  test('ten different messages for one reason are combined into one Event', async () => {
+    const { rec } = setup();
+    const obj = { ...rs, metadata: { ...rs.metadata, name: 'noisy', uid: 'u7' } };
+    const before = created().length;
+    for (let i = 0; i < 12; i++) rec.event(obj, 'Warning', 'FailedCreate', `pod ${i}: quota`);
+    await rec.flush();
+    const posts = created().slice(before).map((r) => (r.body as { message: string }).message);
+    expect(posts).toHaveLength(10);
+    expect(posts[9]).toBe('(combined from similar events): pod 9: quota');
+    const combined = (created()[before + 9].body as ApiObject).metadata.name as string;
+    expect(stored('prod', combined)).toMatchObject({ count: 3, message: '(combined from similar events): pod 11: quota' });
+  });
+
+  test('each object is rate limited: 25 at once, then one per 5 minutes', async () => {
+    const { rec, clock } = setup();
+    const obj = { ...rs, metadata: { ...rs.metadata, name: 'spammy', uid: 'u8' } };
+    const before = server.requests.length;
+    for (let i = 0; i < 40; i++) rec.event(obj, 'Normal', `R${i}`, 'm');
+    await rec.flush();
+    expect(server.requests.length - before).toBe(25);
+    clock.step(300_000);
+    rec.event(obj, 'Normal', 'Late', 'm');
+    await rec.flush();
+    expect(server.requests.length - before).toBe(26);
+  });
+
   test('failures are logged, never thrown', async () => {
     const { rec, lines } = setup();
     server.failNext({ method: 'POST', status: 500 });
