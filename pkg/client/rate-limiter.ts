@@ -53,11 +53,16 @@ export class TokenBucket implements RateLimiter {
     return true;
   }
 
-  wait(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
+  /** Takes a token now or in the future; returns how long the caller must wait for it (rate.Reserve). */
+  reserve(): number {
     this.refill();
     this.available -= 1;
-    const delayMs = this.available >= 0 ? 0 : Math.ceil((-this.available / this.opts.qps) * 1000);
+    return this.available >= 0 ? 0 : Math.ceil((-this.available / this.opts.qps) * 1000);
+  }
+
+  wait(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const delayMs = this.reserve();
     if (delayMs === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const onAbort = () => {

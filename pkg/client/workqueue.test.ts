@@ -89,3 +89,12 @@ describe('workqueue', () => {
     expect(clock.pending()).toBe(0);
   });
 });
+
+test('addRateLimited also obeys the queue-wide token bucket (10 qps, burst 100 by default)', () => {
+  const clock = new FakeClock();
+  const q = createWorkQueue({ clock, qps: 10, burst: 3 });
+  for (const k of ['a', 'b', 'c', 'd', 'e']) q.addRateLimited(k);
+  // a..c ride the burst with their own 5 ms back-off; d and e wait for tokens at 100 ms and 200 ms.
+  expect(clock.pendingDelays()).toEqual([5, 5, 5, 100, 200]);
+  q.shutDown();
+});

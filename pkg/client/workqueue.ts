@@ -2,14 +2,20 @@
 // default_rate_limiters.go in one). Keys are de-duplicated; `dirty` holds keys waiting to be
 // processed and `processing` keys a worker holds, so one key is never handed to two workers at
 // once: a key re-added while it is processed is queued again only when the worker calls done().
+// addRateLimited waits the longer of the key's own back-off and the queue-wide token bucket
+// (DefaultControllerRateLimiter: 10 qps, burst 100), so a storm of failing keys cannot spin.
 import type { WorkQueue } from './types';
 import { realClock, type Clock, type TimerHandle } from './clock';
+import { TokenBucket } from './rate-limiter';
 
 export interface WorkQueueOptions {
   /** First delay of addRateLimited; doubles per failure of the same key. Default 5ms. */
   baseDelayMs?: number;
   /** Cap of the per-key back-off. Default 60s (upstream caps at 1000s). */
   maxDelayMs?: number;
+  /** Queue-wide limit of addRateLimited (default 10 qps, burst 100, as upstream). */
+  qps?: number;
+  burst?: number;
   clock?: Clock;
 }
 
@@ -23,6 +29,7 @@ export const createWorkQueue = (opts: WorkQueueOptions = {}): RateLimitedWorkQue
   const baseDelayMs = opts.baseDelayMs ?? 5;
   const maxDelayMs = opts.maxDelayMs ?? 60_000;
   const clock = opts.clock ?? realClock;
+  const overall = new TokenBucket({ qps: opts.qps ?? 10, burst: opts.burst ?? 100, clock });
   const queue: string[] = [];
   const dirty = new Set<string>();
   const processing = new Set<string>();
@@ -66,7 +73,7 @@ export const createWorkQueue = (opts: WorkQueueOptions = {}): RateLimitedWorkQue
     addRateLimited(key) {
       const n = failures.get(key) ?? 0;
       failures.set(key, n + 1);
-      addAfter(key, Math.min(baseDelayMs * 2 ** n, maxDelayMs));
+      addAfter(key, Math.max(Math.min(baseDelayMs * 2 ** n, maxDelayMs), overall.reserve()));
     },
     forget(key) { failures.delete(key); },
     numRequeues: (key) => failures.get(key) ?? 0,
