@@ -44,8 +44,8 @@ test('the context namespace applies when -n is absent', async () => {
 });
 
 test.each([
-  { argv: ['get', 'pods', '--bogus'], code: 1, err: /unknown option '--bogus'/ },
-  { argv: ['frob'], code: 1, err: /unknown command 'frob'/ },
+  { argv: ['get', 'pods', '--bogus'], code: 1, err: /^Error: unknown flag: --bogus\n/ },
+  { argv: ['frob'], code: 1, err: /^Error: unknown command "frob" for "berthctl"\n/ },
   { argv: ['delete', 'pod', 'x', '--grace-period=soon'], code: 1, err: /must be an integer/ },
 ])('flag errors: $argv', async ({ argv, code, err }) => {
   const r = await parse(argv);

@@ -70,6 +70,17 @@ export const runBerthctl = async (argv: string[], { io, deps, signal }: RunOptio
 };
 
 
+/** Commander's parse errors in cobra's words (kubectl's): `Error: unknown flag: --x`, `Error: unknown command "x" for "berthctl"`. */
+export const cobraError = (s: string): string => {
+  const command = /^error: unknown command '([^']*)'/.exec(s);
+  if (command) return `Error: unknown command "${command[1]}" for "berthctl"\nRun 'berthctl --help' for usage.\n`;
+  const flag = /^error: unknown option '([^']*)'/.exec(s);
+  if (flag) return `Error: unknown flag: ${flag[1]}\nSee 'berthctl --help' for usage.\n`;
+  const invalid = /^error: option '[^']*' argument '[^']*' is invalid\. (.*)$/s.exec(s);
+  if (invalid) return `Error: ${invalid[1]}`;
+  return s;
+};
+
 type Runner = (factory: VerbFactory, opts: Options, args: string[], globals: GlobalFlags) => Promise<void>;
 
 const globalsOf = (cmd: Command): GlobalFlags => {
@@ -80,7 +91,7 @@ const globalsOf = (cmd: Command): GlobalFlags => {
 export const buildProgram = (io: IO, runner: Runner): Command => {
   const program = new Command('berthctl')
     .description('berthctl controls a Berth (Kubernetes-compatible) cluster.')
-    .configureOutput({ writeOut: (s) => { io.out.write(s); }, writeErr: (s) => { io.err.write(s); } })
+    .configureOutput({ writeOut: (s) => { io.out.write(s); }, writeErr: (s) => { io.err.write(s); }, outputError: (s, write) => write(cobraError(s)) })
     .exitOverride()
     .showHelpAfterError(false)
     .option('--kubeconfig <path>', 'Path to the kubeconfig file to use for CLI requests.')
