@@ -8,6 +8,7 @@ export { createInformer, type InformerOptions, type ResourceInformer } from './i
 export { metaNamespaceKey, splitMetaNamespaceKey, namespaceIndex, labelIndex, labelIndexFunc, nodeNameIndex, podNodeNameIndexFunc, type IndexFunc } from './cache';
 export { createWorkQueue, type WorkQueueOptions, type RateLimitedWorkQueue } from './workqueue';
 export { createEventRecorder, type EventRecorderOptions, type FlushableEventRecorder } from './events';
+export { EventCorrelator, combinedMessagePrefix, type EventCorrelatorOptions, type CorrelationResult, type EventPatch } from './event-correlator';
 export {
   defineController, controllerRef, terminal, TerminalError,
   type Controller, type ControllerOptions, type ControllerMetrics, type OwnedResource, type Reconciler, type ReconcileResult, type ReconcileOutcome,
