@@ -46,6 +46,7 @@ export const comparable = (obj: Json, name: string): Json => {
   const spec = o.spec as Json | undefined;
   if (spec && o.kind === 'Service') {
     if (spec.clusterIP !== 'None') { delete spec.clusterIP; delete spec.clusterIPs; }
+    for (const port of (spec.ports ?? []) as Json[]) delete port.nodePort;
   }
   return o;
 };

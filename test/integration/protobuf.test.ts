@@ -2,12 +2,16 @@
 // it creates must be stored exactly as the same generator's JSON manifest would be when applied
 // (`kubectl create … --dry-run=client -o yaml | kubectl apply -f -`).
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
 import { comparable, kubectlRunner, type Kubectl, type Run } from './protobuf-kubectl';
 
 jest.setTimeout(120_000);
+
+// 1.32 is the first kubectl that sends these bodies; plain `kubectl` (the gcloud dispatcher) picks
+// the release matching the server (1.33).
+const kubectl132 = existsSync('/usr/lib/google-cloud-sdk/bin/kubectl.1.32') ? '/usr/lib/google-cloud-sdk/bin/kubectl.1.32' : 'kubectl';
 
 type Json = Record<string, unknown>;
 
@@ -79,6 +83,22 @@ const cases = (dir: string): Case[] => {
       what: 'service clusterip', args: ['service', 'clusterip', 'NAME', '--tcp=80:8080', '--tcp=443:https'], resource: 'service',
       check: (o) => expect(o).toMatchObject({ spec: { type: 'ClusterIP', ports: [{ port: 80, targetPort: 8080, name: '80-8080' }, { port: 443, targetPort: 'https' }] } }),
     },
+    {
+      what: 'service nodeport', args: ['service', 'nodeport', 'NAME', '--tcp=5678:8080'], resource: 'service',
+      check: (o) => expect(o).toMatchObject({ spec: { type: 'NodePort', ports: [{ port: 5678, targetPort: 8080 }] } }),
+    },
+    {
+      what: 'service externalname', args: ['service', 'externalname', 'NAME', '--external-name=db.example.com'], resource: 'service',
+      check: (o) => expect(o).toMatchObject({ spec: { type: 'ExternalName', externalName: 'db.example.com' } }),
+    },
+    {
+      what: 'ingress', args: ['ingress', 'NAME', '--class=default', '--rule=foo.com/bar*=svc1:8080,tls=my-cert', '--rule=/=svc2:http', '--default-backend=svc3:80'],
+      resource: 'ingress',
+      check: (o) => expect(o).toMatchObject({ spec: { ingressClassName: 'default', defaultBackend: { service: { name: 'svc3', port: { number: 80 } } },
+        tls: [{ hosts: ['foo.com'], secretName: 'my-cert' }],
+        rules: [{ host: 'foo.com', http: { paths: [{ path: '/bar', pathType: 'Prefix', backend: { service: { name: 'svc1', port: { number: 8080 } } } }] } },
+          { http: { paths: [{ path: '/', pathType: 'Exact', backend: { service: { name: 'svc2', port: { name: 'http' } } } }] } }] } }),
+    },
     { what: 'headless service', args: ['service', 'clusterip', 'NAME', '--clusterip=None'], resource: 'service', check: (o) => expect(o).toMatchObject({ spec: { clusterIP: 'None' } }) },
   ];
 };
@@ -89,7 +109,7 @@ describe('kubectl create <generator> with protobuf bodies', () => {
   beforeAll(async () => {
     c = await startTestCluster();
     writeFileSync(path.join(c.dir, 'blob.bin'), blob);
-    kubectl = kubectlRunner(c);
+    kubectl = kubectlRunner(c, kubectl132);
     for (const ns of ['pb', 'js']) expect((await kubectl(['create', 'namespace', ns])).code).toBe(0);
   });
   afterAll(async () => { await c?.stop(); });

@@ -2,6 +2,7 @@
 import { buildRegistry, kubeBuiltins, type ProtoRegistry } from './dsl';
 import { coreV1 } from './core-v1';
 import { metaV1, runtime } from './meta-v1';
+import { networkingV1 } from './networking-v1';
 import { appsV1, batchV1, policyV1, schedulingV1 } from './workloads-v1';
 
 export { buildRegistry, kubeBuiltins, parseField, specialTypes, type FieldInfo, type MessageSpecs, type ProtoRegistry } from './dsl';
@@ -14,7 +15,7 @@ let registry: ProtoRegistry | undefined;
 
 /** Built on first use: most apiservers never see a protobuf body. */
 export const kubeProtoRegistry = (): ProtoRegistry => {
-  registry ??= buildRegistry(kubePackage, kubeBuiltins, metaV1, runtime, coreV1, appsV1, batchV1, policyV1, schedulingV1);
+  registry ??= buildRegistry(kubePackage, kubeBuiltins, metaV1, runtime, coreV1, appsV1, batchV1, policyV1, schedulingV1, networkingV1);
   return registry;
 };
 
@@ -24,4 +25,5 @@ export const protobufKinds: ReadonlyMap<string, string> = new Map([
   ['v1/Service', 'Service'], ['v1/ResourceQuota', 'ResourceQuota'],
   ['apps/v1/Deployment', 'Deployment'], ['batch/v1/Job', 'Job'], ['batch/v1/CronJob', 'CronJob'],
   ['policy/v1/PodDisruptionBudget', 'PodDisruptionBudget'], ['scheduling.k8s.io/v1/PriorityClass', 'PriorityClass'],
+  ['networking.k8s.io/v1/Ingress', 'Ingress'],
 ]);
