@@ -46,7 +46,15 @@ export interface RuntimeOptions {
   streamingPort?: number;
 }
 
-export type CleanupOptions = Omit<RuntimeOptions, 'socket' | 'healthPort'>;
+export type CleanupOptions = Omit<RuntimeOptions, 'socket' | 'healthPort'> & {
+  /** The agent's root (pod volumes); its mounts are undone too. Default <root>/../agent ($BERTH_HOME/agent). */
+  agentRoot?: string;
+};
+
+/** Mount points under `dir` (from /proc/self/mountinfo), deepest first. */
+const mountsUnder = (dir: string): string[] => fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+  .map((l) => (l.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))))
+  .filter((m) => m.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
 
 export const runtimeDefaults = { cgroupParent: 'berth', bridge: 'berth0', podCidr: '10.244.0.0/24', networkName: 'berth', podPidsLimit: 4096 } as const;
 
@@ -149,6 +157,8 @@ export const cleanupAll = async (opts: CleanupOptions, log: Logger): Promise<voi
     for (const sub of ['rootfs', 'ns/net', 'ns/uts', 'ns/ipc', 'ns/pid', 'shm']) await sys.umount(path.join(dir, sub));
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  // Memory-backed emptyDir volumes of pods whose agent is gone (berth down stops it first).
+  for (const m of mountsUnder(path.resolve(opts.agentRoot ?? path.join(path.dirname(opts.root), 'agent')))) await sys.umount(m);
   await removeCgroupTree(sys, cgroups, `/${opts.cgroupParent ?? runtimeDefaults.cgroupParent}`);
   // What runc/crun containers left in the hierarchies we do not use ourselves.
   const foreign = foreignHierarchies(fs.readFileSync('/proc/self/mountinfo', 'utf8'), cgroups.root, cgroups.hierarchies);
