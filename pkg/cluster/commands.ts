@@ -11,6 +11,10 @@ type Run = (signal: AbortSignal) => Promise<void>;
 
 const int = (v: string) => Number.parseInt(v, 10);
 const list = (v: string) => v.split(',').filter(Boolean);
+const bool = (v: string) => {
+  if (v !== 'true' && v !== 'false') throw new Error(`want true or false, got "${v}"`);
+  return v === 'true';
+};
 /** `docker.io=http://127.0.0.1:5000` pairs → { 'docker.io': ['http://127.0.0.1:5000'] }. */
 const mirrors = (pairs: string[]): Record<string, string[]> => {
   const out: Record<string, string[]> = {};
@@ -118,16 +122,18 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
 
   sub('scheduler', 'assign pending pods to nodes')
     .requiredOption('--kubeconfig <path>').option('--health-port <n>', '', int, 10259)
+    .option('--leader-elect <bool>', 'take the kube-system/kube-scheduler Lease before scheduling', bool, true)
     .action((o) => {
       chosen.run = async (signal) => (await import('../scheduler')).runScheduler(
-        { kubeconfig: o.kubeconfig, healthPort: o.healthPort }, logger('scheduler'), signal);
+        { kubeconfig: o.kubeconfig, healthPort: o.healthPort, leaderElection: { enabled: o.leaderElect } }, logger('scheduler'), signal);
     });
 
   sub('controller-manager', 'run the controllers')
     .requiredOption('--kubeconfig <path>').option('--health-port <n>', '', int, 10257)
+    .option('--leader-elect <bool>', 'take the kube-system/kube-controller-manager Lease before running controllers', bool, true)
     .action((o) => {
       chosen.run = async (signal) => (await import('../controller')).runControllerManager(
-        { kubeconfig: o.kubeconfig, healthPort: o.healthPort }, logger('controller-manager'), signal);
+        { kubeconfig: o.kubeconfig, healthPort: o.healthPort, leaderElection: { enabled: o.leaderElect } }, logger('controller-manager'), signal);
     });
   return program;
 };
