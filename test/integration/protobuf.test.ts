@@ -186,6 +186,16 @@ describe('kubectl create <generator> with protobuf bodies', () => {
     expect((await kubectl(['describe', 'namespace', 'pb'])).code).toBe(0);
   });
 
+  it('drains a node: the typed client\'s DELETE carries a protobuf DeleteOptions body', async () => {
+    const req = requester(c);
+    expect((await req('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } } })).status).toBe(201);
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] } };
+    expect((await req('POST', '/api/v1/namespaces/pb/pods', { body: pod })).status).toBe(201);
+    const r = await kubectl(['drain', 'n1', '--force', '--grace-period=0', '--timeout=30s']);
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining('node/n1 drained') });
+    expect((await req('GET', '/api/v1/namespaces/pb/pods/p1')).status).toBe(404);
+  });
+
   it('honours dryRun=All on a protobuf create', async () => {
     expect(await kubectl(['create', 'configmap', 'dry', '--from-literal=a=b', '-n', 'pb', '--dry-run=server'])).toMatchObject({ code: 0 });
     expect((await kubectl(['get', 'configmap', 'dry', '-n', 'pb'])).code).toBe(1);

@@ -78,6 +78,22 @@ describe('decodeProtobufBody', () => {
     });
   });
 
+  it.each([['v1'], ['apps/v1'], ['meta.k8s.io/v1']])('decodes a typed client\'s DeleteOptions (%s) for DELETE', (apiVersion) => {
+    const body = envelope(apiVersion, 'DeleteOptions', 'DeleteOptions', {
+      gracePeriodSeconds: 0, propagationPolicy: 'Foreground', dryRun: ['All'], preconditions: { uid: 'u1' },
+    });
+    expect(decodeProtobufBody(body)).toEqual({
+      apiVersion, kind: 'DeleteOptions', gracePeriodSeconds: 0, propagationPolicy: 'Foreground', dryRun: ['All'], preconditions: { uid: 'u1' },
+    });
+  });
+
+  it('decodes an Eviction (kubectl drain)', () => {
+    const body = envelope('policy/v1', 'Eviction', 'Eviction', { metadata: { name: 'p', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 30 } });
+    expect(decodeProtobufBody(body)).toEqual({
+      apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'p', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 30 },
+    });
+  });
+
   it('decodes packed (protobufjs) and unpacked (Go, proto2) repeated numbers', () => {
     const packed = envelope('apps/v1', 'Deployment', 'Deployment', { spec: { template: { spec: { securityContext: { supplementalGroups: [1, 2] } } } } });
     const groups = { spec: { template: { spec: { securityContext: { supplementalGroups: [1, 2] } } } } };

@@ -6,7 +6,7 @@
 // create path runs on it. A field we do not define is refused when it carries data.
 import protobuf from 'protobufjs';
 import { unsupportedMediaType, badRequest } from '../../apimachinery/errors';
-import { kubeProtoRegistry, protobufKinds, specialTypes, type FieldInfo, type ProtoRegistry } from '../proto';
+import { kubeProtoRegistry, protobufMessageOf, specialTypes, type FieldInfo, type ProtoRegistry } from '../proto';
 import { decodeSpecial } from './protobuf-special';
 
 type Json = Record<string, unknown>;
@@ -131,7 +131,7 @@ const asBadRequest = (err: unknown): unknown =>
 export const decodeProtobufBody = (body: Buffer): Json => {
   const env = decodeEnvelope(body);
   if (env.contentEncoding !== '') throw unsupportedMediaType(`application/vnd.kubernetes.protobuf with contentEncoding ${env.contentEncoding}`);
-  const message = protobufKinds.get(`${env.apiVersion}/${env.kind}`);
+  const message = protobufMessageOf(env.apiVersion, env.kind);
   if (!message) {
     throw unsupportedMediaType(`application/vnd.kubernetes.protobuf (${env.apiVersion}/${env.kind || '?'} is not decoded from protobuf; send it as JSON)`);
   }

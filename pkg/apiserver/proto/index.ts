@@ -19,11 +19,17 @@ export const kubeProtoRegistry = (): ProtoRegistry => {
   return registry;
 };
 
-/** `apiVersion/kind` → message name, for every kind whose protobuf body we decode. */
+/**
+ * `apiVersion/kind` → message name, for every kind whose protobuf body we decode. DeleteOptions
+ * (typed clients' DELETE bodies) is registered in every group-version, so it is matched by kind.
+ */
 export const protobufKinds: ReadonlyMap<string, string> = new Map([
   ['v1/Namespace', 'Namespace'], ['v1/ConfigMap', 'ConfigMap'], ['v1/Secret', 'Secret'], ['v1/ServiceAccount', 'ServiceAccount'],
   ['v1/Service', 'Service'], ['v1/ResourceQuota', 'ResourceQuota'],
   ['apps/v1/Deployment', 'Deployment'], ['batch/v1/Job', 'Job'], ['batch/v1/CronJob', 'CronJob'],
   ['policy/v1/PodDisruptionBudget', 'PodDisruptionBudget'], ['scheduling.k8s.io/v1/PriorityClass', 'PriorityClass'],
-  ['networking.k8s.io/v1/Ingress', 'Ingress'],
+  ['networking.k8s.io/v1/Ingress', 'Ingress'], ['policy/v1/Eviction', 'Eviction'],
 ]);
+
+export const protobufMessageOf = (apiVersion: string, kind: string): string | undefined =>
+  protobufKinds.get(`${apiVersion}/${kind}`) ?? (kind === 'DeleteOptions' ? 'DeleteOptions' : undefined);

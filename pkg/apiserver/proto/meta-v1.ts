@@ -17,6 +17,11 @@ export const metaV1: MessageSpecs = {
   },
   LabelSelector: { matchLabels: '1 map<string,string>', matchExpressions: '2 LabelSelectorRequirement[]' },
   LabelSelectorRequirement: { key: '1 string', operator: '2 string', values: '3 string[]' },
+  DeleteOptions: {
+    gracePeriodSeconds: '1 int64*', preconditions: '2 Preconditions*', orphanDependents: '3 bool*', propagationPolicy: '4 string*',
+    dryRun: '5 string[]', ignoreStoreReadErrorWithClusterBreakingPotential: '6 bool*',
+  },
+  Preconditions: { uid: '1 string*', resourceVersion: '2 string*' },
   Condition: {
     type: '1 string', status: '2 string', observedGeneration: '3 int64', lastTransitionTime: '4 Time',
     reason: '5 string', message: '6 string',

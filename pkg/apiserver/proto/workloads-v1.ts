@@ -37,6 +37,7 @@ export const batchV1: MessageSpecs = {
 };
 
 export const policyV1: MessageSpecs = {
+  Eviction: { metadata: '1 ObjectMeta', deleteOptions: '2 DeleteOptions*' },
   PodDisruptionBudget: { metadata: '1 ObjectMeta', spec: '2 PodDisruptionBudgetSpec', status: '3 Skip' },
   PodDisruptionBudgetSpec: {
     minAvailable: '1 IntOrString*', selector: '2 LabelSelector*', maxUnavailable: '3 IntOrString*', unhealthyPodEvictionPolicy: '4 string*',
