@@ -2,5 +2,5 @@
 export { runBerthctl, buildProgram, normalizeArgv, type RunOptions } from './commands';
 export { realDeps } from './connect';
 export { formatError } from './errors';
-export type { IO, Out, CliDeps, Connection, GlobalFlags, Verb, CommandContext } from './types';
-export { UsageError, CommandFailed } from './types';
+export type { IO, Out, CliDeps, HostDeps, Connection, GlobalFlags, Verb, CommandContext } from './types';
+export { UsageError, CommandFailed, PlainError } from './types';
