@@ -87,6 +87,16 @@ describe('decodeProtobufBody', () => {
     });
   });
 
+  it('decodes an autoscaling/v1 HorizontalPodAutoscaler (kubectl 1.32 autoscale)', () => {
+    const body = envelope('autoscaling/v1', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscalerV1', {
+      metadata: { name: 'web' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' }, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80 },
+    });
+    expect(decodeProtobufBody(body)).toEqual({
+      apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web' },
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' }, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80 },
+    });
+  });
+
   it('decodes an Eviction (kubectl drain)', () => {
     const body = envelope('policy/v1', 'Eviction', 'Eviction', { metadata: { name: 'p', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 30 } });
     expect(decodeProtobufBody(body)).toEqual({

@@ -1,4 +1,5 @@
 // The protobuf messages the apiserver decodes, and which message each apiVersion/kind is.
+import { autoscalingV1, autoscalingV2 } from './autoscaling';
 import { buildRegistry, kubeBuiltins, type ProtoRegistry } from './dsl';
 import { coreV1 } from './core-v1';
 import { metaV1, runtime } from './meta-v1';
@@ -15,7 +16,8 @@ let registry: ProtoRegistry | undefined;
 
 /** Built on first use: most apiservers never see a protobuf body. */
 export const kubeProtoRegistry = (): ProtoRegistry => {
-  registry ??= buildRegistry(kubePackage, kubeBuiltins, metaV1, runtime, coreV1, appsV1, batchV1, policyV1, schedulingV1, networkingV1);
+  registry ??= buildRegistry(kubePackage, kubeBuiltins, metaV1, runtime, coreV1, appsV1, batchV1, policyV1, schedulingV1, networkingV1,
+    autoscalingV1, autoscalingV2);
   return registry;
 };
 
@@ -29,6 +31,7 @@ export const protobufKinds: ReadonlyMap<string, string> = new Map([
   ['apps/v1/Deployment', 'Deployment'], ['batch/v1/Job', 'Job'], ['batch/v1/CronJob', 'CronJob'],
   ['policy/v1/PodDisruptionBudget', 'PodDisruptionBudget'], ['scheduling.k8s.io/v1/PriorityClass', 'PriorityClass'],
   ['networking.k8s.io/v1/Ingress', 'Ingress'], ['policy/v1/Eviction', 'Eviction'],
+  ['autoscaling/v1/HorizontalPodAutoscaler', 'HorizontalPodAutoscalerV1'], ['autoscaling/v2/HorizontalPodAutoscaler', 'HorizontalPodAutoscaler'],
 ]);
 
 export const protobufMessageOf = (apiVersion: string, kind: string): string | undefined =>
