@@ -38,6 +38,9 @@ export interface ResourceInfo {
   columns: PrinterColumn[];
 }
 
+/** What a client needs to address a resource: its URL parts and kind, no schema. */
+export type ResourceRef = Pick<ResourceInfo, 'group' | 'version' | 'kind' | 'listKind' | 'plural' | 'namespaced'>;
+
 const name: PrinterColumn = { name: 'Name', type: 'string', format: 'name', description: 'Name of the object.', priority: 0 };
 const age: PrinterColumn = { name: 'Age', type: 'string', description: 'Time since creation.', priority: 0 };
 const col = (n: string, description: string, priority = 0, type: PrinterColumn['type'] = 'string'): PrinterColumn =>
@@ -171,8 +174,8 @@ export const resources: readonly ResourceInfo[] = [
 /** Kinds that are only request bodies of subresources, not stored resources. */
 export const subresourceKinds = { Binding: core.Binding, Scale } as const;
 
-export const apiVersionOf = (r: Pick<ResourceInfo, 'group' | 'version'>): string =>
-  r.group ? `${r.group}/${r.version}` : r.version;
+import { apiVersionOf } from './group-version';
+export { apiVersionOf };
 
 export const findResource = (group: string, version: string, plural: string): ResourceInfo | undefined =>
   resources.find((r) => r.group === group && r.version === version && r.plural === plural);

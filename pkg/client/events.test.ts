@@ -120,3 +120,11 @@ describe('event recorder', () => {
     expect(lines.filter((l) => l.includes('failed to record event'))).toHaveLength(1);
   });
 });
+
+test('the events reference agrees with api/resources.ts', async () => {
+  const { findResource } = await import('../../api/resources');
+  const { eventsRef } = await import('./events');
+  const info = findResource('', 'v1', 'events');
+  expect(info && { group: info.group, version: info.version, kind: info.kind, listKind: info.listKind, plural: info.plural, namespaced: info.namespaced })
+    .toEqual(eventsRef);
+});

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { ApiObject } from '../../api/meta/v1';
 import type { Event } from '../../api/core/v1';
-import { findResource, type ResourceInfo } from '../../api/resources';
+import type { ResourceRef } from '../../api/resources';
 import { isNotFound } from '../apimachinery/errors';
 import type { Logger } from '../log';
 import { realClock, type Clock } from './clock';
@@ -25,7 +25,9 @@ export interface FlushableEventRecorder extends EventRecorder {
   flush(): Promise<void>;
 }
 
-const eventsInfo = findResource('', 'v1', 'events') as ResourceInfo;
+/** core/v1 events (as in api/resources.ts; events.test.ts checks they agree). Not looked up there, so
+ * that loading the client does not build every schema. */
+export const eventsRef: ResourceRef = { group: '', version: 'v1', kind: 'Event', listKind: 'EventList', plural: 'events', namespaced: true };
 
 /** RFC 3339 with second precision, as upstream's metav1.Time serialises. */
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -36,7 +38,7 @@ export const createEventRecorder = (client: Client, component: string, log: Logg
   const clock = opts.clock ?? realClock;
   const host = opts.host ?? os.hostname().toLowerCase();
   const maxPending = opts.maxPending ?? 1000;
-  const events = client.resource<ApiEvent>(eventsInfo);
+  const events = client.resource<ApiEvent>(eventsRef);
   const correlator = new EventCorrelator({ ...opts, clock });
   let tail: Promise<void> = Promise.resolve();
   let pending = 0;

@@ -7,7 +7,7 @@
 // expired continue token restarts the list without pages (client-go pager's full-list
 // fallback). Failures back off with jitter on the injected clock.
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
-import { apiVersionOf } from '../../api/resources';
+import { apiVersionOf } from '../../api/group-version';
 import { isExpired } from '../apimachinery/errors';
 import type { Logger } from '../log';
 import { Backoff, realClock, sleep, type Clock, type TimerHandle } from './clock';

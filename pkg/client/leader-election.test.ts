@@ -188,3 +188,11 @@ describe('leader election', () => {
     server.failNext({ method: 'PUT', status: 500, times: -1 });
   });
 });
+
+test('the leases reference agrees with api/resources.ts', async () => {
+  const { findResource } = await import('../../api/resources');
+  const { leasesRef } = await import('./leader-election');
+  const info = findResource('coordination.k8s.io', 'v1', 'leases');
+  expect(info && { group: info.group, version: info.version, kind: info.kind, listKind: info.listKind, plural: info.plural, namespaced: info.namespaced })
+    .toEqual(leasesRef);
+});

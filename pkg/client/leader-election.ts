@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { ApiLease, LeaseSpec } from '../../api/coordination/v1';
-import { findResource, type ResourceInfo } from '../../api/resources';
+import type { ResourceRef } from '../../api/resources';
 import { isConflict, isNotFound } from '../apimachinery/errors';
 import type { Logger } from '../log';
 import { realClock, sleep, type Clock } from './clock';
@@ -63,10 +63,9 @@ export const microTime = (ms: number): string => new Date(ms).toISOString().repl
 
 export const defaultIdentity = (): string => `${os.hostname()}_${randomUUID()}`;
 
-const leasesInfo = (): ResourceInfo => {
-  const info = findResource('coordination.k8s.io', 'v1', 'leases');
-  if (!info) throw new Error('coordination.k8s.io/v1 leases are not in api/resources.ts');
-  return info;
+/** coordination.k8s.io/v1 leases (as in api/resources.ts; leader-election.test.ts checks they agree). */
+export const leasesRef: ResourceRef = {
+  group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', listKind: 'LeaseList', plural: 'leases', namespaced: true,
 };
 
 export const createLeaderElector = (opts: LeaderElectorOptions): LeaderElector => {
@@ -82,7 +81,7 @@ export const createLeaderElector = (opts: LeaderElectorOptions): LeaderElector =
   const identity = opts.identity ?? defaultIdentity();
   const lockName = `${opts.namespace}/${opts.name}`;
   const log = opts.log.child('leader-election');
-  const leases: ResourceClient<ApiLease> = opts.client.resource<ApiLease>(leasesInfo());
+  const leases: ResourceClient<ApiLease> = opts.client.resource<ApiLease>(leasesRef);
   let observed: ApiLease | undefined;   // the last Lease read or written, with its resourceVersion
   let observedSpec = '';                // its spec, to notice a change
   let observedTime = 0;                 // when the spec last changed, by our clock

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { apiVersionOf, type ResourceInfo } from '../../api/resources';
+import { apiVersionOf } from '../../api/group-version';
+import type { ResourceRef } from '../../api/resources';
 import type { ApiObject, List } from '../../api/meta/v1';
 import { fromStatusBody, timeout as timeoutError } from '../apimachinery/errors';
 import { realClock, sleep, type Clock } from './clock';
@@ -36,7 +37,7 @@ const origins = new WeakMap<object, Client>();
  * createClient (undefined for fakes). Lets a loop that was handed one resource client reach
  * a companion resource (the node status loop and its Lease) without another dependency.
  */
-export const siblingResource = <T extends ApiObject>(rc: ResourceClient<ApiObject> | ResourceClient<T>, info: ResourceInfo): ResourceClient<T> | undefined =>
+export const siblingResource = <T extends ApiObject>(rc: ResourceClient<ApiObject> | ResourceClient<T>, info: ResourceRef): ResourceClient<T> | undefined =>
   origins.get(rc)?.resource<T>(info);
 
 /** A client that owns sockets: close() destroys its keep-alive agent (idle and in-flight). */
@@ -242,7 +243,7 @@ export const createClient = (config: ClientConfig, opts: ClientOptions = {}): Re
     config,
     request,
     stream,
-    resource: <T extends ApiObject>(info: ResourceInfo) => {
+    resource: <T extends ApiObject>(info: ResourceRef) => {
       const rc = resourceClient<T>(info, request, stream);
       origins.set(rc, client);
       return rc;
@@ -259,16 +260,16 @@ type RequestFn = <R>(method: string, path: string, ro?: RequestOptions) => Promi
 type StreamFn = (path: string, ro?: RequestOptions) => Promise<http.IncomingMessage>;
 
 /** URL of a collection: core `/api/v1[/namespaces/<ns>]/<plural>`, groups `/apis/<g>/<v>/...`. */
-export const collectionPath = (info: ResourceInfo, namespace: string): string => {
+export const collectionPath = (info: ResourceRef, namespace: string): string => {
   const prefix = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
   const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${prefix}${ns}/${info.plural}`;
 };
 
-export const objectPath = (info: ResourceInfo, namespace: string, name: string, subresource?: string): string =>
+export const objectPath = (info: ResourceRef, namespace: string, name: string, subresource?: string): string =>
   `${collectionPath(info, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
 
-const resourceClient = <T extends ApiObject>(info: ResourceInfo, request: RequestFn, stream: StreamFn): ResourceClient<T> => {
+const resourceClient = <T extends ApiObject>(info: ResourceRef, request: RequestFn, stream: StreamFn): ResourceClient<T> => {
   const withType = (obj: T): T => ({ ...obj, apiVersion: obj.apiVersion ?? apiVersionOf(info), kind: obj.kind ?? info.kind });
   const nsOf = (ns: string, obj: T) => ns || obj.metadata.namespace || '';
   const nameOf = (obj: T) => obj.metadata.name ?? '';

@@ -1,6 +1,6 @@
 // The client contract every component codes against. Implementations live beside this file.
 import type { ApiObject, DeleteOptions, List, WatchEvent } from '../../api/meta/v1';
-import type { ResourceInfo } from '../../api/resources';
+import type { ResourceRef } from '../../api/resources';
 
 /** What a kubeconfig context resolves to. */
 export interface ClientConfig {
@@ -51,7 +51,7 @@ export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
  * cluster-scoped resources; '' lists across all namespaces. Errors are StatusError.
  */
 export interface ResourceClient<T extends ApiObject = ApiObject> {
-  readonly info: ResourceInfo;
+  readonly info: ResourceRef;
   get(namespace: string, name: string, signal?: AbortSignal): Promise<T>;
   list(namespace: string, q?: ListQuery, signal?: AbortSignal): Promise<List<T>>;
   create(namespace: string, obj: T, opts?: { dryRun?: boolean; fieldManager?: string; signal?: AbortSignal }): Promise<T>;
@@ -67,7 +67,7 @@ export interface ResourceClient<T extends ApiObject = ApiObject> {
 
 export interface Client {
   readonly config: ClientConfig;
-  resource<T extends ApiObject = ApiObject>(info: ResourceInfo): ResourceClient<T>;
+  resource<T extends ApiObject = ApiObject>(info: ResourceRef): ResourceClient<T>;
   /** Raw request; resolves with the parsed JSON body (or text), throws StatusError on >= 400. */
   request<R = unknown>(method: string, path: string, opts?: RequestOptions): Promise<R>;
   /** Raw streaming GET (pods/log?follow=true); the caller reads the stream. */
