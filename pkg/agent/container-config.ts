@@ -143,6 +143,7 @@ export const containerConfig = (pod: Pod, c: Container, restartCount: number, ct
     annotations: { [annotationRestartCount]: String(restartCount), [annotationTerminationGracePeriod]: String(grace) },
     logPath: `${c.name}/${restartCount}.log`,
     stdin: c.stdin ?? false,
+    stdinOnce: c.stdinOnce ?? false,
     tty: c.tty ?? false,
     linux: { resources: containerResources(pod, c, ctx.memoryCapacity), securityContext: containerSecurityContext(pod, c) },
   };

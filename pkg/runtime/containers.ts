@@ -8,9 +8,9 @@ import type { ImageRecord } from './images';
 import { cgroupDirs, containerCgroupPath, createCgroup, removeCgroup, type CgroupDriver } from './cgroups';
 import { buildContainerSpec, type ContainerSpecInput } from './container-spec';
 import { type Container, type ContainerConfig, type ContainerFilter, type ContainerState, type ContainerStatus, type PodSandboxConfig } from './cri-types';
-import { alreadyExists, CriError, notFound } from './errors';
+import { alreadyExists, CriError, invalidArgument, notFound } from './errors';
 import { renderExecSpec } from './exec-spec';
-import { deleteCommand, executorForHandler, foreignHierarchies, lastRuntimeError, removeForeignCgroups, startArgs, type ExecutorSettings } from './executor';
+import { attachFifos, deleteCommand, executorForHandler, foreignHierarchies, lastRuntimeError, removeForeignCgroups, startArgs, type ExecutorSettings } from './executor';
 import { matchesLabels, newId } from './sandbox';
 import { ShimError } from './shim-client';
 import { errnoCode, writeJsonAtomic, type ContainerRecord, type ExitRecord, type KeyedMutex, type StateStore } from './state';
@@ -59,11 +59,13 @@ export class ContainerManager {
       c.config.metadata.name === config.metadata.name && c.config.metadata.attempt === config.metadata.attempt);
     if (dup) throw alreadyExists(`container name "${config.metadata.name}" attempt ${config.metadata.attempt} is reserved for "${dup.id}"`);
     const id = newId();
+    const executor = executorForHandler(sandbox.runtimeHandler, this.d.executors?.default ?? 'native');
+    if ((config.stdin || config.tty) && executor !== 'native') throw invalidArgument(`container "${config.metadata.name}": stdin and tty need the native executor (not ${executor})`);
     const logDir = sandboxConfig?.logDirectory || sandbox.config.logDirectory;
     const rec: ContainerRecord = {
       id, sandboxId, config, imageId: image.id, imageRef: image.repoDigests[0] ?? image.id, createdAt: this.d.now(),
       cgroupPath: containerCgroupPath(sandbox.cgroupPath, id),
-      executor: executorForHandler(sandbox.runtimeHandler, this.d.executors?.default ?? 'native'),
+      executor,
       logPath: logDir && config.logPath ? path.join(logDir, config.logPath) : path.join(this.d.state.layout.containerDir(id), 'container.log'),
     };
     return this.d.locks.run(id, async () => {
@@ -112,7 +114,12 @@ export class ContainerManager {
       const dir = this.d.state.layout.containerDir(id);
       await fs.promises.mkdir(path.dirname(rec.logPath), { recursive: true });
       try {
-        const files = { bundle: dir, id, log: rec.logPath, exitFile: path.join(dir, 'exit.json'), pidFile: path.join(dir, 'pid') };
+        const fifos = attachFifos(dir);
+        const files = {
+          bundle: dir, id, log: rec.logPath, exitFile: path.join(dir, 'exit.json'), pidFile: path.join(dir, 'pid'),
+          tty: rec.config.tty ?? false, stdinOnce: rec.config.stdinOnce ?? false,
+          ...(rec.config.stdin ? { stdin: fifos.stdin } : {}), ...(rec.config.tty ? { resize: fifos.resize } : {}),
+        };
         const report = await this.d.sys.spawnHelper(startArgs(rec.executor ?? 'native', files, this.d.executors));
         rec.pid = report.pid;
         rec.startedAt = this.d.now();

@@ -133,6 +133,7 @@ export interface ContainerConfig {
   annotations?: KeyValueMap;
   logPath?: string;
   stdin?: boolean;
+  stdinOnce?: boolean;
   tty?: boolean;
   linux?: LinuxContainerConfig;
 }

@@ -16,6 +16,15 @@ test.each([
   expect(startArgs(executor, files, settings)).toEqual(want);
 });
 
+test.each([
+  { name: 'stdin only', f: { stdin: '/b/attach-stdin' }, want: ['--stdin', '/b/attach-stdin'] },
+  { name: 'stdin once', f: { stdin: '/b/attach-stdin', stdinOnce: true }, want: ['--stdin', '/b/attach-stdin', '--stdin-once'] },
+  { name: 'TTY with stdin and resizes', f: { tty: true, stdin: '/b/attach-stdin', resize: '/b/attach-resize' }, want: ['--tty', '--stdin', '/b/attach-stdin', '--resize', '/b/attach-resize'] },
+  { name: 'stdinOnce without stdin means nothing', f: { stdinOnce: true }, want: [] },
+])('startArgs (native) with the attach FIFOs: $name', ({ f, want }) => {
+  expect(startArgs('native', { ...files, ...f }, settings).slice(11)).toEqual(want);
+});
+
 test('deleteCommand: nothing for native; runc directly; crun inside unshare -m with the v2 mount gone', () => {
   expect(deleteCommand('native', files.bundle, 'c1', settings)).toBeUndefined();
   expect(deleteCommand('runc', files.bundle, 'c1', settings)).toEqual({ file: '/usr/sbin/runc',

@@ -38,7 +38,22 @@ export const defaultExecutorSettings = (runtimeRoot: string, executor: Executor 
  */
 export const hybridCgroupV2Mount = '/sys/fs/cgroup/unified';
 
-export interface StartFiles { bundle: string; id: string; log: string; exitFile: string; pidFile: string }
+/**
+ * What the shim needs to start a container. `stdin` / `resize` are the attach FIFOs (berth-shim
+ * makes them) for a container with stdin or a TTY: native executor only.
+ */
+export interface StartFiles {
+  bundle: string; id: string; log: string; exitFile: string; pidFile: string;
+  tty?: boolean; stdin?: string; stdinOnce?: boolean; resize?: string;
+}
+
+/** The attach FIFOs of a container's bundle (stdin, and resize with a TTY). */
+export const attachFifos = (bundle: string) => ({ stdin: path.join(bundle, 'attach-stdin'), resize: path.join(bundle, 'attach-resize') });
+
+const stdioArgs = (f: StartFiles): string[] => [
+  ...(f.tty ? ['--tty'] : []), ...(f.stdin ? ['--stdin', f.stdin] : []), ...(f.stdin && f.stdinOnce ? ['--stdin-once'] : []),
+  ...(f.tty && f.resize ? ['--resize', f.resize] : []),
+];
 
 /** The global flags of an OCI runtime: its state root and a JSON error log in the bundle. */
 const globalFlags = (executor: 'runc' | 'crun', p: ExecutorSettings, bundle: string): string[] =>
@@ -47,7 +62,7 @@ const globalFlags = (executor: 'runc' | 'crun', p: ExecutorSettings, bundle: str
 /** berth-shim arguments that start the container of `f.bundle` under `executor`. */
 export const startArgs = (executor: Executor, f: StartFiles, p?: ExecutorSettings): string[] => {
   if (executor === 'native') {
-    return ['run', '--bundle', f.bundle, '--id', f.id, '--log', f.log, '--exit-file', f.exitFile, '--pid-file', f.pidFile];
+    return ['run', '--bundle', f.bundle, '--id', f.id, '--log', f.log, '--exit-file', f.exitFile, '--pid-file', f.pidFile, ...stdioArgs(f)];
   }
   if (!p) throw new Error(`executor ${executor} needs ExecutorSettings`);
   const umount = executor === 'crun' && p.hideCgroupV2 ? ['--umount', hybridCgroupV2Mount] : [];

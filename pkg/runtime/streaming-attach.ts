@@ -1,7 +1,9 @@
-// Attach's output: the container's stdout and stderr as they reach its CRI log, followed from the
-// current end of the file until the container exits. The shim already owns the pipes (it writes
-// the log), so attach reads what it wrote instead of asking it for a second copy.
+// Attach: the container's stdout and stderr as they reach its CRI log, followed from the current
+// end of the file until the container exits (the shim already owns the pipes and writes the log,
+// so attach reads what it wrote instead of asking it for a second copy); stdin and TTY resizes go
+// to the FIFOs the shim relays into the container's stdin pipe or pty.
 import fs from 'node:fs';
+import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { errnoCode } from './state';
 
@@ -68,3 +70,25 @@ export const followLog = (o: FollowOptions): { stdout: PassThrough; stderr: Pass
   })();
   return { stdout, stderr, outcome };
 };
+
+/**
+ * The writable ends of a container's attach FIFOs (berth-shim run --stdin/--resize holds the
+ * reading ends). Opened non-blocking so that a FIFO nobody reads any more (stdin-once after its
+ * first EOF, or a dead shim) is an error now (ENXIO) rather than a thread blocked in open(2);
+ * net.Socket drives the pipe with the event loop as it does for any FIFO.
+ */
+export const openAttachInput = (fifo: string): net.Socket | null => {
+  let fd: number;
+  try {
+    fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  } catch (err) {
+    if (errnoCode(err) === 'ENXIO' || errnoCode(err) === 'ENOENT') return null;
+    throw err;
+  }
+  const s = new net.Socket({ fd, readable: false, writable: true });
+  s.on('error', () => undefined); // the container closed its stdin or exited: attach's outcome says so
+  return s;
+};
+
+/** A resize for the shim's pty: "ROWS COLS\n" (the format berth-shim exec reads too). */
+export const resizeLine = (width: number, height: number): string => `${height} ${width}\n`;

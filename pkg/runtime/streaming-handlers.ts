@@ -1,7 +1,6 @@
 // The CRI handlers for exec, attach, port-forward, stats, resource updates and log reopening, and
 // the streaming backend that serves the URLs they hand out. server.ts mounts them beside the
 // lifecycle handlers.
-import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Logger } from '../log';
 import type { CgroupDriver } from './cgroups';
 import { ContainerResources } from './container-resources';
@@ -9,10 +8,11 @@ import type { ContainerManager } from './containers';
 import type { ContainerRecord, KeyedMutex, SandboxRecord, StateStore } from './state';
 import type { Syscalls } from './syscalls';
 import type { ContainerStatus, Empty } from './cri-types';
-import { CriError, failedPrecondition, invalidArgument } from './errors';
+import { failedPrecondition, invalidArgument } from './errors';
 import type * as x from './exec-cri-types';
 import { ExecService, type ExecProcess } from './exec';
-import { followLog } from './streaming-attach';
+import { attachFifos } from './executor';
+import { followLog, openAttachInput, resizeLine } from './streaming-attach';
 import { StreamingServer, type StreamingBackend } from './streaming-server';
 
 export interface StreamingDeps {
@@ -42,7 +42,9 @@ export const streamingHandlers = (d: StreamingDeps) => ({
   Attach: async (r: x.AttachRequest): Promise<x.AttachResponse> => {
     checkStreams(r);
     const rec = await d.containers.get(r.containerId);
-    if (r.stdin && rec.config.stdin) throw new CriError(grpcStatus.UNIMPLEMENTED, 'attach: stdin of the container process is not supported yet');
+    // As containerd: stdin for a container without one, or a TTY it has not, is refused.
+    if (r.stdin && !rec.config.stdin) throw invalidArgument('tty and stdin: the container was not created with stdin');
+    if (r.tty && !rec.config.tty) throw invalidArgument('tty: the container was not created with a TTY');
     await d.exec.target(r.containerId);
     return { url: d.streaming.getAttach(r) };
   },
@@ -57,14 +59,19 @@ export const streamingHandlers = (d: StreamingDeps) => ({
   ReopenContainerLog: async (r: x.ReopenContainerLogRequest): Promise<Empty> => { await d.resources.reopenLog(r.containerId); return {}; },
 });
 
-/** What the streaming server runs for each kind of session. */
-export const streamingBackend = (d: Omit<StreamingDeps, 'streaming' | 'resources'>): StreamingBackend => ({
+/** What the streaming server runs for each kind of session. `containerDir` locates the attach FIFOs. */
+export const streamingBackend = (d: Omit<StreamingDeps, 'streaming' | 'resources'> & { containerDir: (id: string) => string }): StreamingBackend => ({
   exec: (req) => d.exec.start(req.containerId, req.cmd, { tty: req.tty, stdin: req.stdin }),
   attach: async (req, signal): Promise<ExecProcess> => {
     const rec = await d.containers.get(req.containerId);
     const f = followLog({ logPath: rec.logPath, exited: () => d.exitCodeOf(req.containerId), signal });
+    const fifos = attachFifos(d.containerDir(req.containerId));
+    const stdin = req.stdin && rec.config.stdin ? openAttachInput(fifos.stdin) : null;
+    const resizer = rec.config.tty ? openAttachInput(fifos.resize) : null;
+    f.outcome.finally(() => { stdin?.destroy(); resizer?.destroy(); }).catch(() => undefined);
     return {
-      stdin: null, stdout: f.stdout, stderr: req.tty ? null : f.stderr, resize: () => undefined, kill: () => undefined,
+      stdin, stdout: f.stdout, stderr: rec.config.tty ? null : f.stderr, kill: () => undefined,
+      resize: (width, height) => { if (resizer && width > 0 && height > 0) resizer.write(resizeLine(width, height)); },
       // Attach ends when the process does; its exit code is the container's status, not the session's.
       outcome: f.outcome.then(() => ({ exitCode: 0, timedOut: false })),
     };
@@ -92,7 +99,7 @@ export const startStreaming = async (w: StreamingWiring): Promise<{ deps: Stream
     sys: w.sys, cgroups: w.cgroups, state: w.state, locks: w.locks, containers: w.containers, log: w.log.child('resources'), now: () => Date.now() * 1e6,
   });
   const exitCodeOf = async (id: string) => (await w.state.readExit(id))?.exitCode;
-  const backend = streamingBackend({ exec, containers: w.containers, sandboxes: w.sandboxes, exitCodeOf });
+  const backend = streamingBackend({ exec, containers: w.containers, sandboxes: w.sandboxes, exitCodeOf, containerDir: (id) => w.state.layout.containerDir(id) });
   const streaming = new StreamingServer({ backend, log: w.log.child('streaming'), address: w.address, port: w.port });
   const url = await streaming.listen();
   return { deps: { exec, streaming, resources, containers: w.containers, sandboxes: w.sandboxes, exitCodeOf }, url, close: () => streaming.close() };

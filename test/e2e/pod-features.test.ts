@@ -141,3 +141,18 @@ test('shareProcessNamespace: the containers of one pod see each other\'s process
   expect(alone).not.toContain('pause');
   expect((await c.kubectl(['delete', 'pod', 'shared-pid', 'alone', '--wait=true'])).code).toBe(0);
 });
+
+test('kubectl attach -i feeds the container\'s own stdin (stdin + stdinOnce): its EOF ends the process', async () => {
+  await apply({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reader' },
+    spec: {
+      terminationGracePeriodSeconds: 0, restartPolicy: 'Never',
+      containers: [{ name: 'main', image: 'busybox', stdin: true, stdinOnce: true, command: ['sh', '-c', 'echo started; while read l; do echo "echo:$l"; done; echo eof-seen'] }],
+    },
+  });
+  await logsWith('reader', 'main', 'started');
+  const r = await c.kubectl(['attach', '-i', 'reader', '-c', 'main'], { input: 'one\ntwo\n' });
+  expect(r.stdout).toContain('echo:one\necho:two\neof-seen\n');
+  await waitFor(async () => (await c.kubectl(['get', 'pod', 'reader', '-o', 'jsonpath={.status.phase}'])).stdout === 'Succeeded', 'reader Succeeded');
+  expect((await c.kubectl(['delete', 'pod', 'reader', '--wait=true'])).code).toBe(0);
+});

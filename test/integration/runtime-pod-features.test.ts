@@ -2,8 +2,10 @@
 // hostPort through the CNI portmap plugin (reached on 127.0.0.1, rules gone after StopPodSandbox),
 // /etc/resolv.conf from the sandbox's DNSConfig, a shared PID namespace (shareProcessNamespace)
 // held by `berth-shim pause`, and CRI bind mounts (read-only refused, read-write shared with the
-// host, file binds). The suite's runtime has its own root, cgroup parent, bridge and pod CIDR.
+// host, file binds), and attach to a container's own stdin and TTY (the shim's FIFOs and pty).
+// The suite's runtime has its own root, cgroup parent, bridge and pod CIDR.
 import { execFileSync } from 'node:child_process';
+import { openSession } from './runtime-exec-harness';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { buildBusyboxImage } from '../../hack/images/build-busybox';
 import { silentLogger } from '../../pkg/log';
 import {
-  cleanupAll, createRuntimeClient, importImage, runRuntime,
+  cleanupAll, createRuntimeClient, execProtocols, importImage, runRuntime, streamChannel as ch,
   type ContainerConfig, type ContainerStatus, type PodSandboxConfig, type RuntimeClient, type RuntimeOptions,
 } from '../../pkg/runtime';
 
@@ -185,5 +187,35 @@ describe('runtime pod features (issue 6)', () => {
     expect(logLines(pod, 'main')).toEqual(['read-only-data', 'ro=refused', 'rw=ok', 'one-file', 'data', 'end']);
     expect(fs.readFileSync(path.join(rw, 'out'), 'utf8')).toBe('from-container\n');
     expect(fs.existsSync(path.join(ro, 'new'))).toBe(false);
+  });
+
+  test('attach stdin (stdinOnce, no TTY): lines reach the process, closing stdin is its EOF', async () => {
+    const pod = await runPod('stdin');
+    const id = await startContainer(pod, 'main', ['sh', '-c', 'echo waiting; read line; echo "got=$line"; cat; echo eof'], { stdin: true, stdinOnce: true });
+    await waitLog(pod, 'main', /^waiting$/);
+    const { url } = await client.runtime.Attach({ containerId: id, stdin: true, stdout: true, stderr: true });
+    const s = await openSession(url.replace(/^http/, 'ws'), execProtocols[0]);
+    s.send(ch.stdin, 'hello\nrest of it\n');
+    s.send(ch.close, Buffer.from([ch.stdin]));
+    await waitFor(() => s.text(ch.stdout).includes('eof'));
+    expect(s.text(ch.stdout)).toBe('got=hello\nrest of it\neof\n');
+    expect((await waitExited(id)).exitCode).toBe(0);
+    await s.closed;
+  });
+
+  test('attach with a TTY: the container\'s own pty (tty names it), input echoed, resizes applied', async () => {
+    const pod = await runPod('tty');
+    const id = await startContainer(pod, 'main', ['sh', '-c', 'tty; echo ready; read line; echo "got=$line"; stty size; echo done; exec sleep 3600'],
+      { stdin: true, tty: true });
+    const before = await waitLog(pod, 'main', /^ready\r?$/);
+    expect(before[0]).toMatch(/^\/dev\/pts\/0\r?$/);
+    const { url } = await client.runtime.Attach({ containerId: id, stdin: true, stdout: true, tty: true });
+    const s = await openSession(url.replace(/^http/, 'ws'), execProtocols[0]);
+    s.send(ch.resize, JSON.stringify({ Width: 100, Height: 30 }));
+    s.send(ch.stdin, 'hello\n');
+    await waitFor(() => s.text(ch.stdout).includes('done'));
+    expect(s.text(ch.stdout).replace(/\r/g, '').split('\n')).toEqual(['hello', 'got=hello', '30 100', 'done', '']);
+    s.ws.close();
+    await s.closed;
   });
 });

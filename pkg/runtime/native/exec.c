@@ -168,7 +168,7 @@ static void drain(int from, int to) {
   }
 }
 
-static void apply_resizes(int fd, int master, int *open) {
+void apply_resizes(int fd, int master, int *open) {
   char buf[256];
   ssize_t n = read(fd, buf, sizeof buf - 1);
   if (n <= 0) { *open = 0; return; }

@@ -105,26 +105,54 @@ static void reopen_log(int log_fd, const char *path) {
   close(fd);
 }
 
-void relay_logs(int out_fd, int err_fd, int log_fd) {
+/* Forwards what attach wrote to the stdin FIFO; at EOF (stdin-once: the first writer closed) the
+ * child's stdin closes. Returns 0 once stdin is done. */
+static int forward_stdin(struct relay_io *r) {
+  char buf[32768];
+  ssize_t n = read(r->stdin_fd, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 1;
+  if (n > 0) {
+    /* The container may have closed its stdin or exited: not the shim's failure. */
+    (void)!write_all(r->stdin_to, buf, (size_t)n);
+    return 1;
+  }
+  if (!r->stdin_once) return 1; /* not reached: without stdin-once the shim holds a writer itself */
+  close(r->stdin_fd);
+  if (r->stdin_to != r->master) close(r->stdin_to); /* a pty stays: it is the output too */
+  return 0;
+}
+
+void relay_io(struct relay_io *r) {
   static struct stream streams[2];
   static char path[PATH_MAX];
-  log_path_of(log_fd, path, sizeof path);
+  log_path_of(r->log_fd, path, sizeof path);
   sigset_t wait_mask = install_reopen_handler();
-  streams[0].fd = out_fd; streams[0].name = "stdout"; streams[0].len = 0;
-  streams[1].fd = err_fd; streams[1].name = "stderr"; streams[1].len = 0;
-  int open_count = 2;
+  streams[0].fd = r->out_fd; streams[0].name = "stdout"; streams[0].len = 0;
+  streams[1].fd = r->err_fd; streams[1].name = "stderr"; streams[1].len = 0;
+  int open_count = (r->out_fd >= 0) + (r->err_fd >= 0);
+  int stdin_open = r->stdin_fd >= 0, resize_open = r->resize_fd >= 0 && r->master >= 0;
   while (open_count > 0) {
-    struct pollfd p[2];
+    struct pollfd p[4];
     for (int i = 0; i < 2; i++) { p[i].fd = streams[i].fd; p[i].events = POLLIN; p[i].revents = 0; }
-    if (reopen_requested) reopen_log(log_fd, path);
-    if (ppoll(p, 2, NULL, &wait_mask) < 0) {
+    p[2].fd = stdin_open ? r->stdin_fd : -1; p[2].events = POLLIN; p[2].revents = 0;
+    p[3].fd = resize_open ? r->resize_fd : -1; p[3].events = POLLIN; p[3].revents = 0;
+    if (reopen_requested) reopen_log(r->log_fd, path);
+    if (ppoll(p, 4, NULL, &wait_mask) < 0) {
       if (errno == EINTR) continue;
       fail("poll", "log pipes");
     }
+    /* Resizes first: a resize is sent before the input that follows it. */
+    if (p[3].revents) apply_resizes(r->resize_fd, r->master, &resize_open);
+    if (p[2].revents) stdin_open = forward_stdin(r);
     for (int i = 0; i < 2; i++) {
       if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      if (!pump(log_fd, &streams[i])) { streams[i].fd = -1; open_count--; }
+      if (!pump(r->log_fd, &streams[i])) { streams[i].fd = -1; open_count--; }
     }
   }
-  close(log_fd);
+  close(r->log_fd);
+}
+
+void relay_logs(int out_fd, int err_fd, int log_fd) {
+  struct relay_io r = { out_fd, err_fd, log_fd, -1, -1, 0, -1, -1 };
+  relay_io(&r);
 }

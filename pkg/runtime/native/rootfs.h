@@ -21,4 +21,14 @@ void exec_process(struct exec_spec *spec) __attribute__((noreturn));
 /* Copies both pipes into log_fd as `<RFC3339Nano> stdout|stderr F|P <line>\n` until both hit EOF. */
 void relay_logs(int out_fd, int err_fd, int log_fd);
 
+/* What the shim relays for a container: its output (err_fd -1 with a TTY: one stream, logged as
+ * stdout), and the attach FIFOs: stdin_fd → stdin_to (the child's stdin pipe or the pty master;
+ * with stdin_once the first EOF closes stdin_to), resize_fd lines "ROWS COLS" → TIOCSWINSZ on
+ * master. Unused fds are -1. Ends when the output streams hit EOF. */
+struct relay_io { int out_fd, err_fd, log_fd, stdin_fd, stdin_to, stdin_once, resize_fd, master; };
+void relay_io(struct relay_io *r);
+
+/* Applies the "ROWS COLS\n" lines readable on fd to the pty master; *open = 0 at EOF (exec.c). */
+void apply_resizes(int fd, int master, int *open);
+
 #endif

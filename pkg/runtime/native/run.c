@@ -10,11 +10,17 @@
  *       ctr:mounts    root propagation, bind the root, mount/remount/symlink steps (rootfs.c)
  *       ctr:pivot     pivot_root(".", "."), detach the old root                  (rootfs.c)
  *       ctr:paths     masked and read-only paths, then the read-only root         (rootfs.c)
+ *       ctr:console   with --tty: open /dev/ptmx of the container's devpts, make the slave the
+ *                     controlling terminal and stdio, send the master to the shim
  *       ctr:exec      hostname, then apply_identity (bounding set, keep-caps, groups/gid/uid,
  *                     capset + ambient, no_new_privs), cwd, execve through PATH   (rootfs.c)
  *     the child's errors travel over the sync pipe (close-on-exec: EOF means exec succeeded)
- *   shim:sync     after 'c': write the pid file; after EOF: report {"pid":N} on fd 3 and close it
- *   shim:relay    copy the child's stdout/stderr into the log file in CRI format
+ *   shim:sync     after 'c': write the pid file; after EOF: report {"pid":N} on fd 3 and close it;
+ *                 with --tty, receive the pty master the child sent (SCM_RIGHTS, as runc's console socket)
+ *   shim:relay    copy the child's stdout/stderr (or the pty master) into the log file in CRI format;
+ *                 --stdin FIFO: what attach writes there goes to the child's stdin (a pipe, or the
+ *                 pty); --stdin-once: the first writer's EOF closes it; --resize FIFO: "ROWS COLS\n"
+ *                 lines resize the pty. The shim makes both FIFOs (0600) before it reports.
  *   shim:reap     waitpid, write the exit file {"exitCode","signal","finishedAt"}, exit 0
  */
 #define _GNU_SOURCE
@@ -29,20 +35,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-struct run_args { const char *bundle, *id, *log, *exit_file, *pid_file; };
+struct run_args { const char *bundle, *id, *log, *exit_file, *pid_file, *stdin_fifo, *resize_fifo; int tty, stdin_once; };
 
-struct child_ctx { struct exec_spec *spec; int sync_w, out_w, err_w; };
+struct child_ctx { struct exec_spec *spec; int sync_w, out_w, err_w, in_r, console_w, tty; };
 
 static void parse_args(int argc, char **argv, struct run_args *a) {
   memset(a, 0, sizeof *a);
   for (int i = 1; i < argc; i += 2) {
+    if (!strcmp(argv[i], "--tty")) { a->tty = 1; i--; continue; }
+    if (!strcmp(argv[i], "--stdin-once")) { a->stdin_once = 1; i--; continue; }
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) { errno = EINVAL; fail("parse-args", argv[i]); }
-    if (!strcmp(argv[i], "--bundle")) a->bundle = v;
+    if (!strcmp(argv[i], "--stdin")) a->stdin_fifo = v;
+    else if (!strcmp(argv[i], "--resize")) a->resize_fifo = v;
+    else if (!strcmp(argv[i], "--bundle")) a->bundle = v;
     else if (!strcmp(argv[i], "--id")) a->id = v;
     else if (!strcmp(argv[i], "--log")) a->log = v;
     else if (!strcmp(argv[i], "--exit-file")) a->exit_file = v;
@@ -123,6 +136,53 @@ static void reset_signals(void) {
   if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "");
 }
 
+/* Stage ctr:console: a pty of the container's own devpts (so `tty` names it inside), the slave as
+ * controlling terminal and stdio; the master goes to the shim over the console socket. */
+static void setup_console(int console_w) {
+  stage("ctr:console");
+  char slave[128];
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) fail("posix_openpt", "/dev/ptmx");
+  if (grantpt(master) < 0 || unlockpt(master) < 0) fail("unlockpt", "/dev/ptmx");
+  if (ptsname_r(master, slave, sizeof slave) != 0) fail("ptsname", "");
+  if (setsid() < 0) fail("setsid", "");
+  int fd = open(slave, O_RDWR);
+  if (fd < 0) fail("open", slave);
+  if (ioctl(fd, TIOCSCTTY, 0) < 0) fail("ioctl", "TIOCSCTTY");
+  for (int i = 0; i <= 2; i++) if (dup2(fd, i) < 0) fail("dup2", slave);
+  if (fd > 2) close(fd);
+  char byte = 'm';
+  struct iovec iov = { &byte, 1 };
+  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
+  memset(&ctl, 0, sizeof ctl);
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &master, sizeof(int));
+  if (sendmsg(console_w, &msg, 0) < 0) fail("sendmsg", "console socket");
+  close(master);
+}
+
+/* The pty master the child sent; -1 (reported) when none came. */
+static int receive_console(int console_r) {
+  char byte;
+  struct iovec iov = { &byte, 1 };
+  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+  ssize_t n;
+  while ((n = recvmsg(console_r, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) continue;
+  struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+  if (!cm || cm->cmsg_type != SCM_RIGHTS) {
+    report_error(n < 0 ? errno : EPIPE, "recvmsg", "console socket", "no pty master from the container");
+    return -1;
+  }
+  int master;
+  memcpy(&master, CMSG_DATA(cm), sizeof(int));
+  return master;
+}
+
 static int child_main(void *arg) {
   struct child_ctx *c = arg;
   report_fd = c->sync_w;
@@ -131,8 +191,9 @@ static int child_main(void *arg) {
   if (write_all(c->sync_w, "c", 1) < 0) fail("write", "sync pipe");
   int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (devnull < 0) fail("open", "/dev/null");
-  if (dup2(devnull, 0) < 0 || dup2(c->out_w, 1) < 0 || dup2(c->err_w, 2) < 0) fail("dup2", "stdio");
+  if (!c->tty && (dup2(c->in_r >= 0 ? c->in_r : devnull, 0) < 0 || dup2(c->out_w, 1) < 0 || dup2(c->err_w, 2) < 0)) fail("dup2", "stdio");
   setup_rootfs(c->spec);
+  if (c->tty) setup_console(c->console_w);
   exec_process(c->spec);
   return 1; /* not reached: exec_process execs or fails */
 }
@@ -176,10 +237,18 @@ static int reap(pid_t pid, const char *exit_file) {
   return 0;
 }
 
+/* Makes (if missing) and opens an attach FIFO. A reader that must never see EOF holds a writer too (O_RDWR). */
+static int open_fifo(const char *path, int flags) {
+  if (mkfifo(path, 0600) < 0 && errno != EEXIST) fail("mkfifo", path);
+  int fd = open(path, flags | O_CLOEXEC);
+  if (fd < 0) fail("open", path);
+  return fd;
+}
+
 int cmd_run(int argc, char **argv) {
   struct run_args a;
   struct exec_spec spec;
-  int bad_line, clone_flags, sync[2], out[2], err[2];
+  int bad_line, clone_flags, sync[2], out[2], err[2], in[2] = { -1, -1 }, console[2] = { -1, -1 };
   char path[4096];
 
   stage("shim:load");
@@ -195,12 +264,19 @@ int cmd_run(int argc, char **argv) {
   int log_fd = open(a.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (log_fd < 0) fail("open", a.log);
   if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) fail("pipe2", "");
+  /* stdin-once: read-only, so the first attach's close is an EOF; otherwise never EOF. */
+  int stdin_fd = a.stdin_fifo ? open_fifo(a.stdin_fifo, a.stdin_once ? O_RDONLY | O_NONBLOCK : O_RDWR) : -1;
+  int resize_fd = a.tty && a.resize_fifo ? open_fifo(a.resize_fifo, O_RDWR) : -1;
+  if (a.stdin_fifo && !a.tty && pipe2(in, O_CLOEXEC) < 0) fail("pipe2", "stdin");
+  if (a.tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0) fail("socketpair", "console");
 
   daemonize();
   join_namespaces(&spec, &clone_flags);
-  struct child_ctx ctx = { &spec, sync[1], out[1], err[1] };
+  struct child_ctx ctx = { &spec, sync[1], out[1], err[1], in[0], console[1], a.tty };
   pid_t child = clone_child(&ctx, clone_flags);
   close(sync[1]); close(out[1]); close(err[1]);
+  if (in[0] >= 0) close(in[0]);
+  if (console[1] >= 0) close(console[1]);
 
   stage("shim:sync");
   char msg[4096];
@@ -220,6 +296,12 @@ int cmd_run(int argc, char **argv) {
     reap(child, a.exit_file);
     return 1;
   }
+  int master = -1;
+  if (a.tty && (master = receive_console(console[0])) < 0) {
+    kill(child, SIGKILL);
+    reap(child, a.exit_file);
+    return 1;
+  }
   char ok[48];
   snprintf(ok, sizeof ok, "{\"pid\":%d}\n", child);
   if (write_all(report_fd, ok, strlen(ok)) < 0) fail("write", "report fd");
@@ -227,6 +309,8 @@ int cmd_run(int argc, char **argv) {
   report_fd = 2;
 
   stage("shim:relay");
-  relay_logs(out[0], err[0], log_fd);
+  struct relay_io r = { a.tty ? master : out[0], a.tty ? -1 : err[0], log_fd, stdin_fd, a.tty ? master : in[1], a.stdin_once, resize_fd, master };
+  if (a.tty) { close(out[0]); close(err[0]); }
+  relay_io(&r);
   return reap(child, a.exit_file);
 }
