@@ -7,6 +7,7 @@
  *   berth-shim ns-create [--net FILE] [--uts FILE] [--ipc FILE] [--hostname NAME]
  *   berth-shim pause --pid-ns FILE [--cgroup DIR]...                       (ns-create.c)
  *   berth-shim run --bundle DIR --id ID --log FILE --exit-file FILE --pid-file FILE
+ *                  [--tty] [--stdin FIFO [--stdin-once]] [--resize FIFO]      (run.c)
  *   berth-shim exec --pid PID --spec FILE [--tty] [--timeout S] -- ARG...    (exec.c)
  *   berth-shim port-forward --netns FILE --port N                            (exec.c)
  *   berth-shim oci-run --log F --exit-file F --pid-file F [--umount P] -- RUNTIME ARG...  (oci-run.c)
