@@ -59,7 +59,7 @@ const gnosticOperation = (op: Json): Json => ({
   vendorExtension: vendorExtensions(op),
 });
 
-const gnosticPathItem = (item: Json): Json => {
+export const gnosticPathItem = (item: Json): Json => {
   const out: Json = {};
   for (const verb of ['get', 'put', 'post', 'delete', 'patch']) if (item[verb]) out[verb] = gnosticOperation(item[verb] as Json);
   if (Array.isArray(item.parameters)) out.parameters = (item.parameters as Json[]).map(gnosticParameter);

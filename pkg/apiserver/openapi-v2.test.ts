@@ -1,5 +1,6 @@
 import { resources } from '../../api/resources';
-import { buildOpenApiV2, negotiateOpenApiV2, openApiV2Document, openApiV2ProtobufType } from './openapi-v2';
+import { buildOpenApiV2, negotiateOpenApiV2, openApiV2Document, openApiV2ProtobufType, type OpenApiV2 } from './openapi-v2';
+import { toGnosticDocument } from './openapi-v2-gnostic';
 import { gnosticRoot } from './proto';
 
 type Json = Record<string, unknown>;
@@ -14,9 +15,18 @@ interface Doc {
 }
 
 describe('openapi v2', () => {
-  const built = buildOpenApiV2();
   const type = gnosticRoot().lookupType('openapi.v2.Document');
-  const doc = type.toObject(type.decode(built.proto.body), { defaults: false, arrays: true }) as unknown as Doc;
+  let built: OpenApiV2;
+  let doc: Doc;
+  beforeAll(async () => {
+    built = await buildOpenApiV2();
+    doc = type.toObject(type.decode(built.proto.body), { defaults: false, arrays: true }) as unknown as Doc;
+  });
+
+  it('is encoded entry by entry exactly as protobufjs encodes the whole Document', () => {
+    expect(built.proto.body.equals(Buffer.from(type.encode(toGnosticDocument(openApiV2Document())).finish()))).toBe(true);
+    expect(JSON.parse(built.json.body.toString())).toEqual(openApiV2Document());
+  });
 
   it('is a gnostic Document with a definition per kind, found by x-kubernetes-group-version-kind', () => {
     expect(doc.swagger).toBe('2.0');

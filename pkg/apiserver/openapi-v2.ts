@@ -4,10 +4,11 @@
 // explain and diff, and 1.29+ falls back to it). Negotiation, ETag and caching as kube-openapi.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import protobuf from 'protobufjs';
 import { groupVersions } from './discovery';
 import { openApiV3Document } from './openapi';
-import { toGnosticDocument } from './openapi-v2-gnostic';
+import { gnosticPathItem, gnosticSchema } from './openapi-v2-gnostic';
 import { gnosticRoot } from './proto';
 
 type Json = Record<string, unknown>;
@@ -75,20 +76,61 @@ const v2PathItem = (item: Json): Json => {
   return out;
 };
 
+const addGroupVersion = (group: string, version: string, paths: Json, definitions: Json): void => {
+  const doc = openApiV3Document(group, version);
+  if (!doc) return;
+  for (const [p, item] of Object.entries(doc.paths as Json)) paths[p] = v2PathItem(item as Json);
+  const schemas = (doc.components as { schemas: Json }).schemas;
+  for (const [name, s] of Object.entries(schemas)) definitions[name] = toV2Schema(s);
+};
+
+const document = (paths: Json, definitions: Json): Json => ({ swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.33.0' }, paths, definitions });
+
 /** The Swagger 2.0 document (JSON form). */
 export const openApiV2Document = (): Json => {
   const paths: Json = {};
   const definitions: Json = {};
-  for (const g of groupVersions()) {
-    for (const v of g.versions) {
-      const doc = openApiV3Document(g.group, v);
-      if (!doc) continue;
-      for (const [p, item] of Object.entries(doc.paths as Json)) paths[p] = v2PathItem(item as Json);
-      const schemas = (doc.components as { schemas: Json }).schemas;
-      for (const [name, s] of Object.entries(schemas)) definitions[name] = toV2Schema(s);
+  for (const g of groupVersions()) for (const v of g.versions) addGroupVersion(g.group, v, paths, definitions);
+  return document(paths, definitions);
+};
+
+const yieldToLoop = () => new Promise<void>((resolve) => { setImmediate(resolve); });
+
+/**
+ * Maps items, yielding to the event loop every ~10 ms: building the document takes ~0.5 s of
+ * CPU, which must not stall watches and requests when an old kubectl first asks for it.
+ */
+const chunked = async <T, R>(items: T[], fn: (item: T) => R): Promise<R[]> => {
+  const out: R[] = [];
+  let since = Date.now();
+  for (const item of items) {
+    out.push(fn(item));
+    if (Date.now() - since > 10) {
+      await yieldToLoop();
+      since = Date.now();
     }
   }
-  return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.33.0' }, paths, definitions };
+  return out;
+};
+
+const lengthDelimited = (w: protobuf.Writer, id: number, bytes: Uint8Array): protobuf.Writer => w.uint32((id << 3) | 2).bytes(bytes);
+
+/** The gnostic Document, encoded entry by entry (byte for byte what encoding it whole gives). */
+export const encodeGnosticDocument = async (doc: Json): Promise<Buffer> => {
+  const root = gnosticRoot();
+  const namedPath = root.lookupType('openapi.v2.NamedPathItem');
+  const namedSchema = root.lookupType('openapi.v2.NamedSchema');
+  const paths = await chunked(Object.entries(doc.paths as Json), ([name, item]) => namedPath.encode({ name, value: gnosticPathItem(item as Json) }).finish());
+  const defs = await chunked(Object.entries(doc.definitions as Json), ([name, v]) => namedSchema.encode({ name, value: gnosticSchema(v as Json) }).finish());
+  const pathsMsg = protobuf.Writer.create();
+  for (const p of paths) lengthDelimited(pathsMsg, 2, p);
+  const defsMsg = protobuf.Writer.create();
+  for (const d of defs) lengthDelimited(defsMsg, 1, d);
+  const w = protobuf.Writer.create().uint32((1 << 3) | 2).string(String(doc.swagger));
+  lengthDelimited(w, 2, root.lookupType('openapi.v2.Info').encode(doc.info as Json).finish());
+  lengthDelimited(w, 8, pathsMsg.finish());
+  lengthDelimited(w, 9, defsMsg.finish());
+  return Buffer.from(w.finish());
 };
 
 interface Encoded { body: Buffer; gzip: Buffer; etag: string }
@@ -99,13 +141,17 @@ const encoded = (body: Buffer): Encoded => ({
 
 export interface OpenApiV2 { json: Encoded; proto: Encoded; lastModified: Date }
 
-export const buildOpenApiV2 = (now = new Date()): OpenApiV2 => {
-  const doc = openApiV2Document();
-  const root = gnosticRoot();
-  const type = root.lookupType('openapi.v2.Document');
-  // encode takes the plain object as is (its shape is the message's): fromObject would double the time.
-  const proto = Buffer.from(type.encode(toGnosticDocument(doc)).finish());
-  return { json: encoded(Buffer.from(JSON.stringify(doc))), proto: encoded(proto), lastModified: now };
+export const buildOpenApiV2 = async (now = new Date()): Promise<OpenApiV2> => {
+  const paths: Json = {};
+  const definitions: Json = {};
+  const gvs = groupVersions().flatMap((g) => g.versions.map((v) => [g.group, v] as const));
+  await chunked(gvs, ([g, v]) => addGroupVersion(g, v, paths, definitions));
+  const doc = document(paths, definitions);
+  const proto = await encodeGnosticDocument(doc);
+  await yieldToLoop();
+  const json = encoded(Buffer.from(JSON.stringify(doc)));
+  await yieldToLoop();
+  return { json, proto: encoded(proto), lastModified: now };
 };
 
 export const openApiV2ProtobufType = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
@@ -130,17 +176,10 @@ export const negotiateOpenApiV2 = (accept: string | undefined): (typeof accepted
 
 /** The express handler; the document is built on the first request (it only changes with the code). */
 export const openApiV2Handler = () => {
-  let built: OpenApiV2 | undefined;
-  return (req: Request, res: Response): void => {
-    const form = negotiateOpenApiV2(req.headers.accept);
-    res.set('Vary', 'Accept');
-    if (!form) {
-      res.status(406).type('text/plain').send(`none of the accepted types are served: ${req.headers.accept ?? ''}`);
-      return;
-    }
-    built ??= buildOpenApiV2();
-    const e = form.proto ? built.proto : built.json;
-    res.set({ ETag: e.etag, 'Cache-Control': 'no-cache, private', 'Last-Modified': built.lastModified.toUTCString() });
+  let built: Promise<OpenApiV2> | undefined;
+  const serve = (req: Request, res: Response, form: (typeof accepted)[number], doc: OpenApiV2): void => {
+    const e = form.proto ? doc.proto : doc.json;
+    res.set({ ETag: e.etag, 'Cache-Control': 'no-cache, private', 'Last-Modified': doc.lastModified.toUTCString() });
     res.setHeader('Content-Type', form.contentType); // exactly, as kube-openapi (express's res.set would add a charset)
     const match = req.headers['if-none-match'];
     if (match && (match === '*' || match.split(',').map((m) => m.trim().replace(/^W\//, '')).includes(e.etag))) {
@@ -150,5 +189,18 @@ export const openApiV2Handler = () => {
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (gzip) res.set('Content-Encoding', 'gzip');
     res.status(200).end(gzip ? e.gzip : e.body);
+  };
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const form = negotiateOpenApiV2(req.headers.accept);
+    res.set('Vary', 'Accept');
+    if (!form) {
+      res.status(406).type('text/plain').send(`none of the accepted types are served: ${req.headers.accept ?? ''}`);
+      return;
+    }
+    built ??= buildOpenApiV2();
+    built.then((doc) => serve(req, res, form, doc), (err: unknown) => {
+      built = undefined;
+      next(err);
+    });
   };
 };
