@@ -105,6 +105,11 @@ export const resources: readonly ResourceInfo[] = [
       columns: [name, col('Created At', 'Creation time.')] },
     { kind: 'ResourceQuota', plural: 'resourcequotas', namespaced: true, shortNames: ['quota'], subresources: ['status'], schema: core.ResourceQuota,
       columns: [name, age, col('Request', 'Used and hard requests.'), col('Limit', 'Used and hard limits.')] },
+    // Served so that `kubectl apply --prune` finds every kind of its default allowlist; no controller acts on it.
+    { kind: 'ReplicationController', plural: 'replicationcontrollers', namespaced: true, shortNames: ['rc'], categories: ['all'],
+      subresources: ['status'], schema: core.ReplicationController,
+      columns: [name, int('Desired', 'Desired replicas.'), int('Current', 'Current replicas.'), int('Ready', 'Ready replicas.'), age,
+        wide('Containers', 'Container names.'), wide('Images', 'Container images.'), wide('Selector', 'Label selector.')] },
   ]),
   ...entries('apps/v1', [
     { kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'],

@@ -1717,6 +1717,42 @@ export const PodTemplateSpec = Obj({
 }, { description: 'The pods a controller creates: their metadata and spec.' });
 export type PodTemplateSpec = Static<typeof PodTemplateSpec>;
 
+export const ReplicationControllerSpec = Obj({
+  minReadySeconds: Opt(Int32()),
+  replicas: Opt(Int32()),
+  selector: Opt(Type.Record(Type.String(), Str(), { 'x-kubernetes-map-type': 'atomic' })),
+  template: Opt(PodTemplateSpec),
+});
+export type ReplicationControllerSpec = Static<typeof ReplicationControllerSpec>;
+
+export const ReplicationControllerCondition = Obj({
+  lastTransitionTime: Opt(Time()),
+  message: Opt(Str()),
+  reason: Opt(Str()),
+  status: Str(),
+  type: Str(),
+});
+export type ReplicationControllerCondition = Static<typeof ReplicationControllerCondition>;
+
+export const ReplicationControllerStatus = Obj({
+  availableReplicas: Opt(Int32()),
+  conditions: Opt(Type.Array(ReplicationControllerCondition, { 'x-kubernetes-patch-merge-key': 'type', 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })),
+  fullyLabeledReplicas: Opt(Int32()),
+  observedGeneration: Opt(Int()),
+  readyReplicas: Opt(Int32()),
+  replicas: Int32(),
+});
+export type ReplicationControllerStatus = Static<typeof ReplicationControllerStatus>;
+
+export const ReplicationController = Obj({
+  apiVersion: Opt(Str()),
+  kind: Opt(Str()),
+  metadata: Opt(ObjectMeta),
+  spec: Opt(ReplicationControllerSpec),
+  status: Opt(ReplicationControllerStatus),
+}, { description: 'The older form of ReplicaSet: keeps a number of pods running (served; not acted on).' });
+export type ReplicationController = Static<typeof ReplicationController>;
+
 export type ApiPod = Stored<Pod>;
 export type ApiNode = Stored<Node>;
 export type ApiNamespace = Stored<Namespace>;
@@ -1731,4 +1767,5 @@ export type ApiPersistentVolume = Stored<PersistentVolume>;
 export type ApiPersistentVolumeClaim = Stored<PersistentVolumeClaim>;
 export type ApiLimitRange = Stored<LimitRange>;
 export type ApiResourceQuota = Stored<ResourceQuota>;
+export type ApiReplicationController = Stored<ReplicationController>;
 export { ObjectMeta, ListMeta, LabelSelector };

@@ -21,7 +21,7 @@ export const modules: ModuleConfig[] = [
   {
     prefix: 'core.v1', file: 'core/v1', title: 'core/v1: pods, nodes, services and the other kinds of the legacy group',
     roots: ['Pod', 'Node', 'Namespace', 'Event', 'Binding', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount',
-      'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota'],
+      'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota', 'ReplicationController'],
     extra: ['PodTemplateSpec', 'ObjectReference'],
     trailer: ['export { ObjectMeta, ListMeta, LabelSelector };'],
   },

@@ -78,6 +78,7 @@ export const descriptions: Record<string, string> = {
   'core.v1.PersistentVolumeClaimSpec.volumeMode': 'Filesystem or Block; defaults to Filesystem.',
   'core.v1.LimitRange': 'Default and bounding resource limits per object in a namespace.',
   'core.v1.ResourceQuota': 'Limits on the total resources used in a namespace.',
+  'core.v1.ReplicationController': 'The older form of ReplicaSet: keeps a number of pods running (served; not acted on).',
   'core.v1.ResourceQuotaSpec.hard': 'Maximum total of each named resource.',
   // apps/v1
   'apps.v1.Deployment': 'Declarative updates of pods through replica sets.',

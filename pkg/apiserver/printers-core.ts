@@ -3,9 +3,9 @@
 // printPersistentVolume, printPersistentVolumeClaim, printLimitRange, printResourceQuota).
 import type {
   ConfigMap, Endpoints, LimitRange, LoadBalancerStatus, PersistentVolume, PersistentVolumeClaim, ResourceQuota, Secret,
-  Service, ServiceAccount,
+  ReplicationController, Service, ServiceAccount,
 } from '../../api/core/v1';
-import { age, formatLabels, type Printer } from './printers-common';
+import { age, containerCells, formatLabels, type Printer } from './printers-common';
 
 /** IPs and hostnames of a load balancer, comma-separated (loadBalancerStatusStringer, wide). */
 export const loadBalancerAddresses = (lb: Pick<LoadBalancerStatus, 'ingress'> | undefined): string[] =>
@@ -122,8 +122,17 @@ const printResourceQuota: Printer = (obj, now) => {
   return [obj.metadata.name ?? '', age(obj.metadata.creationTimestamp, now), request.join(', '), limit.join(', ')];
 };
 
+/** printReplicationController: DESIRED CURRENT READY AGE [CONTAINERS IMAGES SELECTOR]; the selector is a plain map. */
+const printReplicationController: Printer = (obj, now) => {
+  const rc = obj as ReplicationController;
+  return [
+    obj.metadata.name ?? '', rc.spec?.replicas ?? 0, rc.status?.replicas ?? 0, rc.status?.readyReplicas ?? 0,
+    age(obj.metadata.creationTimestamp, now), ...containerCells(rc.spec?.template?.spec?.containers), formatLabels(rc.spec?.selector),
+  ];
+};
+
 export const coreV1Printers: Record<string, Printer> = {
   Service: printService, Endpoints: printEndpoints, ConfigMap: printConfigMap, Secret: printSecret,
   ServiceAccount: printServiceAccount, PersistentVolume: printPersistentVolume, PersistentVolumeClaim: printPersistentVolumeClaim,
-  LimitRange: printLimitRange, ResourceQuota: printResourceQuota,
+  LimitRange: printLimitRange, ResourceQuota: printResourceQuota, ReplicationController: printReplicationController,
 };

@@ -127,7 +127,7 @@ describe('every kind through the real kubectl', () => {
     const all = await kubectl('api-resources', '--categories=all', '-o', 'name');
     expect(all.stdout.split('\n').filter(Boolean).sort()).toEqual([
       'cronjobs.batch', 'daemonsets.apps', 'deployments.apps', 'horizontalpodautoscalers.autoscaling', 'jobs.batch', 'pods',
-      'replicasets.apps', 'services', 'statefulsets.apps',
+      'replicasets.apps', 'replicationcontrollers', 'services', 'statefulsets.apps',
     ]);
   });
 

@@ -2,6 +2,7 @@
 // for events: core/v1 events own the key and the events.k8s.io view is found by strategyFor.
 import { podStrategy } from './pods';
 import { replicaSetStrategy } from './replicasets';
+import { replicationControllerStrategy } from './replicationcontrollers';
 import { nodeStrategy } from './nodes';
 import { namespaceStrategy } from './namespaces';
 import { eventStrategy } from './events';
@@ -30,6 +31,7 @@ export const strategies: Record<string, ResourceStrategy> = {
   services: serviceStrategy, endpoints: endpointsStrategy, configmaps: configMapStrategy, secrets: secretStrategy,
   serviceaccounts: serviceAccountStrategy, persistentvolumes: persistentVolumeStrategy,
   persistentvolumeclaims: persistentVolumeClaimStrategy, limitranges: limitRangeStrategy, resourcequotas: resourceQuotaStrategy,
+  replicationcontrollers: replicationControllerStrategy,
   replicasets: replicaSetStrategy, deployments: deploymentStrategy, daemonsets: daemonSetStrategy,
   statefulsets: statefulSetStrategy, controllerrevisions: controllerRevisionStrategy,
   jobs: jobStrategy, cronjobs: cronJobStrategy,
