@@ -113,11 +113,22 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
     .requiredOption('--kubeconfig <path>').option('--node-name <name>').option('--node-ip <ip>', '', '127.0.0.1')
     .requiredOption('--runtime-socket <path>').option('--port <n>', '', int, 10250).option('--health-port <n>', '', int, 10248)
     .requiredOption('--pki-dir <dir>').requiredOption('--pod-log-dir <dir>')
+    .option('--root-dir <dir>', 'pod directories (volumes, /etc/hosts); default $BERTH_HOME/agent')
+    .option('--cluster-dns <ips>', 'comma-separated nameservers for ClusterFirst pods (none: the host resolver)', list)
+    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
+    .option('--resolv-conf <file>', 'the resolver configuration dnsPolicy Default pods get', '/etc/resolv.conf')
+    .option('--container-log-max-size <quantity>', 'rotate a container log past this size', '10Mi')
+    .option('--container-log-max-files <n>', 'log files kept per container', int, 5)
     .action((o) => {
-      chosen.run = async (signal) => (await import('../agent')).runAgent({
-        kubeconfig: o.kubeconfig, nodeName: o.nodeName, nodeIP: o.nodeIp, runtimeSocket: o.runtimeSocket,
-        port: o.port, healthPort: o.healthPort, pkiDir: o.pkiDir, podLogDir: o.podLogDir,
-      }, logger('agent'), signal);
+      chosen.run = async (signal) => {
+        const [{ runAgent }, { parseQuantity }] = await Promise.all([import('../agent'), import('../apimachinery')]);
+        return runAgent({
+          kubeconfig: o.kubeconfig, nodeName: o.nodeName, nodeIP: o.nodeIp, runtimeSocket: o.runtimeSocket,
+          port: o.port, healthPort: o.healthPort, pkiDir: o.pkiDir, podLogDir: o.podLogDir, rootDir: o.rootDir,
+          clusterDNS: o.clusterDns, clusterDomain: o.clusterDomain, resolvConf: o.resolvConf,
+          containerLogMaxSize: parseQuantity(o.containerLogMaxSize), containerLogMaxFiles: o.containerLogMaxFiles,
+        }, logger('agent'), signal);
+      };
     });
 
   sub('scheduler', 'assign pending pods to nodes')

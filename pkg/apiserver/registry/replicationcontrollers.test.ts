@@ -20,5 +20,5 @@ test.each([
 
 test('prints like kubectl: DESIRED CURRENT READY AGE CONTAINERS IMAGES SELECTOR', () => {
   const obj = { ...create(rc({ replicas: 3, template })), status: { replicas: 2, readyReplicas: 1 } };
-  expect(coreV1Printers.ReplicationController(obj, Date.now())).toEqual(['web', 3, 2, 1, expect.any(String), 'c', 'busybox', 'app=web']);
+  expect(coreV1Printers.ReplicationController(obj, new Date())).toEqual(['web', 3, 2, 1, expect.any(String), 'c', 'busybox', 'app=web']);
 });
