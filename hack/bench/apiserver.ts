@@ -77,6 +77,18 @@ const cpuDuring = async <T>(api: Api, etcdPidValue: number | undefined, fn: () =
   return { value, cpu };
 };
 
+/** RSS plus the V8 heap and external memory the apiserver reports on /metrics (MiB). */
+const memory = async (api: Api): Promise<Record<string, number>> => {
+  const agent = newAgent(api.creds, 1);
+  const text = (await request(agent, api.base, 'GET', '/metrics')).body.toString();
+  agent.destroy();
+  const metric = (name: string) => round(Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20);
+  return {
+    rss: rssMiB(api.child.pid as number).rss, heapUsed: metric('nodejs_heap_size_used_bytes'),
+    heapTotal: metric('nodejs_heap_size_total_bytes'), external: metric('nodejs_external_memory_bytes'),
+  };
+};
+
 const print = (what: string, r: LoadResult) =>
   say(`${what.padEnd(34)} c=${String(r.clients).padStart(2)} ${String(r.perSecond).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (${r.ops} ops)`);
 
@@ -190,7 +202,7 @@ const watchBurst = async (api: Api, etcdEndpoint: string, ns: string, watchers: 
   listAgent.destroy();
   const t0 = nowMs();
   const ws = Array.from({ length: watchers }, () => new TimedWatch(agent, api.base, `/api/v1/namespaces/${ns}/pods?watch=true&resourceVersion=${rv}`, sink));
-  await waitFor(() => ws.every((w) => w.status === 200), { timeoutMs: 60_000, intervalMs: 20, what: 'watches open' });
+  await waitFor(() => ws.every((w) => w.status === 200), { timeoutMs: 180_000, intervalMs: 20, what: 'watches open' });
   const openMs = nowMs() - t0;
   onOpen?.();
   const t1 = nowMs();
@@ -225,7 +237,7 @@ const fanoutFloor = async (api: Api, dir: string, lineBytes: number, perSecond: 
     const lat = new Float64Array(1000 * 1000);
     let n = 0;
     const ws = Array.from({ length: 1000 }, () => new TimedWatch(agent, base, '/watch', (sent, _i, received) => { if (n < lat.length) lat[n++] = received - sent; }));
-    await waitFor(() => ws.every((w) => w.status === 200), { timeoutMs: 60_000, what: 'floor watches open' });
+    await waitFor(() => ws.every((w) => w.status === 200), { timeoutMs: 180_000, what: 'floor watches open' });
     const before = { self: process.cpuUsage(), child: cpuSeconds(child.pid as number) };
     const t0 = nowMs();
     await request(agent, base, 'POST', '/start');
@@ -279,7 +291,7 @@ interface Results {
   burst?: Awaited<ReturnType<typeof watchBurst>>['result'];
   fanoutFloor?: Awaited<ReturnType<typeof fanoutFloor>>;
   rss?: { rss: number; hwm: number };
-  rssSteps?: Record<string, number>;
+  rssSteps?: Record<string, Record<string, number>>;
 }
 
 const watchLevels = async (api: Api, etcdEndpoint: string) => {
@@ -298,20 +310,16 @@ const bigPhases = async (api: Api, etcdEndpoint: string, dir: string, podBytes: 
     await ensureNamespace(api, 'bench-10k');
     const bulk = await createPods(api, 'bench-10k', 'p', 64, 10_000, 60_000);
     say(`created ${bulk.ops} pods for the LIST in ${bulk.seconds} s (${bulk.perSecond}/s at 64 clients)`);
-    (r.rssSteps ??= {}).with10kPods = rssMiB(api.child.pid as number).rss;
-    if (process.env.BENCH_HEAP) {
-      const agent = newAgent(api.creds, 1);
-      const m = (await request(agent, api.base, 'GET', '/metrics')).body.toString();
-      agent.destroy();
-      say(m.split('\n').filter((l) => /^nodejs_(heap_size|external|heap_space_size_used)/.test(l)).join('\n'));
-    }
+    (r.rssSteps ??= {}).with10kPods = await memory(api);
     r.list10k = await listFromCache(api, 'bench-10k');
     say(`LIST ${r.list10k.items} pods (${round(r.list10k.bytes / 2 ** 20)} MiB): cache (RV=0) p50 ${r.list10k.cacheP50Ms} ms max ${r.list10k.cacheMaxMs} ms; etcd (RV="") p50 ${r.list10k.etcdP50Ms} ms`);
   }
   if (phases.has('burst')) {
     const steps = (r.rssSteps ??= {});
-    const burst = await watchBurst(api, etcdEndpoint, 'burst', 1000, 1000, 64, 90_000, () => { steps.with1000WatchersOpen = rssMiB(api.child.pid as number).rss; });
-    steps.afterBurst = rssMiB(api.child.pid as number).rss;
+    let opened: Promise<Record<string, number>> | undefined;
+    const burst = await watchBurst(api, etcdEndpoint, 'burst', 1000, 1000, 64, 90_000, () => { opened = memory(api); });
+    if (opened) steps.with1000WatchersOpen = await opened;
+    steps.afterBurst = await memory(api);
     r.burst = burst.result;
     say(`1,000 watchers × ${r.burst.events} creates: opened in ${r.burst.openMs} ms, ${r.burst.complete} complete, ${r.burst.deliveries} deliveries; ` +
       `after the create's ack p50 ${r.burst.p50Ms} ms p99 ${r.burst.p99Ms} ms max ${r.burst.maxMs} ms; from the send p50 ${r.burst.endToEndP50Ms} p99 ${r.burst.endToEndP99Ms} ms (create p50 ${r.burst.createP50Ms} p99 ${r.burst.createP99Ms} ms)`);
@@ -368,7 +376,7 @@ const main = async () => {
     agent.destroy();
     figures.podBytes = stored.length;
     say(`pod as stored: ${stored.length} bytes`);
-    r.rssSteps = { idle: rssMiB(api.child.pid as number).rss };
+    r.rssSteps = { idle: await memory(api) };
     if (phases.has('floor')) {
       r.floor = await etcdFloor(etcd, stored);
       r.https = await httpsFloor(api, dir, stored);

@@ -11,6 +11,7 @@ import { CacheWatcher, type CacheEvent, type CacheWatcherOptions } from './cache
 import { bookmarkEvent } from './watch-options';
 import type { StorageClock } from './clock';
 import { sleep } from './clock';
+import { FieldsInterner } from './intern';
 
 export interface WatchCacheOptions {
   backing: Store;
@@ -52,6 +53,7 @@ export class WatchCache {
   private waiters: Array<{ rv: number; resolve: (ok: boolean) => void }> = [];
   private synced = false;
   private readonly namespaced: boolean | undefined;
+  private readonly interner = new FieldsInterner();
 
   constructor(private readonly o: WatchCacheOptions) {
     const plural = o.root.split('/')[2];
@@ -153,7 +155,7 @@ export class WatchCache {
     const list = await this.o.backing.list(this.o.root);
     const wasSynced = this.rv > 0;
     this.objects.clear();
-    for (const item of list.items) this.objects.set(this.keyOf(item), Object.freeze(item));
+    for (const item of list.items) this.objects.set(this.keyOf(item), this.store(item));
     this.sortedKeys = [...this.objects.keys()].sort();
     this.rv = Number(list.resourceVersion);
     this.oldest = this.rv;
@@ -166,6 +168,12 @@ export class WatchCache {
     this.resolveWaiters();
   }
 
+  /** Shares managedFields tries, then freezes: the object is now the cache's, immutable. */
+  private store(obj: ApiObject): ApiObject {
+    if (!Object.isFrozen(obj)) this.interner.intern(obj);
+    return Object.freeze(obj);
+  }
+
   private keyOf(obj: ApiObject): string {
     const ns = obj.metadata.namespace;
     const namespaced = this.namespaced ?? Boolean(ns);
@@ -173,7 +181,7 @@ export class WatchCache {
   }
 
   private apply(raw: WatchEvent): void {
-    const object = Object.freeze(raw.object);
+    const object = this.store(raw.object);
     const rev = Number(object.metadata.resourceVersion);
     if (!(rev > this.rv)) return;
     const key = this.keyOf(object);

@@ -1,5 +1,6 @@
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { filterTransition } from './watch-options';
+import { FieldsInterner } from './intern';
 
 const obj = (name: string, phase: string, rv = '1'): ApiObject => ({ metadata: { name, resourceVersion: rv }, status: { phase } });
 const running = (o: ApiObject) => (o.status as { phase: string }).phase === 'Running';
@@ -24,5 +25,22 @@ describe('filterTransition', () => {
   it('without a predicate every event passes unchanged', () => {
     const ev: WatchEvent = { type: 'MODIFIED', object: obj('a', 'x') };
     expect(filterTransition(undefined, ev, undefined)).toBe(ev);
+  });
+});
+
+describe('FieldsInterner', () => {
+  const withFields = (name: string, fieldsV1: object): ApiObject =>
+    ({ metadata: { name, managedFields: [{ manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1 }] } });
+  const fieldsOf = (o: ApiObject) => (o.metadata.managedFields?.[0] as { fieldsV1?: object }).fieldsV1;
+
+  it('shares identical tries and keeps different ones apart', () => {
+    const interner = new FieldsInterner();
+    const [a, b, c] = [withFields('a', { 'f:spec': { 'f:x': {} } }), withFields('b', { 'f:spec': { 'f:x': {} } }), withFields('c', { 'f:spec': {} })];
+    for (const o of [a, b, c]) interner.intern(o);
+    expect(fieldsOf(a)).toBe(fieldsOf(b));
+    expect(fieldsOf(c)).not.toBe(fieldsOf(a));
+    expect(Object.isFrozen(fieldsOf(a))).toBe(true);
+    expect(fieldsOf(c)).toEqual({ 'f:spec': {} });
+    expect(interner.size).toBe(2);
   });
 });

@@ -51,13 +51,16 @@ const encodeTableEvent = (ri: RequestInfo, ev: WatchEvent, table: TableRequest, 
 
 /**
  * Coalesces the events that arrive within one turn of the event loop into one write: a burst
- * costs each watcher one chunk and one TLS record per turn instead of one per event. Writes
- * respect the socket's backpressure; `wait()` resolves when more may be queued.
+ * costs each watcher one chunk and one TLS record per turn instead of one per event. Nothing is
+ * copied into a socket that is backed up: the pending pieces (shared, memoised bytes) wait for
+ * 'drain', so a slow watcher holds references, not copies, and its lag stays in the cache's
+ * bounded queue. `backedUp` tells the handler to stop pulling events until `wait()` resolves.
  */
 class BatchWriter {
   private pending: Buffer[] = [];
   private bytes = 0;
   private scheduled = false;
+  private awaitingDrain = false;
 
   constructor(private readonly res: Response, private readonly signal: AbortSignal) {}
 
@@ -73,16 +76,23 @@ class BatchWriter {
     }
   }
 
-  /** True while the socket buffer is full (also after a flush from the timer): wait() before queuing more. */
   get backedUp(): boolean { return this.res.writableNeedDrain; }
 
   async wait(): Promise<void> {
     if (this.res.writableNeedDrain) await drained(this.res, this.signal);
   }
 
-  flush(): void {
+  /** Writes what is pending, unless the socket is backed up (then on 'drain'); `force` at the end. */
+  flush(force = false): void {
     this.scheduled = false;
     if (this.pending.length === 0 || this.res.writableEnded) return;
+    if (this.res.writableNeedDrain && !force) {
+      if (!this.awaitingDrain) {
+        this.awaitingDrain = true;
+        this.res.once('drain', () => { this.awaitingDrain = false; this.flush(); });
+      }
+      return;
+    }
     const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.bytes);
     this.pending = [];
     this.bytes = 0;
@@ -121,9 +131,9 @@ export const handleWatch = async (ctx: HandlerContext, ri: RequestInfo, req: Req
       out.add(table ? encodeTableEvent(ri, ev, table, ctx.now()) : watchLine(ri.resource, ev));
       if (out.backedUp) await out.wait();
     }
-    out.flush();
+    out.flush(true);
   } catch (err) {
-    out.flush();
+    out.flush(true);
     if (!ac.signal.aborted) writeWatchError(ctx, res, err);
   } finally {
     if (timer) clearTimeout(timer);
