@@ -75,7 +75,7 @@ export const resources: readonly ResourceInfo[] = [
         col('Version', 'Agent version.'), wide('Internal-IP', 'Internal address.'), wide('External-IP', 'External address.'),
         wide('OS-Image', 'Operating system image.'), wide('Kernel-Version', 'Kernel version.'),
         wide('Container-Runtime', 'Container runtime and version.')] },
-    { kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding', 'log', 'exec', 'attach', 'portforward'], schema: core.Pod,
+    { kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward'], schema: core.Pod,
       columns: [name, col('Ready', 'Ready containers of all containers.'), col('Status', 'Phase or reason.'),
         col('Restarts', 'Container restarts.'), age, wide('IP', 'Pod IP.'), wide('Node', 'Node the pod runs on.'),
         wide('Nominated Node', 'Node nominated by preemption.'), wide('Readiness Gates', 'Readiness gates.')] },

@@ -17,7 +17,7 @@ describe('discovery', () => {
     expect(doc.apiVersion).toBe('apidiscovery.k8s.io/v2');
     const pods = doc.items[0].versions[0].resources.find((r) => r.resource === 'pods');
     expect(pods).toMatchObject({ scope: 'Namespaced', shortNames: ['po'], categories: ['all'], responseKind: { group: '', version: 'v1', kind: 'Pod' } });
-    expect(pods?.subresources.map((s) => s.subresource)).toEqual(['status', 'binding', 'log', 'exec', 'attach', 'portforward']);
+    expect(pods?.subresources.map((s) => s.subresource)).toEqual(['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward']);
     expect(pods?.subresources.find((s) => s.subresource === 'exec')).toEqual({ subresource: 'exec', responseKind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] });
   });
 
@@ -35,6 +35,7 @@ describe('discovery', () => {
   it('lists legacy resources with subresources', () => {
     const names = apiResourceList('', 'v1')?.resources.map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['pods', 'pods/status', 'pods/binding', 'pods/log', 'nodes', 'namespaces', 'events']));
+    expect(apiResourceList('', 'v1')?.resources.find((r) => r.name === 'pods/eviction')).toMatchObject({ kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] });
     expect(apiResourceList('nope', 'v1')).toBeUndefined();
   });
 });

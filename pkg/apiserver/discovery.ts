@@ -15,6 +15,8 @@ const subresourceDoc = (r: ResourceInfo, sub: string): SubresourceDoc => {
   switch (sub) {
     case 'scale': return { verbs: ['get', 'patch', 'update'], kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' } };
     case 'binding': return { verbs: ['create'], kind: { group: '', version: 'v1', kind: 'Binding' } };
+    // kubectl drain uses pods/eviction only when discovery lists it with kind Eviction in policy/v1.
+    case 'eviction': return { verbs: ['create'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' } };
     case 'log': return { verbs: ['get'], kind: self };
     // Connect subresources: GET (WebSocket) or POST (SPDY) upgrades, as upstream lists them.
     case 'exec': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodExecOptions' } };

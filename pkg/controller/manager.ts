@@ -16,6 +16,8 @@ import { newReplicaSetController } from './replicaset/controller';
 import { clientAccess, gcResources, newGarbageCollector, type Monitor } from './garbagecollector';
 import { clientNamespaceAccess, newNamespaceController } from './namespace';
 import type { ApiPod, ApiReplicaSet } from './replicaset/reconcile';
+import type { ApiPodDisruptionBudget } from '../../api/policy/v1';
+import { newDisruptionController } from './disruption';
 
 export interface ControllerManagerOptions {
   kubeconfig: string;
@@ -56,17 +58,21 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
 
   const podClient = client.resource<ApiPod>(resource('', 'v1', 'pods'));
   const rsClient = client.resource<ApiReplicaSet>(resource('apps', 'v1', 'replicasets'));
+  const pdbClient = client.resource<ApiPodDisruptionBudget>(resource('policy', 'v1', 'poddisruptionbudgets'));
   // Shared informers: one per resource, whatever the number of controllers reading them.
   const informers = {
     pods: createInformer(podClient, { log }),
     replicaSets: createInformer(rsClient, { log }),
+    pdbs: createInformer(pdbClient, { log }),
   };
   const replicaSet = newReplicaSetController({
     replicaSets: informers.replicaSets, pods: informers.pods, podClient, rsClient,
     recorder: createEventRecorder(client, 'replicaset-controller', log), log, workers: opts.workers ?? 5, metrics,
   });
   metrics.watchQueue(replicaSet);
-  const shared: Record<string, Informer<ApiObject>> = { '/pods': informers.pods, 'apps/replicasets': informers.replicaSets };
+  const disruption = newDisruptionController({ pdbs: informers.pdbs, pods: informers.pods, pdbClient, log, workers: opts.workers ?? 5, metrics });
+  metrics.watchQueue(disruption);
+  const shared: Record<string, Informer<ApiObject>> = { '/pods': informers.pods, 'apps/replicasets': informers.replicaSets, 'policy/poddisruptionbudgets': informers.pdbs };
   const monitors = gcMonitors(client, shared, log);
   const garbageCollector = newGarbageCollector({ monitors, access: clientAccess(client), log, workers: opts.workers ?? 5, metrics });
   metrics.watchQueue(garbageCollector);
@@ -81,7 +87,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? undefined : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, garbageCollector.name, namespace.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, disruption.name, garbageCollector.name, namespace.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -92,8 +98,10 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     await Promise.all([
       supervise('informer/pods', informers.pods.run(ac.signal)),
       supervise('informer/replicasets', informers.replicaSets.run(ac.signal)),
+      supervise('informer/poddisruptionbudgets', informers.pdbs.run(ac.signal)),
       ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
       supervise(replicaSet.name, replicaSet.run(ac.signal)),
+      supervise(disruption.name, disruption.run(ac.signal)),
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),
     ]);

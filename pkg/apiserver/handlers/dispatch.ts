@@ -13,6 +13,7 @@ import { handleBinding, handleScale } from './subresources';
 import { handleLog } from './log';
 import { handleAttach, handleExec } from './exec';
 import { handlePortForward } from './portforward';
+import { handleEviction } from './eviction';
 
 type Handler = (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response) => Promise<void>;
 
@@ -23,7 +24,7 @@ const mainHandlers: Partial<Record<RequestInfo['verb'], Handler>> = {
 
 const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Handler>>> = {
   status: { get: handleGet, update: handleUpdate, patch: handlePatch },
-  binding: { create: handleBinding },
+  binding: { create: handleBinding }, eviction: { create: handleEviction },
   log: { get: handleLog },
   exec: { get: handleExec, create: handleExec }, attach: { get: handleAttach, create: handleAttach }, portforward: { get: handlePortForward, create: handlePortForward },
   scale: { get: handleScale, update: handleScale, patch: handleScale },
