@@ -72,10 +72,12 @@ const startCompaction = (store: CompactableStore, intervalMs: number, log: Logge
 const validatorsFor = () => {
   const cache = new Map<string, (obj: unknown) => Validation>();
   return (info: ResourceInfo, obj: ApiObject): Validation => {
-    let v = cache.get(info.plural);
+    // Keyed by group too: core and events.k8s.io share the plural `events` but not the schema.
+    const key = `${info.group}/${info.plural}`;
+    let v = cache.get(key);
     if (!v) {
       v = createValidator(info.schema);
-      cache.set(info.plural, v);
+      cache.set(key, v);
     }
     return v(obj);
   };

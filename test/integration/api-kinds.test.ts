@@ -138,6 +138,19 @@ describe('every kind through the real kubectl', () => {
     expect(r.stdout).toContain('How a deployment replaces its pods.');
   });
 
+  it('validates core Events against the core schema after an events.k8s.io request', async () => {
+    const req = requester(c);
+    // An events.k8s.io write first (its schema has no involvedObject), then a core Event, which must
+    // still be checked against core/v1's schema, not the one cached for the shared plural.
+    await req('POST', '/apis/events.k8s.io/v1/namespaces/default/events', {
+      body: { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'ev-new' }, eventTime: new Date().toISOString(), reason: 'R', action: 'A', reportingController: 'test', reportingInstance: 'x', regarding: { kind: 'Pod', name: 'p', namespace: 'default' } },
+    });
+    const core = await req('POST', '/api/v1/namespaces/default/events', {
+      body: { apiVersion: 'v1', kind: 'Event', metadata: { name: 'ev-core' }, involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' }, reason: 'R', message: 'm', type: 'Normal' },
+    });
+    expect(core.status).toBe(201);
+  });
+
   it('serves events.k8s.io/v1 reads of core events', async () => {
     const list = await requester(c)('GET', '/apis/events.k8s.io/v1/namespaces/default/events');
     expect(list.status).toBe(200);
