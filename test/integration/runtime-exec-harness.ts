@@ -13,7 +13,7 @@ import {
   type ContainerConfig, type PodSandboxConfig, type RuntimeClient, type RuntimeOptions,
 } from '../../pkg/runtime';
 
-export const waitFor = async <T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> => {
+export const waitFor = async <T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

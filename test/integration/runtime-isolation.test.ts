@@ -7,12 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { buildBusyboxImage } from '../../hack/images/build-busybox';
-import { silentLogger } from '../../pkg/log';
-import {
-  cleanupAll, createRuntimeClient, importImage, runRuntime,
-  type ContainerConfig, type ContainerStatus, type PodSandboxConfig, type RuntimeClient, type RuntimeOptions,
-} from '../../pkg/runtime';
+import type { ContainerConfig, ContainerStatus, PodSandboxConfig, RuntimeClient } from '../../pkg/runtime';
+import { importBusybox, TestRuntime, testRuntimeOptions, waitFor } from './runtime-exec-harness';
 
 jest.setTimeout(60_000);
 
@@ -20,40 +16,20 @@ const suffix = crypto.randomBytes(3).toString('hex');
 const cri = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) [FP] /;
 const podPidsLimit = 64;
 
-const waitFor = async <T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('waitFor timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 /** Bit `n` of a hex capability mask from /proc/PID/status. */
 const hasCap = (hex: string, n: number): boolean => ((BigInt(`0x${hex}`) >> BigInt(n)) & 1n) === 1n;
 const CAP_SYS_ADMIN = 21;
 
 describe('runtime isolation and limits (issue 6)', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-iso-'));
-  const opts: RuntimeOptions = {
-    root, socket: path.join(root, 'run', 'runtime.sock'), healthPort: 0, podPidsLimit,
-    cgroupParent: `berth-iso-${suffix}`, bridge: `bi${suffix}`, podCidr: `10.251.${1 + (crypto.randomBytes(1)[0] % 250)}.0/24`,
-    networkName: `berth-iso-${suffix}`,
-  };
-  const log = silentLogger();
-  const abort = new AbortController();
-  let running: Promise<void> = Promise.resolve();
+  const rt = new TestRuntime(testRuntimeOptions('berth-iso', { podPidsLimit }));
+  const { opts } = rt;
   let client: RuntimeClient;
   const sandboxes: string[] = [];
 
   beforeAll(async () => {
-    const archive = path.join(root, 'busybox.oci.tar');
-    await buildBusyboxImage({ out: archive });
-    await importImage(root, archive, log);
-    running = runRuntime(opts, log, abort.signal);
-    await waitFor(() => fs.existsSync(opts.socket));
-    client = createRuntimeClient(opts.socket);
+    await importBusybox(opts.root);
+    await rt.start();
+    client = rt.client;
   });
 
   afterEach(async () => {
@@ -64,14 +40,10 @@ describe('runtime isolation and limits (issue 6)', () => {
   });
 
   afterAll(async () => {
-    client.close();
-    abort.abort();
-    await running;
-    await cleanupAll(opts, log);
+    await rt.destroy();
     const left = ['cpu', 'cpuacct', 'memory', 'pids', 'devices'].map((c) => `/sys/fs/cgroup/${c}/${opts.cgroupParent}`).filter((p) => fs.existsSync(p));
     expect(left).toEqual([]);
-    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(root);
-    fs.rmSync(root, { recursive: true, force: true });
+    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(opts.root);
   });
 
   interface Pod { id: string; config: PodSandboxConfig }
@@ -79,7 +51,7 @@ describe('runtime isolation and limits (issue 6)', () => {
   const runPod = async (name: string, linux?: PodSandboxConfig['linux']): Promise<Pod> => {
     const config: PodSandboxConfig = {
       metadata: { name, namespace: 'default', uid: `${name}-${suffix}`, attempt: 0 },
-      hostname: name, logDirectory: path.join(root, 'pod-logs', name), labels: {}, ...(linux ? { linux } : {}),
+      hostname: name, logDirectory: path.join(opts.root, 'pod-logs', name), labels: {}, ...(linux ? { linux } : {}),
     };
     const { podSandboxId } = await client.runtime.RunPodSandbox({ config });
     sandboxes.push(podSandboxId);
@@ -112,7 +84,7 @@ describe('runtime isolation and limits (issue 6)', () => {
   const podCgroup = (pod: Pod, controller: string) => `/sys/fs/cgroup/${controller}/${opts.cgroupParent}/pod${pod.config.metadata.uid}`;
 
   test('a container sees only its own processes, not the host\'s files; no mount, no hostname, /proc/kcore masked', async () => {
-    const marker = path.join(root, `host-only-${suffix}`);
+    const marker = path.join(opts.root, `host-only-${suffix}`);
     fs.writeFileSync(marker, 'secret');
     const hostHostname = os.hostname();
     const pod = await runPod('iso');

@@ -5,33 +5,20 @@
 // host, file binds), and attach to a container's own stdin and TTY (the shim's FIFOs and pty).
 // The suite's runtime has its own root, cgroup parent, bridge and pod CIDR.
 import { execFileSync } from 'node:child_process';
-import { openSession } from './runtime-exec-harness';
+import { importBusybox, openSession, TestRuntime, testRuntimeOptions, waitFor } from './runtime-exec-harness';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { buildBusyboxImage } from '../../hack/images/build-busybox';
-import { silentLogger } from '../../pkg/log';
 import {
-  cleanupAll, createRuntimeClient, execProtocols, importImage, runRuntime, streamChannel as ch,
-  type ContainerConfig, type ContainerStatus, type PodSandboxConfig, type RuntimeClient, type RuntimeOptions,
+  execProtocols, streamChannel as ch,
+  type ContainerConfig, type ContainerStatus, type PodSandboxConfig, type RuntimeClient,
 } from '../../pkg/runtime';
 
 jest.setTimeout(60_000);
 
 const suffix = crypto.randomBytes(3).toString('hex');
 const cri = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) [FP] /;
-
-const waitFor = async <T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('waitFor timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 /** GET http://host:port/ → body, or undefined while nothing answers. */
 const httpGet = (host: string, port: number): Promise<string | undefined> => new Promise((resolve) => {
@@ -47,25 +34,16 @@ const httpGet = (host: string, port: number): Promise<string | undefined> => new
 const natRules = (): string => execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8' });
 
 describe('runtime pod features (issue 6)', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-feat-'));
-  const opts: RuntimeOptions = {
-    root, socket: path.join(root, 'run', 'runtime.sock'), healthPort: 0,
-    cgroupParent: `berth-feat-${suffix}`, bridge: `bf${suffix}`, podCidr: `10.249.${1 + (crypto.randomBytes(1)[0] % 250)}.0/24`,
-    networkName: `berth-feat-${suffix}`,
-  };
-  const log = silentLogger();
-  const abort = new AbortController();
-  let running: Promise<void> = Promise.resolve();
+  const rt = new TestRuntime(testRuntimeOptions('berth-feat'));
+  const { opts } = rt;
+  const { root } = opts;
   let client: RuntimeClient;
   const sandboxes: string[] = [];
 
   beforeAll(async () => {
-    const archive = path.join(root, 'busybox.oci.tar');
-    await buildBusyboxImage({ out: archive });
-    await importImage(root, archive, log);
-    running = runRuntime(opts, log, abort.signal);
-    await waitFor(() => fs.existsSync(opts.socket));
-    client = createRuntimeClient(opts.socket);
+    await importBusybox(root);
+    await rt.start();
+    client = rt.client;
   });
 
   afterEach(async () => {
@@ -76,13 +54,9 @@ describe('runtime pod features (issue 6)', () => {
   });
 
   afterAll(async () => {
-    client.close();
-    abort.abort();
-    await running;
-    await cleanupAll(opts, log);
+    await rt.destroy();
     expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(root);
     expect(natRules()).not.toContain(opts.networkName);
-    fs.rmSync(root, { recursive: true, force: true });
   });
 
   interface Pod { id: string; config: PodSandboxConfig }
