@@ -10,7 +10,7 @@ import { buildBusyboxImage } from '../../hack/images/build-busybox';
 import { silentLogger } from '../../pkg/log';
 import {
   cleanupAll, createRuntimeClient, importImage, runRuntime,
-  type ContainerConfig, type PodSandboxConfig, type RuntimeClient, type RuntimeOptions,
+  type ContainerConfig, type ContainerStatus, type PodSandboxConfig, type RuntimeClient, type RuntimeOptions,
 } from '../../pkg/runtime';
 
 export const waitFor = async <T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
@@ -67,6 +67,26 @@ export class TestRuntime {
     fs.rmSync(this.opts.root, { recursive: true, force: true });
   }
 }
+
+const criPrefix = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) [FP] /;
+
+/** The lines of a container's CRI log file (`<logDirectory>/<name>.log`), prefixes stripped. */
+export const logLines = (logDirectory: string, name: string): string[] => {
+  const file = path.join(logDirectory, `${name}.log`);
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.replace(criPrefix, ''));
+};
+
+/** Waits until a log line matches `last`; resolves with all lines. */
+export const waitLog = (logDirectory: string, name: string, last: RegExp): Promise<string[]> => waitFor(() => {
+  const lines = logLines(logDirectory, name);
+  return lines.some((l) => last.test(l)) && lines;
+});
+
+export const waitExited = (client: RuntimeClient, containerId: string): Promise<ContainerStatus> => waitFor(async () => {
+  const st = (await client.runtime.ContainerStatus({ containerId })).status;
+  return st.state === 'CONTAINER_EXITED' && st;
+});
 
 export const sandboxConfig = (root: string, name: string): PodSandboxConfig => ({
   metadata: { name, namespace: 'default', uid: `${name}-${crypto.randomBytes(4).toString('hex')}`, attempt: 0 },

@@ -7,13 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { status } from '@grpc/grpc-js';
-import type { ContainerConfig, ContainerStatus, PodSandboxConfig, RuntimeClient } from '../../pkg/runtime';
-import { importBusybox, TestRuntime, testRuntimeOptions, waitFor } from './runtime-exec-harness';
+import type { ContainerConfig, PodSandboxConfig, RuntimeClient } from '../../pkg/runtime';
+import {
+  importBusybox, logLines as podLogLines, TestRuntime, testRuntimeOptions, waitExited as waitForExit, waitFor, waitLog as waitForLog,
+} from './runtime-exec-harness';
 
 jest.setTimeout(60_000);
 
 const suffix = crypto.randomBytes(3).toString('hex');
-const cri = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) [FP] /;
 const podPidsLimit = 64;
 
 /** Bit `n` of a hex capability mask from /proc/PID/status. */
@@ -68,19 +69,9 @@ describe('runtime isolation and limits (issue 6)', () => {
     return containerId;
   };
 
-  const logLines = (pod: Pod, name: string): string[] => {
-    const file = path.join(pod.config.logDirectory ?? '', `${name}.log`);
-    if (!fs.existsSync(file)) return [];
-    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.replace(cri, ''));
-  };
-  const waitLog = (pod: Pod, name: string, last: RegExp) => waitFor(() => {
-    const lines = logLines(pod, name);
-    return lines.some((l) => last.test(l)) && lines;
-  });
-  const waitExited = (containerId: string): Promise<ContainerStatus> => waitFor(async () => {
-    const st = (await client.runtime.ContainerStatus({ containerId })).status;
-    return st.state === 'CONTAINER_EXITED' && st;
-  });
+  const logLines = (pod: Pod, name: string) => podLogLines(pod.config.logDirectory ?? '', name);
+  const waitLog = (pod: Pod, name: string, last: RegExp) => waitForLog(pod.config.logDirectory ?? '', name, last);
+  const waitExited = (containerId: string) => waitForExit(client, containerId);
   const podCgroup = (pod: Pod, controller: string) => `/sys/fs/cgroup/${controller}/${opts.cgroupParent}/pod${pod.config.metadata.uid}`;
 
   test('a container sees only its own processes, not the host\'s files; no mount, no hostname, /proc/kcore masked', async () => {

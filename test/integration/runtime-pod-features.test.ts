@@ -5,20 +5,21 @@
 // host, file binds), and attach to a container's own stdin and TTY (the shim's FIFOs and pty).
 // The suite's runtime has its own root, cgroup parent, bridge and pod CIDR.
 import { execFileSync } from 'node:child_process';
-import { importBusybox, openSession, TestRuntime, testRuntimeOptions, waitFor } from './runtime-exec-harness';
+import {
+  importBusybox, openSession, logLines as podLogLines, TestRuntime, testRuntimeOptions, waitExited as waitForExit, waitFor, waitLog as waitForLog,
+} from './runtime-exec-harness';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import {
   execProtocols, streamChannel as ch,
-  type ContainerConfig, type ContainerStatus, type PodSandboxConfig, type RuntimeClient,
+  type ContainerConfig, type PodSandboxConfig, type RuntimeClient,
 } from '../../pkg/runtime';
 
 jest.setTimeout(60_000);
 
 const suffix = crypto.randomBytes(3).toString('hex');
-const cri = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) [FP] /;
 
 /** GET http://host:port/ → body, or undefined while nothing answers. */
 const httpGet = (host: string, port: number): Promise<string | undefined> => new Promise((resolve) => {
@@ -78,19 +79,9 @@ describe('runtime pod features (issue 6)', () => {
     return containerId;
   };
 
-  const logLines = (pod: Pod, name: string): string[] => {
-    const file = path.join(pod.config.logDirectory ?? '', `${name}.log`);
-    if (!fs.existsSync(file)) return [];
-    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.replace(cri, ''));
-  };
-  const waitLog = (pod: Pod, name: string, last: RegExp) => waitFor(() => {
-    const lines = logLines(pod, name);
-    return lines.some((l) => last.test(l)) && lines;
-  });
-  const waitExited = (containerId: string): Promise<ContainerStatus> => waitFor(async () => {
-    const st = (await client.runtime.ContainerStatus({ containerId })).status;
-    return st.state === 'CONTAINER_EXITED' && st;
-  });
+  const logLines = (pod: Pod, name: string) => podLogLines(pod.config.logDirectory ?? '', name);
+  const waitLog = (pod: Pod, name: string, last: RegExp) => waitForLog(pod.config.logDirectory ?? '', name, last);
+  const waitExited = (containerId: string) => waitForExit(client, containerId);
 
   test('hostPort: portmap DNATs 127.0.0.1:<hostPort> to the pod; StopPodSandbox removes the rules', async () => {
     const hostPort = 18100 + (crypto.randomBytes(1)[0] % 200);
