@@ -19,6 +19,9 @@ import { ContainerLogManager, defaultLogRotationPolicy } from './log-rotation';
 import { createGrpcRuntimeService } from './runtime-grpc';
 import { readAgentTLS, serveAgentAPI } from './server';
 import { createGrpcStreamingRuntime } from './streaming-runtime';
+import { newStatsProvider } from './stats-http';
+import { readNodeUsage } from './stats-node';
+import { createGrpcStatsRuntime } from './stats-runtime';
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -73,6 +76,7 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   const grpcRuntime = createGrpcRuntimeService(opts.runtimeSocket);
   const runtime = instrumentRuntime(grpcRuntime, metrics);
   const streaming = createGrpcStreamingRuntime(opts.runtimeSocket);
+  const statsRuntime = createGrpcStatsRuntime(opts.runtimeSocket);
   const info = readNodeSystemInfo();
   const pods = client.resource<ApiPod>(mustFind('pods'));
   const nodes = client.resource<ApiNode>(mustFind('nodes'));
@@ -96,9 +100,10 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   let nodeState: NodeState = { runtimeVersion: 'unknown', runtimeError: 'not checked yet' };
   const healthCheck = () => (nodeState.runtimeError ? `runtime not ready: ${nodeState.runtimeError}` : undefined);
   await serveHealth({ port: opts.healthPort, registry, check: healthCheck, log }, signal);
+  const getPod = (namespace: string, name: string) => informer.get(`${namespace}/${name}`);
+  const stats = newStatsProvider({ runtime, stats: statsRuntime, readNode: () => readNodeUsage(), now: () => Date.now() * 1e6, nodeName, getPod });
   const api = await serveAgentAPI({
-    runtime, streaming, podLogDir: opts.podLogDir, log: log.child('server'), healthCheck,
-    getPod: (namespace, name) => informer.get(`${namespace}/${name}`),
+    runtime, streaming, stats, podLogDir: opts.podLogDir, log: log.child('server'), healthCheck, getPod,
   }, { port: opts.port, tls: readAgentTLS(opts.pkiDir) }, signal);
   log.info('agent started', { node: nodeName, nodeIP, port: api.port, runtime: opts.runtimeSocket });
 
@@ -118,6 +123,7 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   await recorder.flush().catch((err: unknown) => log.warn('failed to flush events', { err }));
   grpcRuntime.close();
   streaming.close();
+  statsRuntime.close();
   log.info('agent stopped', { node: nodeName });
 };
 

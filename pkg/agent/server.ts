@@ -1,7 +1,8 @@
 // The agent API (upstream kubelet server.go), HTTPS with client certificates from the cluster
 // CA: GET /containerLogs/<namespace>/<pod>/<container> (what the apiserver's pods/log proxies
 // to), /healthz, and the WebSocket upgrades of /exec, /attach and /portForward
-// (streaming-proxy.ts, what pods/exec, pods/attach and pods/portforward proxy to).
+// (streaming-proxy.ts, what pods/exec, pods/attach and pods/portforward proxy to), and the
+// usage that metrics.k8s.io asks for: /stats/summary and /metrics/resource (stats-http.ts).
 import fs from 'node:fs';
 import https from 'node:https';
 import type http from 'node:http';
@@ -12,6 +13,7 @@ import type { Logger } from '../log';
 import { streamLog, type StreamOptions } from './log-stream';
 import { podLogDirectory, type ApiPod } from './pod-util';
 import { labelContainerName, labelPodUID, type ContainerStatus, type RuntimeService } from './runtime-client';
+import { serveStats, statsPaths, type StatsProvider } from './stats-http';
 import { streamingPaths, streamingUpgrade } from './streaming-proxy';
 import type { StreamingRuntime } from './streaming-runtime';
 
@@ -25,6 +27,8 @@ export interface ServerDeps {
   healthCheck?(): string | undefined;
   /** The runtime's Exec/Attach/PortForward; without it the streaming paths are refused. */
   streaming?: StreamingRuntime;
+  /** /stats/summary and /metrics/resource (stats-http.ts); without it they are not found. */
+  stats?: StatsProvider;
 }
 
 export interface TLSFiles { cert: Buffer; key: Buffer; ca: Buffer }
@@ -130,6 +134,10 @@ export const handle = (d: ServerDeps) => (req: http.IncomingMessage, res: http.S
     const problem = d.healthCheck?.();
     res.writeHead(problem ? 500 : 200, { 'Content-Type': 'text/plain' });
     res.end(problem ?? 'ok');
+    return;
+  }
+  if (d.stats && statsPaths.has(url.pathname)) {
+    serveStats(d.stats, url.pathname, res).catch(done);
     return;
   }
   if (parts[0] === 'containerLogs' && (parts.length === 3 || parts.length === 4)) {
