@@ -1,7 +1,21 @@
-// Flag declarations of the operational verbs: wait, rollout, cordon, uncordon, drain.
-import { int, str, type DefineVerb } from './flags';
+// Flag declarations of the operational verbs: exec, port-forward, wait, rollout, cordon, uncordon, drain.
+import { collectCsv, int, str, strs, type DefineVerb } from './flags';
 
 export const registerOpsVerbs = (verb: DefineVerb): void => {
+  verb('exec [args...]', 'Execute a command in a container.', async (o) => new (await import('./exec')).ExecCommand({
+    container: str(o.container), stdin: o.stdin === true, tty: o.tty === true, quiet: o.quiet === true,
+  }))
+    .option('-c, --container <name>', 'Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation or the first container in the pod.')
+    .option('-i, --stdin', 'Pass stdin to the container.')
+    .option('-t, --tty', 'Stdin is a TTY.')
+    .option('-q, --quiet', 'Only print output from the remote session.');
+
+  verb('port-forward [args...]', 'Forward one or more local ports to a pod.', async (o) => new (await import('./port-forward')).PortForwardCommand({
+    address: strs(o.address),
+  }))
+    .option('--address <addresses>', 'Addresses to listen on (comma separated): localhost, or IP addresses (default localhost).', collectCsv)
+    .option('--pod-running-timeout <duration>', 'The length of time to wait until at least one pod is running (accepted for compatibility).');
+
   verb('wait [args...]', 'Wait for a specific condition on one or many resources.', async (o) => new (await import('./wait')).WaitCommand({
     for: str(o.for), timeout: str(o.timeout), selector: str(o.selector), all: o.all === true,
     allNamespaces: o.allNamespaces === true, fieldSelector: str(o.fieldSelector),

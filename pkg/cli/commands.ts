@@ -7,7 +7,7 @@ import { int, type DefineVerb, type Options, type VerbFactory } from './flags';
 import { registerReadVerbs } from './commands-read';
 import { registerWriteVerbs } from './commands-write';
 import { registerOpsVerbs } from './commands-ops';
-import { CommandFailed, type CliDeps, type GlobalFlags, type IO } from './types';
+import { CommandFailed, ExitCodeError, type CliDeps, type GlobalFlags, type IO } from './types';
 
 /** Boolean flags kubectl also accepts as `--flag=true|false`; true marks those declared with a `--no-` form. */
 const BOOL_FLAGS: Record<string, boolean> = {
@@ -17,7 +17,7 @@ const BOOL_FLAGS: Record<string, boolean> = {
   'ignore-daemonsets': false, 'delete-emptydir-data': false, 'disable-eviction': false, raw: false, minify: false,
   flatten: false, 'show-events': true, 'show-managed-fields': false, local: false, 'windows-line-endings': false,
   'output-patch': false, 'show-kind': false, 'allow-missing-template-keys': true, 'save-config': false,
-  'append-hash': false, 'keep-annotations': false,
+  'append-hash': false, 'keep-annotations': false, stdin: false, tty: false, quiet: false,
 };
 
 /** pflag spellings commander lacks: `--wait=false`, `-o=wide`, `-v=6`. */
@@ -64,6 +64,7 @@ export const runBerthctl = async (argv: string[], { io, deps, signal }: RunOptio
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (signal.aborted) return 130; // interrupted (logs -f, delete --wait): not a failure to report
+    if (err instanceof ExitCodeError) { io.err.write(`${err.message}\n`); return err.exitCode; }
     if (!(err instanceof CommandFailed)) io.err.write(`${formatError(err, server)}\n`);
     return 1;
   }

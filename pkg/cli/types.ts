@@ -88,3 +88,10 @@ export class PlainError extends Error {
   override readonly name = 'PlainError';
   readonly code = 'BERTH_ERR_PLAIN';
 }
+
+/** A remote command (exec) exited non-zero: berthctl prints the message and exits with the same code (kubectl's CodeExitError). */
+export class ExitCodeError extends Error {
+  override readonly name = 'ExitCodeError';
+  readonly code = 'BERTH_ERR_EXIT_CODE';
+  constructor(readonly exitCode: number) { super(`command terminated with exit code ${exitCode}`); }
+}
