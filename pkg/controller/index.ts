@@ -6,3 +6,4 @@ export { slowStartBatch } from './slow-start-batch';
 export { newControllerMetrics, type ManagerMetrics } from './metrics';
 export { newGarbageCollector, gcResources, clientAccess, type GarbageCollector, type GarbageCollectorDeps, type Monitor, type ObjectAccess } from './garbagecollector';
 export { newNamespaceController, clientNamespaceAccess, namespacedResources, type NamespaceControllerDeps, type NamespaceAccess } from './namespace';
+export { newDeploymentController, deploymentControllerName, type DeploymentControllerDeps } from './deployment';

@@ -18,6 +18,8 @@ import { clientNamespaceAccess, newNamespaceController } from './namespace';
 import type { ApiPod, ApiReplicaSet } from './replicaset/reconcile';
 import type { ApiPodDisruptionBudget } from '../../api/policy/v1';
 import { newDisruptionController } from './disruption';
+import { newDeploymentController } from './deployment';
+import type { ApiDeployment } from '../../api/apps/v1';
 
 export interface ControllerManagerOptions {
   kubeconfig: string;
@@ -59,11 +61,13 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const podClient = client.resource<ApiPod>(resource('', 'v1', 'pods'));
   const rsClient = client.resource<ApiReplicaSet>(resource('apps', 'v1', 'replicasets'));
   const pdbClient = client.resource<ApiPodDisruptionBudget>(resource('policy', 'v1', 'poddisruptionbudgets'));
+  const deploymentClient = client.resource<ApiDeployment>(resource('apps', 'v1', 'deployments'));
   // Shared informers: one per resource, whatever the number of controllers reading them.
   const informers = {
     pods: createInformer(podClient, { log }),
     replicaSets: createInformer(rsClient, { log }),
     pdbs: createInformer(pdbClient, { log }),
+    deployments: createInformer(deploymentClient, { log }),
   };
   const replicaSet = newReplicaSetController({
     replicaSets: informers.replicaSets, pods: informers.pods, podClient, rsClient,
@@ -72,7 +76,14 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   metrics.watchQueue(replicaSet);
   const disruption = newDisruptionController({ pdbs: informers.pdbs, pods: informers.pods, pdbClient, log, workers: opts.workers ?? 5, metrics });
   metrics.watchQueue(disruption);
-  const shared: Record<string, Informer<ApiObject>> = { '/pods': informers.pods, 'apps/replicasets': informers.replicaSets, 'policy/poddisruptionbudgets': informers.pdbs };
+  const deployment = newDeploymentController({
+    deployments: informers.deployments, replicaSets: informers.replicaSets, pods: informers.pods, dClient: deploymentClient, rsClient,
+    recorder: createEventRecorder(client, 'deployment-controller', log), log, workers: opts.workers ?? 5, metrics,
+  });
+  metrics.watchQueue(deployment);
+  const shared: Record<string, Informer<ApiObject>> = {
+    '/pods': informers.pods, 'apps/replicasets': informers.replicaSets, 'policy/poddisruptionbudgets': informers.pdbs, 'apps/deployments': informers.deployments,
+  };
   const monitors = gcMonitors(client, shared, log);
   const garbageCollector = newGarbageCollector({ monitors, access: clientAccess(client), log, workers: opts.workers ?? 5, metrics });
   metrics.watchQueue(garbageCollector);
@@ -87,7 +98,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? undefined : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, disruption.name, garbageCollector.name, namespace.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, disruption.name, garbageCollector.name, namespace.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -99,8 +110,10 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise('informer/pods', informers.pods.run(ac.signal)),
       supervise('informer/replicasets', informers.replicaSets.run(ac.signal)),
       supervise('informer/poddisruptionbudgets', informers.pdbs.run(ac.signal)),
+      supervise('informer/deployments', informers.deployments.run(ac.signal)),
       ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
       supervise(replicaSet.name, replicaSet.run(ac.signal)),
+      supervise(deployment.name, deployment.run(ac.signal)),
       supervise(disruption.name, disruption.run(ac.signal)),
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),
