@@ -108,7 +108,7 @@ export const syncPod = async (pod: Pod, d: SyncDeps): Promise<number> => {
     for (const c of containersOf(pod)) {
       const a = actions.get(c.name);
       if (a?.kind !== 'start' && a?.kind !== 'startCreated') continue;
-      const w = await startContainer(pod, c, a, { sandboxId, sbConfig, podIP: state.podIPs[0] ?? '', volumes: podVolumes }, d);
+      const w = await startContainer(pod, c, a, { sandboxId, sbConfig, podIP: pod.spec?.hostNetwork ? d.nodeIP : state.podIPs[0] ?? '', volumes: podVolumes }, d);
       if (w) { waiting.set(c.name, w.waiting); retryMs = Math.min(retryMs, w.retryMs); }
     }
   } else if (wantsStart) {

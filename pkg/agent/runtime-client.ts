@@ -59,7 +59,7 @@ export interface PodSandboxConfig {
    * cgroupParent is the pod's cgroup under its QoS class (`/kubepods/burstable/pod<uid>`), as kubelet
    * sends it; the runtime nests it under its own cgroup parent. resources are the pod cgroup's limits.
    */
-  linux?: { cgroupParent?: string; resources?: LinuxContainerResources; securityContext?: LinuxSandboxSecurityContext };
+  linux?: { cgroupParent?: string; resources?: LinuxContainerResources; securityContext?: LinuxSandboxSecurityContext; sysctls?: StringMap };
 }
 
 /** CRI Capability: kubelet's names, without the CAP_ prefix; `ALL` allowed. */

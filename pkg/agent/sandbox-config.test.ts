@@ -98,6 +98,14 @@ test.each([
   expect(sandboxConfig(p, '/logs', 0, cluster).linux?.securityContext?.namespaceOptions).toEqual(want);
 });
 
+test('a host network pod gets no hostname (the node\'s); pod sysctls become the sandbox\'s', () => {
+  const p = withSpec({ hostNetwork: true, securityContext: { sysctls: [{ name: 'kernel.shm_rmid_forced', value: '1' }, { name: 'net.ipv4.ip_local_port_range', value: '1024 2048' }] } });
+  const sb = sandboxConfig(p, '/logs', 0, cluster);
+  expect(sb.hostname).toBe('');
+  expect(sb.linux?.sysctls).toEqual({ 'kernel.shm_rmid_forced': '1', 'net.ipv4.ip_local_port_range': '1024 2048' });
+  expect(sandboxConfig(withSpec({}), '/logs', 0, cluster).linux).not.toHaveProperty('sysctls');
+});
+
 test('the managed hosts file: header, localhost entries, pod IP with FQDN, host aliases', () => {
   expect(managedHostsFileContent(['10.1.0.5'], 'db-0', 'db.team.svc.cluster.local', [{ ip: '10.9.9.9', hostnames: ['foo.local', 'bar'] }])).toBe([
     '# Kubernetes-managed hosts file.', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback',

@@ -6,7 +6,7 @@ import type { Pod } from '../../api/core/v1';
 import { podCgroupName, podLabels, podResources } from './container-config';
 import { podIdentity, podLogDirectory } from './pod-util';
 import type { DNSConfig, PodSandboxConfig, PortMapping } from './runtime-client';
-import { sandboxSecurityContext } from './security-context';
+import { dottedSysctl, sandboxSecurityContext } from './security-context';
 
 /** The node's DNS settings (kubelet --cluster-dns, --cluster-domain, --resolv-conf). */
 export interface DNSOptions {
@@ -137,9 +137,11 @@ export const podPortMappings = (pod: Pod): PortMapping[] =>
 
 export const sandboxConfig = (pod: Pod, podLogRoot: string, attempt: number, dns: DNSOptions = defaultDNSOptions): PodSandboxConfig => {
   const id = podIdentity(pod);
+  const sysctls = pod.spec?.securityContext?.sysctls ?? [];
   return {
     metadata: { name: id.name, namespace: id.namespace, uid: id.uid, attempt },
-    hostname: kernelHostname(pod, dns.clusterDomain),
+    // kubelet sets no hostname for a host network pod: it has the node's.
+    hostname: pod.spec?.hostNetwork ? '' : kernelHostname(pod, dns.clusterDomain),
     logDirectory: podLogDirectory(podLogRoot, pod),
     dnsConfig: podDNSConfig(pod, dns),
     portMappings: podPortMappings(pod),
@@ -148,6 +150,7 @@ export const sandboxConfig = (pod: Pod, podLogRoot: string, attempt: number, dns
     linux: {
       cgroupParent: podCgroupName(pod), resources: podResources(pod),
       securityContext: sandboxSecurityContext(pod),
+      ...(sysctls.length ? { sysctls: Object.fromEntries(sysctls.map((x) => [dottedSysctl(x.name), x.value])) } : {}),
     },
   };
 };

@@ -59,3 +59,31 @@ export const sandboxSecurityContext = (pod: Pod): LinuxSandboxSecurityContext =>
   if (all.some((c) => c.securityContext?.privileged)) out.privileged = true;
   return out;
 };
+
+// kubelet's safe sysctls (pkg/kubelet/sysctl/safe_sysctls.go; no --allowed-unsafe-sysctls here),
+// with the namespace each one lives in: a pod sharing that namespace with the node may not set it.
+const safeSysctls: Record<string, 'ipc' | 'net'> = {
+  'kernel.shm_rmid_forced': 'ipc', 'net.ipv4.ip_local_port_range': 'net', 'net.ipv4.tcp_syncookies': 'net',
+  'net.ipv4.ping_group_range': 'net', 'net.ipv4.ip_unprivileged_port_start': 'net', 'net.ipv4.ip_local_reserved_ports': 'net',
+  'net.ipv4.tcp_keepalive_time': 'net', 'net.ipv4.tcp_fin_timeout': 'net', 'net.ipv4.tcp_keepalive_intvl': 'net',
+  'net.ipv4.tcp_keepalive_probes': 'net',
+};
+
+/** A sysctl name with '/' separators in kubelet's dotted form (ConvertSysctlVariableToDotsSeparator). */
+export const dottedSysctl = (name: string): string => {
+  const sep = /[./]/.exec(name)?.[0];
+  return sep === '/' ? name.replace(/[./]/g, (c) => (c === '/' ? '.' : '/')) : name;
+};
+
+/** kubelet's sysctl admission (pkg/kubelet/sysctl/allowlist.go): undefined when every pod sysctl is allowed. */
+export const sysctlRejection = (pod: Pod): { reason: string; message: string } | undefined => {
+  for (const s of pod.spec?.securityContext?.sysctls ?? []) {
+    const name = dottedSysctl(s.name);
+    const ns = safeSysctls[name];
+    let err: string | undefined;
+    if (!ns) err = `"${name}" not allowlisted`;
+    else if ((ns === 'ipc' && pod.spec?.hostIPC) || (ns === 'net' && pod.spec?.hostNetwork)) err = `"${name}" not allowed with host ${ns} enabled`;
+    if (err) return { reason: 'SysctlForbidden', message: `forbidden sysctl: ${err}` };
+  }
+  return undefined;
+};

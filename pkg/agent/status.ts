@@ -112,7 +112,8 @@ export const buildPodStatus = (pod: Pod, state: PodRuntimeState, waiting: Map<st
   const statuses = containersOf(pod).map((c) => containerStatus(c.name, c.image ?? '', state.containers.get(c.name) ?? [], waiting.get(c.name)));
   let phase = getPhase(pod, statuses);
   if (isTerminalPhase(old.phase)) phase = old.phase ?? phase;   // a terminal phase is final
-  const podIPs = state.podIPs.length ? state.podIPs : (old.podIPs ?? []).map((x) => x.ip);
+  // kubelet: a host network pod's IPs are the node's (the runtime reports none for it).
+  const podIPs = pod.spec?.hostNetwork ? [ctx.hostIP] : state.podIPs.length ? state.podIPs : (old.podIPs ?? []).map((x) => x.ip);
   return {
     phase,
     conditions: podConditions(pod, statuses, phase, ctx.now),

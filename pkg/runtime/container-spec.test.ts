@@ -143,3 +143,20 @@ test.each([
   const c = config({ command: ['true'], ...(mode ? { linux: { securityContext: { namespaceOptions: { pid: mode } } } } : {}) });
   expect(buildContainerSpec({ config: c, image, sandbox: sb, sandboxDir: '/sb', cgroupPath: '/x' }).linux.namespaces[0]).toEqual(want);
 });
+
+test('host namespaces: no PID namespace for hostPID, no network/UTS (nor hostname) for hostNetwork, the host /dev/shm for hostIPC', () => {
+  const host: SandboxRecord = {
+    ...sandbox, hostname: 'node-1', ns: {},
+    config: { ...sandbox.config, linux: { securityContext: { namespaceOptions: { network: 'NODE', pid: 'NODE', ipc: 'NODE' } } } },
+  };
+  const spec = buildContainerSpec({
+    config: config({ command: ['true'], linux: { securityContext: { namespaceOptions: { network: 'NODE', pid: 'NODE', ipc: 'NODE' } } } }),
+    image, sandbox: host, sandboxDir: '/sb', cgroupPath: '/berth/podu/c1',
+  });
+  expect(spec.linux.namespaces).toEqual([{ type: 'mount' }]);
+  expect(spec.hostname).toBeUndefined();
+  expect(spec.mounts.find((m) => m.destination === '/dev/shm')).toMatchObject({ type: 'bind', source: '/dev/shm' });
+  // Without the container's own options, the sandbox's decide (a CRI client that sets them only on the sandbox).
+  const inherited = buildContainerSpec({ config: config({ command: ['true'] }), image, sandbox: host, sandboxDir: '/sb', cgroupPath: '/c' });
+  expect(inherited.linux.namespaces).toEqual([{ type: 'mount' }]);
+});

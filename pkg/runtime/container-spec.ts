@@ -7,6 +7,7 @@ import {
   allDevicesAllowed, defaultDeviceRules, defaultMaskedPaths, defaultMounts, defaultReadonlyPaths,
   type OciDevice, type OciMount, type OciNamespace, type OciResources, type OciSpec,
 } from './oci-spec';
+import { hostShm } from './host-namespaces';
 import { containerCapabilities, privilegedCapabilities } from './security';
 import type { SandboxRecord } from './state';
 
@@ -100,12 +101,23 @@ export const rootfsPropagation = (mounts: Mount[] = []): string => {
 };
 
 /**
- * The container's PID namespace: the pod's (joined through the file its pause pinned) when the
- * sandbox has one and the container asks for NamespaceMode POD, else a new one.
+ * The container's PID namespace: none (the host's) for NamespaceMode NODE (hostPID), the pod's
+ * (joined through the file its pause pinned) when the sandbox has one and the container asks for
+ * POD, else a new one.
  */
-export const pidNamespace = (config: ContainerConfig, sandbox: SandboxRecord): OciNamespace => {
-  const mode = config.linux?.securityContext?.namespaceOptions?.pid ?? 'POD';
-  return sandbox.ns.pid && mode === 'POD' ? { type: 'pid', path: sandbox.ns.pid } : { type: 'pid' };
+export const pidNamespace = (config: ContainerConfig, sandbox: SandboxRecord): OciNamespace[] => {
+  const mode = config.linux?.securityContext?.namespaceOptions?.pid ?? sandbox.config.linux?.securityContext?.namespaceOptions?.pid ?? 'POD';
+  if (mode === 'NODE') return [];
+  return [sandbox.ns.pid && mode === 'POD' ? { type: 'pid', path: sandbox.ns.pid } : { type: 'pid' }];
+};
+
+/** The sandbox's network, UTS and IPC namespaces; one the sandbox does not own (host mode) is the host's: not listed. */
+export const sandboxNamespaceJoins = (sandbox: SandboxRecord): OciNamespace[] => {
+  const { net, uts, ipc } = sandbox.ns;
+  return [
+    ...(net ? [{ type: 'network' as const, path: net }] : []), ...(uts ? [{ type: 'uts' as const, path: uts }] : []),
+    ...(ipc ? [{ type: 'ipc' as const, path: ipc }] : []),
+  ];
 };
 
 /** /etc/hosts, /etc/hostname and /etc/resolv.conf from the sandbox, unless the request mounts them. */
@@ -117,11 +129,15 @@ export const sandboxFileMounts = (sandboxDir: string, requested: Mount[] = []): 
 /** The sandbox's /dev/shm, a tmpfs RunPodSandbox mounts and every container of the pod binds (containerd, IPC mode POD). */
 export const sandboxShm = (sandboxDir: string): string => path.join(sandboxDir, 'shm');
 
-/** The default /dev/shm tmpfs becomes a bind of the pod's, unless the request mounts /dev/shm itself. */
-const podShm = (mounts: OciMount[], sandboxDir: string, requested: Mount[] = []): OciMount[] => {
+/**
+ * The default /dev/shm tmpfs becomes a bind of the pod's (or, with host IPC, of the host's /dev/shm),
+ * unless the request mounts /dev/shm itself.
+ */
+const podShm = (mounts: OciMount[], sandbox: SandboxRecord, sandboxDir: string, requested: Mount[] = []): OciMount[] => {
   if (requested.some((m) => path.posix.normalize(m.containerPath) === '/dev/shm')) return mounts.filter((m) => m.destination !== '/dev/shm');
+  const source = sandbox.ns.ipc ? sandboxShm(sandboxDir) : hostShm;
   return mounts.map((m) => (m.destination === '/dev/shm'
-    ? { destination: m.destination, type: 'bind', source: sandboxShm(sandboxDir), options: ['rbind', 'rprivate', 'nosuid', 'noexec', 'nodev'] }
+    ? { destination: m.destination, type: 'bind', source, options: ['rbind', 'rprivate', 'nosuid', 'noexec', 'nodev'] }
     : m));
 };
 
@@ -179,13 +195,11 @@ export const buildContainerSpec = (input: ContainerSpecInput): OciSpec => {
       ...(sc?.noNewPrivs ? { noNewPrivileges: true } : {}),
     },
     root: { path: 'rootfs', readonly: sc?.readonlyRootfs ?? false },
-    hostname: sandbox.hostname,
-    mounts: [...podShm(sec.mounts, sandboxDir, config.mounts), ...sandboxFileMounts(sandboxDir, config.mounts), ...criMounts(config.mounts)],
+    // A hostname needs a UTS namespace of the pod's own (runc refuses one without).
+    ...(sandbox.ns.uts ? { hostname: sandbox.hostname } : {}),
+    mounts: [...podShm(sec.mounts, sandbox, sandboxDir, config.mounts), ...sandboxFileMounts(sandboxDir, config.mounts), ...criMounts(config.mounts)],
     linux: {
-      namespaces: [
-        pidNamespace(config, sandbox), { type: 'mount' },
-        { type: 'network', path: sandbox.ns.net }, { type: 'uts', path: sandbox.ns.uts }, { type: 'ipc', path: sandbox.ns.ipc },
-      ],
+      namespaces: [...pidNamespace(config, sandbox), { type: 'mount' }, ...sandboxNamespaceJoins(sandbox)],
       cgroupsPath: cgroupPath,
       resources: { ...ociResources(config.linux?.resources), devices: sec.deviceRules },
       ...(sec.devices ? { devices: sec.devices } : {}),

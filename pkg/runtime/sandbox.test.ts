@@ -21,6 +21,7 @@ const setup = () => {
   const mgr = new SandboxManager({
     sys, state: new StateStore(runtimeLayout(root)), locks: new KeyedMutex(), log: silentLogger(), cgroupParent: 'berth', cgroups: cgroupV1('/cg'), podPidsLimit: 100,
     network: { root, bridge: 'br0', podCidr: '10.9.0.0/24', networkName: 'n', cniBinDir: '/cni' }, now: () => 1, hostResolvConf: () => 'nameserver 1.1.1.1\n',
+    hostHosts: () => '127.0.0.1\tlocalhost\n192.168.1.5\tnode-1\n', nodeHostname: () => 'node-1',
     holdsPidNamespace: (pid) => procs.get(pid) === 'pause', sleep: async () => undefined,
   }, { stopAllIn: async (id) => { stopped.push(`stop ${id}`); }, removeAllIn: async (id) => { stopped.push(`remove ${id}`); } });
   return { root, sys, mgr, stopped, procs, done: () => fs.rmSync(root, { recursive: true, force: true }) };
@@ -147,6 +148,31 @@ test('a recorded pause pid that is no longer a pause (reused after a reboot) is 
     procs.set(77, 'bash');
     await mgr.stop(id);
     expect(sys.calls.filter((c) => c.op === 'kill')).toEqual([]);
+  } finally { done(); }
+});
+
+test('hostNetwork and hostIPC: no namespaces of its own, no CNI, the node\'s hostname and hosts file; teardown leaves the host alone', async () => {
+  const { sys, mgr, root, done } = setup();
+  try {
+    const id = await mgr.run({ ...config, hostname: '', linux: { securityContext: { namespaceOptions: { network: 'NODE', ipc: 'NODE', pid: 'NODE' } } } });
+    expect(sys.calls.map(summary)).toEqual([...controllers.map((c) => `mkdirCgroup /cg/${c}/berth/podu1`), 'write /cg/pids/berth/podu1/pids.max']);
+    const dir = path.join(root, 'sandboxes', id);
+    expect(fs.readFileSync(path.join(dir, 'hosts'), 'utf8')).toBe('# Kubernetes-managed hosts file (host network).\n127.0.0.1\tlocalhost\n192.168.1.5\tnode-1\n');
+    expect(fs.readFileSync(path.join(dir, 'hostname'), 'utf8')).toBe('node-1\n');
+    expect(await mgr.status(id)).toMatchObject({ network: { ip: '' }, linux: { namespaces: { options: { network: 'NODE', ipc: 'NODE', pid: 'NODE' } } } });
+    sys.calls.length = 0;
+    await mgr.remove(id);
+    expect(sys.calls.map(summary)).toEqual(controllers.map((c) => `rmdirCgroup /cg/${c}/berth/podu1`));
+  } finally { done(); }
+});
+
+test('hostNetwork alone: ns-create makes only the IPC namespace; the pod keeps its /dev/shm', async () => {
+  const { sys, mgr, root, done } = setup();
+  try {
+    const id = await mgr.run({ ...config, linux: { securityContext: { namespaceOptions: { network: 'NODE' } } } });
+    const create = sys.calls.find((c) => c.op === 'spawnHelper');
+    expect(create?.op === 'spawnHelper' && create.args).toEqual(['ns-create', '--ipc', path.join(root, 'sandboxes', id, 'ns', 'ipc')]);
+    expect(sys.calls.map(summary).filter((c) => c.startsWith('exec') || c.startsWith('mount'))).toEqual(['mount tmpfs shm nosuid,nodev,noexec,mode=1777,size=65536k']);
   } finally { done(); }
 });
 

@@ -11,6 +11,7 @@ import { ociResources, sandboxShm } from './container-spec';
 import { cniAdd, cniDel, type NetworkOptions } from './cni';
 import type { PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatus } from './cri-types';
 import { alreadyExists, notFound } from './errors';
+import { hostNetwork, hostNetworkHostsFile, namespaceOptions, nsCreateArgs, sandboxHostname, sandboxNamespaces, sandboxSysctls } from './host-namespaces';
 import { hostsFile, resolvConf } from './sandbox-files';
 import { errnoCode, type KeyedMutex, type SandboxRecord, type StateStore } from './state';
 import type { Syscalls } from './syscalls';
@@ -28,6 +29,9 @@ export interface SandboxDeps {
   /** Nanoseconds since the epoch (CRI timestamps). */
   now: () => number;
   hostResolvConf: () => string;
+  /** The node's /etc/hosts (a host network pod's hosts file) and hostname; default: this host's. */
+  hostHosts?: () => string;
+  nodeHostname?: () => string;
   /** Whether `pid` is alive (not a zombie) and the init of the PID namespace pinned at `nsFile` (default: /proc). */
   holdsPidNamespace?: (pid: number, nsFile: string) => boolean;
   sleep?: (ms: number) => Promise<void>;
@@ -55,9 +59,6 @@ export const holdsPidNamespace = (pid: number, nsFile: string): boolean => {
   const ino = readOrUndefined(() => String(fs.statSync(nsFile).ino));
   return link !== undefined && link === `pid:[${ino}]`;
 };
-
-/** Whether the sandbox shares one PID namespace among its containers (shareProcessNamespace). */
-export const sharesPid = (config: PodSandboxConfig): boolean => config.linux?.securityContext?.namespaceOptions?.pid === 'POD';
 
 /** What the sandbox needs from the container side when it stops or goes away. */
 export interface SandboxContainers {
@@ -101,12 +102,7 @@ export class SandboxManager {
     await fs.promises.mkdir(path.join(dir, 'ns'), { recursive: true });
     const rec: SandboxRecord = {
       id, config, createdAt: this.d.now(), ready: false, ip: '', networkAttached: false,
-      hostname: config.hostname || config.metadata.name,
-      ns: {
-        net: path.join(dir, 'ns', 'net'), uts: path.join(dir, 'ns', 'uts'), ipc: path.join(dir, 'ns', 'ipc'),
-        ...(sharesPid(config) ? { pid: path.join(dir, 'ns', 'pid') } : {}),
-      },
-      cgroupPath, runtimeHandler,
+      hostname: sandboxHostname(config, this.d.nodeHostname), ns: sandboxNamespaces(config, dir), cgroupPath, runtimeHandler,
     };
     await this.d.state.putSandbox(rec);
     return rec;
@@ -115,10 +111,13 @@ export class SandboxManager {
   private async setUp(rec: SandboxRecord): Promise<void> {
     const dir = this.d.state.layout.sandboxDir(rec.id);
     for (const f of Object.values(rec.ns)) await fs.promises.writeFile(f, '');
-    await this.d.sys.spawnHelper(['ns-create', '--net', rec.ns.net, '--uts', rec.ns.uts, '--ipc', rec.ns.ipc, '--hostname', rec.hostname]);
-    // The pod's /dev/shm, bound into every container: POSIX shared memory goes with the IPC namespace (containerd).
-    await fs.promises.mkdir(sandboxShm(dir), { recursive: true });
-    await this.d.sys.mount({ source: 'shm', target: sandboxShm(dir), type: 'tmpfs', options: shmOptions });
+    const nsArgs = nsCreateArgs(rec.ns, rec.hostname, sandboxSysctls(rec.config, rec.ns));
+    if (nsArgs) await this.d.sys.spawnHelper(['ns-create', ...nsArgs]);
+    if (rec.ns.ipc) {
+      // The pod's /dev/shm, bound into every container: POSIX shared memory goes with the IPC namespace (containerd).
+      await fs.promises.mkdir(sandboxShm(dir), { recursive: true });
+      await this.d.sys.mount({ source: 'shm', target: sandboxShm(dir), type: 'tmpfs', options: shmOptions });
+    }
     const limits = ociResources(rec.config.linux?.resources, this.d.podPidsLimit);
     await createCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath, this.d.cgroups.writes(limits));
     if (rec.ns.pid) {
@@ -126,16 +125,23 @@ export class SandboxManager {
       rec.pausePid = (await this.d.sys.spawnHelper(['pause', '--pid-ns', rec.ns.pid, ...cgroupArgs])).pid;
       await this.d.state.putSandbox(rec);
     }
-    rec.networkAttached = true; // recorded before ADD: a DEL of a half-done ADD is safe, a leak is not
-    await this.d.state.putSandbox(rec);
-    const attachment = await cniAdd(this.d.sys, this.d.network, rec.id, rec.ns.net, rec.config.portMappings);
-    rec.ip = attachment.ip;
-    rec.cniResult = attachment.result;
-    await fs.promises.writeFile(path.join(dir, 'hosts'), hostsFile(rec.hostname, rec.ip));
+    if (rec.ns.net) await this.attachNetwork(rec, rec.ns.net);
+    // A host network pod has no IP of its own ('' as containerd; kubelet reports the node's) and the node's hosts file.
+    await fs.promises.writeFile(path.join(dir, 'hosts'), hostNetwork(rec.config)
+      ? hostNetworkHostsFile((this.d.hostHosts ?? (() => fs.readFileSync('/etc/hosts', 'utf8')))())
+      : hostsFile(rec.hostname, rec.ip));
     await fs.promises.writeFile(path.join(dir, 'hostname'), `${rec.hostname}\n`);
     await fs.promises.writeFile(path.join(dir, 'resolv.conf'), resolvConf(rec.config.dnsConfig, this.d.hostResolvConf()));
     rec.ready = true;
     await this.d.state.putSandbox(rec);
+  }
+
+  private async attachNetwork(rec: SandboxRecord, netns: string): Promise<void> {
+    rec.networkAttached = true; // recorded before ADD: a DEL of a half-done ADD is safe, a leak is not
+    await this.d.state.putSandbox(rec);
+    const attachment = await cniAdd(this.d.sys, this.d.network, rec.id, netns, rec.config.portMappings);
+    rec.ip = attachment.ip;
+    rec.cniResult = attachment.result;
   }
 
   /** Stops every container (forcibly) and tears the network down; the namespaces stay until remove. */
@@ -147,7 +153,7 @@ export class SandboxManager {
   private async stopLocked(id: string): Promise<void> {
     const rec = await this.d.state.getSandbox(id);
     if (!rec) return; // CRI: stopping what is already gone is not an error
-    if (rec.networkAttached) {
+    if (rec.networkAttached && rec.ns.net) {
       await cniDel(this.d.sys, this.d.network, rec.id, rec.ns.net, rec.config.portMappings, rec.cniResult);
       rec.networkAttached = false;
     }
@@ -182,7 +188,7 @@ export class SandboxManager {
     if (rec) {
       await this.stopLocked(id);
       for (const f of Object.values(rec.ns)) await this.d.sys.umount(f);
-      await this.d.sys.umount(sandboxShm(dir));
+      if (rec.ns.ipc) await this.d.sys.umount(sandboxShm(dir));
       // A new attempt of the same pod shares the pod cgroup (kubelet's cgroup_parent): the last one removes it.
       const shared = (await this.d.state.listSandboxes()).some((s) => s.id !== id && s.cgroupPath === rec.cgroupPath);
       if (!shared) await removeCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath);
@@ -199,7 +205,7 @@ export class SandboxManager {
 
   async status(id: string): Promise<PodSandboxStatus> {
     const rec = await this.get(id);
-    const nsOpts = rec.config.linux?.securityContext?.namespaceOptions;
+    const nsOpts = namespaceOptions(rec.config);
     return {
       id: rec.id, metadata: rec.config.metadata, state: rec.ready ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY',
       createdAt: rec.createdAt, network: { ip: rec.ip, additionalIps: [] },

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerConfig, PodSandboxConfig } from './cri-types';
 import type { Executor } from './executor';
+import type { SandboxNamespaces } from './host-namespaces';
 
 export interface SandboxRecord {
   id: string;
@@ -16,8 +17,11 @@ export interface SandboxRecord {
   ip: string;
   /** Network configured by CNI and not yet torn down. */
   networkAttached: boolean;
-  /** Bind-mounted namespace files; `pid` only when the pod shares one PID namespace (NamespaceMode POD). */
-  ns: { net: string; uts: string; ipc: string; pid?: string };
+  /**
+   * Bind-mounted namespace files: none for a host namespace (net and uts with hostNetwork, ipc with
+   * hostIPC); `pid` only when the pod shares one PID namespace (NamespaceMode POD).
+   */
+  ns: SandboxNamespaces;
   /** The init of the shared PID namespace (`berth-shim pause`), while it runs. */
   pausePid?: number;
   /** The bridge plugin's ADD result, given back to the chained plugins on DEL (libcni caches it). */

@@ -76,7 +76,8 @@ export const streamingBackend = (d: Omit<StreamingDeps, 'streaming' | 'resources
       outcome: f.outcome.then(() => ({ exitCode: 0, timedOut: false })),
     };
   },
-  portForward: async (sandboxId, port) => d.exec.portForward((await d.sandboxes.get(sandboxId)).ns.net, port),
+  // A host network pod's ports are the node's: the helper stays in its own (the host's) netns.
+  portForward: async (sandboxId, port) => d.exec.portForward((await d.sandboxes.get(sandboxId)).ns.net ?? '/proc/self/ns/net', port),
 });
 
 export interface StreamingWiring {

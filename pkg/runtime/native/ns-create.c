@@ -1,8 +1,16 @@
 /* berth-shim ns-create: make a pod's network, UTS and IPC namespaces that outlive any process,
- * like `unshare --net=FILE`: unshare them, set the hostname, then bind-mount /proc/self/ns/<type>
- * onto the (pre-created, empty) files. The runtime later umounts and removes the files.
+ * like `unshare --net=FILE`: unshare them, set the hostname, write the pod's sysctls, then
+ * bind-mount /proc/self/ns/<type> onto the (pre-created, empty) files. The runtime later umounts
+ * and removes the files.
  *
- * Stages: "ns:unshare" → "ns:hostname" → "ns:bind" → exit 0. */
+ *   berth-shim ns-create [--net FILE] [--uts FILE] [--ipc FILE] [--hostname NAME] [--sysctl KEY=VALUE]...
+ *
+ * A sysctl is written to /proc/sys/KEY (dots become slashes, as runc) after unshare: the kernel
+ * resolves net.* and the IPC sysctls (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*) in the
+ * writer's namespaces, so the values land in the pod's namespaces, never the host's. The runtime
+ * refuses keys that are not namespaced (or whose namespace the pod does not own) before this.
+ *
+ * Stages: "ns:unshare" → "ns:hostname" → "ns:sysctl" → "ns:bind" → exit 0. */
 #define _GNU_SOURCE
 #include "shim.h"
 
@@ -17,6 +25,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define NS_MAX_SYSCTLS 64
+
+/* Writes VALUE to /proc/sys/KEY for "KEY=VALUE" (KEY with '.' or '/' separators). */
+static void write_sysctl(const char *kv) {
+  const char *eq = strchr(kv, '=');
+  char path[512];
+  if (!eq || eq == kv || (size_t)(eq - kv) > sizeof path - 16 || strstr(kv, "..")) { errno = EINVAL; fail("sysctl", kv); }
+  int n = snprintf(path, sizeof path, "/proc/sys/%.*s", (int)(eq - kv), kv);
+  for (char *p = path + 10; p < path + n; p++) if (*p == '.') *p = '/';
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail("open", path);
+  if (write_all(fd, eq + 1, strlen(eq + 1)) < 0) fail("write", path);
+  if (close(fd) < 0) fail("close", path);
+}
+
 struct ns_target { const char *flag; const char *type; int clone_flag; const char *path; };
 
 int cmd_ns_create(int argc, char **argv) {
@@ -26,11 +49,17 @@ int cmd_ns_create(int argc, char **argv) {
     { "--ipc", "ipc", CLONE_NEWIPC, NULL },
   };
   const size_t nt = sizeof t / sizeof t[0];
-  const char *hostname = NULL;
+  const char *hostname = NULL, *sysctls[NS_MAX_SYSCTLS];
+  size_t n_sysctls = 0;
   for (int i = 1; i < argc; i += 2) {
     int known = 0;
     if (i + 1 >= argc) { errno = EINVAL; fail("parse-args", argv[i]); }
     if (!strcmp(argv[i], "--hostname")) { hostname = argv[i + 1]; known = 1; }
+    if (!strcmp(argv[i], "--sysctl")) {
+      if (n_sysctls == NS_MAX_SYSCTLS) { errno = E2BIG; fail("parse-args", "--sysctl"); }
+      sysctls[n_sysctls++] = argv[i + 1];
+      known = 1;
+    }
     for (size_t j = 0; j < nt; j++) if (!strcmp(argv[i], t[j].flag)) { t[j].path = argv[i + 1]; known = 1; }
     if (!known) { errno = EINVAL; fail("parse-args", argv[i]); }
   }
@@ -46,6 +75,9 @@ int cmd_ns_create(int argc, char **argv) {
     if (!t[1].path) { errno = EINVAL; fail("sethostname", "--hostname needs --uts"); }
     if (sethostname(hostname, strlen(hostname)) < 0) fail("sethostname", hostname);
   }
+
+  stage("ns:sysctl");
+  for (size_t j = 0; j < n_sysctls; j++) write_sysctl(sysctls[j]);
 
   stage("ns:bind");
   for (size_t j = 0; j < nt; j++) {

@@ -1,0 +1,23 @@
+import type { Pod } from '../../api/core/v1';
+import { dottedSysctl, sysctlRejection } from './security-context';
+
+const podWith = (spec: Partial<NonNullable<Pod['spec']>>, sysctls: { name: string; value: string }[]): Pod =>
+  ({ metadata: { name: 'p' }, spec: { containers: [], ...spec, securityContext: { sysctls } } });
+
+test.each([
+  { name: 'safe sysctls', spec: {}, sysctls: ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net/ipv4/tcp_syncookies'], want: undefined },
+  { name: 'an unsafe one', spec: {}, sysctls: ['net.core.somaxconn'], want: 'forbidden sysctl: "net.core.somaxconn" not allowlisted' },
+  { name: 'a node-wide one', spec: {}, sysctls: ['kernel.panic'], want: 'forbidden sysctl: "kernel.panic" not allowlisted' },
+  { name: 'net.* with hostNetwork', spec: { hostNetwork: true }, sysctls: ['net.ipv4.tcp_syncookies'], want: 'forbidden sysctl: "net.ipv4.tcp_syncookies" not allowed with host net enabled' },
+  { name: 'an IPC one with hostIPC', spec: { hostIPC: true }, sysctls: ['kernel.shm_rmid_forced'], want: 'forbidden sysctl: "kernel.shm_rmid_forced" not allowed with host ipc enabled' },
+  { name: 'an IPC one with hostNetwork only', spec: { hostNetwork: true }, sysctls: ['kernel.shm_rmid_forced'], want: undefined },
+])('sysctl admission (kubelet allowlist): $name', ({ spec, sysctls, want }) => {
+  const r = sysctlRejection(podWith(spec, sysctls.map((name) => ({ name, value: '1' }))));
+  expect(r?.message).toBe(want);
+  if (want) expect(r?.reason).toBe('SysctlForbidden');
+});
+
+test('sysctl names with / separators read as dotted ones (a dot inside a part becomes /)', () => {
+  expect(dottedSysctl('net/ipv4/conf/eth0.100/forwarding')).toBe('net.ipv4.conf.eth0/100.forwarding');
+  expect(dottedSysctl('kernel.shm_rmid_forced')).toBe('kernel.shm_rmid_forced');
+});
