@@ -60,17 +60,18 @@ test('emptyDir (disk and Memory), configMap, secret, downwardAPI and hostPath un
       info: ['pods/uid-1/volumes/kubernetes.io~downward-api/info', true], host: ['host', false],
     });
     expect(fs.statSync(path.join(volDir, 'kubernetes.io~empty-dir', 'scratch')).mode & 0o777).toBe(0o777);
-    expect(t.mounter.calls).toEqual([`mount mem ${64 * 1024 * 1024}`]);
+    // Memory emptyDir with its sizeLimit; secret and downwardAPI on tmpfs too (kubelet: their data never touches the disk).
+    expect(t.mounter.calls).toEqual([`mount mem ${64 * 1024 * 1024}`, 'mount creds 0', 'mount info 0']);
     expect(fs.readFileSync(path.join(volDir, 'kubernetes.io~configmap', 'config', 'app.conf'), 'utf8')).toBe('v1');
     expect(fs.statSync(path.join(volDir, 'kubernetes.io~secret', 'creds', 'pw')).mode & 0o777).toBe(0o400);
     expect(fs.readFileSync(path.join(volDir, 'kubernetes.io~downward-api', 'info', 'name'), 'utf8')).toBe('web');
     expect(fs.statSync(hostDir).isDirectory()).toBe(true);
 
-    await t.mgr.setUpPod(p); // idempotent: the tmpfs is not mounted twice
-    expect(t.mounter.calls).toHaveLength(1);
+    await t.mgr.setUpPod(p); // idempotent: no tmpfs is mounted twice
+    expect(t.mounter.calls).toHaveLength(3);
 
     await t.mgr.tearDownPod('uid-1');
-    expect(t.mounter.calls).toEqual([`mount mem ${64 * 1024 * 1024}`, 'umount mem']);
+    expect(t.mounter.calls.slice(3).sort()).toEqual(['umount creds', 'umount info', 'umount mem']);
     expect(fs.existsSync(path.join(t.root, 'pods', 'uid-1'))).toBe(false);
     expect(fs.existsSync(hostDir)).toBe(true); // a hostPath is the host's, never removed
   } finally { t.done(); }
@@ -123,6 +124,19 @@ test('projected: configMap, secret and downwardAPI in one directory', async () =
       { configMap: { name: 'cfg' } }, { secret: { name: 'sec' } }, { downwardAPI: { items: [{ path: 'ns', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
     ] } }]));
     const dir = vols.get('all')?.hostPath ?? '';
+    expect(t.mounter.calls).toEqual(['mount all 0']);
     expect(['a', 'b', 'ns'].map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))).toEqual(['1', '2', 'default']);
+  } finally { t.done(); }
+});
+
+test('a disk emptyDir records its sizeLimit (for eviction); a Memory one is bounded by its tmpfs', async () => {
+  const t = setup();
+  try {
+    const vols = await t.mgr.setUpPod(podWith([
+      { name: 'disk', emptyDir: { sizeLimit: '1Mi' } }, { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }, { name: 'plain', emptyDir: {} },
+    ]));
+    expect(vols.get('disk')?.sizeLimit).toBe(1024 * 1024);
+    expect(vols.get('mem')?.sizeLimit).toBeUndefined();
+    expect(vols.get('plain')?.sizeLimit).toBeUndefined();
   } finally { t.done(); }
 });

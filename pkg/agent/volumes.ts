@@ -41,8 +41,11 @@ export const hostMounter: Mounter = {
     .sort((a, b) => b.length - a.length),
 };
 
-/** A volume as a host path; API-data volumes are read-only in every container (kubelet ReadOnlyAPIDataVolumes). */
-export interface PodVolume { hostPath: string; readOnly: boolean }
+/**
+ * A volume as a host path; API-data volumes are read-only in every container (kubelet ReadOnlyAPIDataVolumes).
+ * sizeLimit: a disk emptyDir's limit in bytes, which only eviction can enforce (a tmpfs one is enforced by its size).
+ */
+export interface PodVolume { hostPath: string; readOnly: boolean; sizeLimit?: number }
 export type PodVolumes = Map<string, PodVolume>;
 
 export interface VolumeDeps {
@@ -108,20 +111,29 @@ export class VolumeManager {
     }
     const dir = this.volumeDir(pod, v);
     if (v.emptyDir) {
-      await this.setUpEmptyDir(dir, v.emptyDir.medium ?? '', bytes(v.emptyDir.sizeLimit));
-      return { hostPath: dir, readOnly: false };
+      const medium = v.emptyDir.medium ?? '';
+      const sizeLimit = bytes(v.emptyDir.sizeLimit);
+      await this.setUpEmptyDir(dir, medium, sizeLimit);
+      return { hostPath: dir, readOnly: false, ...(medium === '' && sizeLimit > 0 ? { sizeLimit } : {}) };
     }
     const payload = await this.payloadOf(pod, v);
     if (!payload) throw new VolumeError('unsupported volume type (supported: emptyDir, hostPath, configMap, secret, downwardAPI, projected)');
+    if (memoryBacked(v)) await this.ensureTmpfs(dir, 0);
     if (writeAtomic(dir, payload)) this.d.log.info('volume written', { pod: podIdentity(pod).name, volume: v.name, files: payload.size });
     return { hostPath: dir, readOnly: true };
   }
 
   private async setUpEmptyDir(dir: string, medium: string, sizeLimit: number): Promise<void> {
     if (medium !== '' && medium !== 'Memory') throw new VolumeError(`unsupported emptyDir medium "${medium}"`);
-    fs.mkdirSync(dir, { recursive: true });
-    if (medium === 'Memory' && !this.mounter().mountsUnder(dir).includes(dir)) await this.mounter().mountTmpfs(dir, sizeLimit);
+    if (medium === 'Memory') await this.ensureTmpfs(dir, sizeLimit);
+    else fs.mkdirSync(dir, { recursive: true });
     fs.chmodSync(dir, 0o777); // kubelet: emptyDir is world-writable, whoever the containers run as
+  }
+
+  /** `dir` as a tmpfs mount point (once; a refresh finds it mounted). */
+  private async ensureTmpfs(dir: string, sizeBytes: number): Promise<void> {
+    fs.mkdirSync(dir, { recursive: true });
+    if (!this.mounter().mountsUnder(dir).includes(dir)) await this.mounter().mountTmpfs(dir, sizeBytes);
   }
 
   private mounter(): Mounter { return this.d.mounter ?? hostMounter; }
@@ -178,6 +190,12 @@ export class VolumeManager {
 }
 
 const isApiData = (v: Volume): boolean => Boolean(v.configMap || v.secret || v.downwardAPI || v.projected);
+
+/**
+ * Volumes kubelet keeps in memory only (their plugins wrap an emptyDir of medium Memory): secrets,
+ * downwardAPI and projected, so their data never reaches the node's disk. configMap is on disk.
+ */
+const memoryBacked = (v: Volume): boolean => Boolean(v.secret || v.downwardAPI || v.projected);
 
 const getOptional = async <T>(get: () => Promise<T>, missing: string, optional: boolean): Promise<T | undefined> => {
   try {
