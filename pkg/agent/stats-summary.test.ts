@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContainerStats } from '../runtime';
 import { silentLogger } from '../log';
+import { FakeClock } from './clock';
 import { FakeRuntime } from './fake-runtime';
 import { handle } from './server';
 import { containerSample, StatsCollector, type StatsSample } from './stats-collector';
@@ -80,13 +81,13 @@ describe('stats: /metrics/resource', () => {
 
 describe('stats: agent endpoints', () => {
   it('serves /stats/summary from the runtime through the collector', async () => {
-    const rt = new FakeRuntime();
+    const rt = new FakeRuntime(new FakeClock());
     let n = 0;
     const provider = newStatsProvider({
       runtime: rt, nodeName: 'n1', getPod: () => undefined, readNode: async () => node(++n * 1e9), now: () => 1_800_000_000e9 + n * 1e9,
       stats: { listContainerStats: async () => [] },
     });
-    const server = http.createServer(handle({ runtime: rt, getPod: () => undefined, podLogDir: '/nonexistent', log: silentLogger, stats: provider }));
+    const server = http.createServer(handle({ runtime: rt, getPod: () => undefined, podLogDir: '/nonexistent', log: silentLogger(), stats: provider }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const get = (p: string) => fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${p}`);
@@ -104,7 +105,7 @@ describe('stats: agent endpoints', () => {
   });
 
   it('keeps the last reading for the next rate', async () => {
-    const c = new StatsCollector({ runtime: new FakeRuntime(), stats: { listContainerStats: async () => [] }, readNode: async () => node(1), now: () => 5 });
+    const c = new StatsCollector({ runtime: new FakeRuntime(new FakeClock()), stats: { listContainerStats: async () => [] }, readNode: async () => node(1), now: () => 5 });
     expect((await c.sample()).prev).toBeUndefined();
     expect((await c.sample()).prev?.time).toBe(5);
   });
