@@ -8,7 +8,9 @@ import type { ApiObject } from '../../api/meta/v1';
 import { resources, type ResourceInfo } from '../../api/resources';
 import { isAlreadyExists } from '../apimachinery/errors';
 import { createValidator, stripUnknownFields } from '../apimachinery';
-import { createCacher, createEtcdStore, objectKey, resourcePrefix, type CacherOptions, type CompactableStore, type Store } from '../storage';
+import {
+  createCacher, createEtcdStore, objectKey, resourcePrefix, withResourceTTL, type CacherOptions, type CompactableStore, type Store,
+} from '../storage';
 import type { Logger } from '../log';
 import { newRegistry } from '../observability';
 import { buildApp } from './app';
@@ -31,11 +33,16 @@ export interface ApiserverOptions {
   hosts?: string[];
   /** How often to compact etcd; history older than one interval is dropped. Default 5 minutes. */
   compactionIntervalMs?: number;
+  /** How long Events live (upstream's --event-ttl, default 1 h); each write renews it. */
+  eventTTLSeconds?: number;
   /** Watch cache tuning (ring size, per-watcher buffer, bookmark period, freshness wait). */
   watchCache?: Pick<CacherOptions, 'ringSize' | 'watcherBufferSize' | 'bookmarkIntervalMs' | 'freshTimeoutMs'>;
 }
 
 export interface RunningApiserver { url: string; port: number; close(): Promise<void> }
+
+/** Upstream's --event-ttl default: one hour. */
+export const defaultEventTTLSeconds = 3600;
 
 export const bootstrapNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -102,7 +109,9 @@ export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promi
   setMaxListeners(0, stop.signal); // every open watch listens on it
   const now = () => new Date();
   const ctx: HandlerContext = {
-    store, log, now, pkiDir: opts.pkiDir,
+    // Events expire (an etcd lease): core/v1 and events.k8s.io/v1 share /registry/events/.
+    store: withResourceTTL(store, { events: opts.eventTTLSeconds ?? defaultEventTTLSeconds }),
+    log, now, pkiDir: opts.pkiDir,
     validate: validatorsFor(),
     strip: (info, obj) => stripUnknownFields(obj, info.schema) as ApiObject,
     watchers: (info, delta) => metrics.watchers.inc({ resource: info.plural }, delta),

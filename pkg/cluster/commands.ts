@@ -2,6 +2,7 @@
 // component's run function from its package; the actions live in those packages.
 import { Command } from 'commander';
 import { createLogger, type Logger } from '../log';
+import { parseDuration } from '../cli/duration';
 import { defaultHome, paths, portsWithOffset, readConfig, type ClusterConfig } from './config';
 
 // Every component process runs this same binary, so each subcommand loads only its own
@@ -75,9 +76,11 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
     .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs', list)
     .option('--bind <addr>', 'address to listen on', '127.0.0.1').option('--port <n>', 'HTTPS port', int, 6443)
     .requiredOption('--pki-dir <dir>', 'cluster CA and certificates')
+    .option('--event-ttl <duration>', 'how long Events are kept (Go duration)', '1h0m0s')
     .action((o) => {
+      const eventTTLSeconds = Math.ceil(parseDuration(o.eventTtl, 'event-ttl') / 1000);
       chosen.run = async (signal) => (await import('../apiserver')).runApiserver(
-        { etcdServers: o.etcdServers, bind: o.bind, port: o.port, pkiDir: o.pkiDir }, logger('apiserver'), signal);
+        { etcdServers: o.etcdServers, bind: o.bind, port: o.port, pkiDir: o.pkiDir, eventTTLSeconds }, logger('apiserver'), signal);
     });
 
   sub('runtime', 'serve the CRI-like runtime over gRPC on a unix socket')

@@ -12,8 +12,9 @@
 import { setMaxListeners } from 'node:events';
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import type { Logger } from '../log';
-import type { ListOptions, ListResult, Store, WatchOptions } from './interface';
-import { parseResourceVersion } from './keys';
+import type { GetOptions, ListOptions, ListResult, Store, WatchOptions } from './interface';
+import { groupResourceOfKey, nameOfKey, parseResourceVersion } from './keys';
+import { notFound } from '../apimachinery/errors';
 import { realClock, type StorageClock, type TimerHandle } from './clock';
 import { WatchCache } from './watch-cache';
 import { bookmarkEvent } from './watch-options';
@@ -122,6 +123,18 @@ export const createCacher = (opts: CacherOptions): Cacher => {
     return { items: cache.snapshot(prefix), resourceVersion: String(cache.rv) };
   };
 
+  /**
+   * A get at resourceVersion '0' is answered by a ready cache (upstream's cacher.Get): the object
+   * as the cache last saw it, frozen and shared. Anything else reads etcd.
+   */
+  const get = async (key: string, o?: GetOptions): Promise<ApiObject> => {
+    const cache = o?.resourceVersion === '0' ? cacheFor(key) : undefined;
+    if (!cache?.ready) return backing.get(key);
+    const obj = cache.get(key);
+    if (!obj) throw notFound(groupResourceOfKey(key), nameOfKey(key));
+    return obj;
+  };
+
   /** Initial events: the state (from the cache, or from etcd for '' and a cache that lags), then changes. */
   const watchWithState = async (cache: WatchCache, prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions): Promise<AsyncIterable<WatchEvent>> => {
     const at = parseResourceVersion(fromRV);
@@ -198,9 +211,9 @@ export const createCacher = (opts: CacherOptions): Cacher => {
   };
 
   return {
-    create: (key, obj) => backing.create(key, obj),
-    get: (key) => backing.get(key),
-    guaranteedUpdate: (key, tryUpdate, pre) => backing.guaranteedUpdate(key, tryUpdate, pre),
+    create: (key, obj, w) => backing.create(key, obj, w),
+    get,
+    guaranteedUpdate: (key, tryUpdate, pre, w) => backing.guaranteedUpdate(key, tryUpdate, pre, w),
     delete: (key, pre) => backing.delete(key, pre),
     currentRevision: () => backing.currentRevision(),
     list, watch, compact, close,

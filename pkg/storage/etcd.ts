@@ -5,13 +5,15 @@ import { Etcd3, type IKeyValue, type IRangeRequest, type IRangeResponse } from '
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { alreadyExists, notFound, timeout } from '../apimachinery/errors';
 import type { Logger } from '../log';
-import type { ListOptions, ListResult, Preconditions, Store, WatchOptions } from './interface';
+import type { ListOptions, ListResult, Preconditions, Store, WatchOptions, WriteOptions } from './interface';
 import {
   checkPreconditions, cloneObject, continueExpired, decodeContinue, decodeObject, encodeContinue,
   encodeObject, groupResourceOfKey, listExpired, nameOfKey, parseResourceVersion, prefixEnd,
 } from './keys';
 import { watchEtcd } from './etcd-watch';
 import { watchWithOptions } from './watch-options';
+import { realClock } from './clock';
+import { LeaseManager } from './lease-manager';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
@@ -42,6 +44,13 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
     grpcOptions: { 'grpc.max_receive_message_length': -1 },
   });
   const log = opts.log;
+  const leases = new LeaseManager({
+    clock: realClock,
+    grant: async (ttl) => (await client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 })).ID,
+  });
+  /** The lease a write attaches its key to: none without a ttl. */
+  const leaseOf = async (w?: WriteOptions): Promise<string | undefined> =>
+    (w?.ttlSeconds && w.ttlSeconds > 0 ? leases.leaseFor(w.ttlSeconds) : undefined);
 
   const range = async (req: IRangeRequest): Promise<IRangeResponse> => {
     try {
@@ -61,14 +70,16 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
   const currentRevision = async (): Promise<string> =>
     (await client.kv.range({ key: Buffer.from('/registry/'), count_only: true })).header.revision;
 
-  const create = async (key: string, obj: ApiObject): Promise<ApiObject> => {
+  const create = async (key: string, obj: ApiObject, w?: WriteOptions): Promise<ApiObject> => {
+    const encoded = encodeObject(obj);
+    const lease = await leaseOf(w);
     const res = await client.kv.txn({
       compare: [{ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }],
-      success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(encodeObject(obj)) } }],
+      success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(encoded), ...(lease ? { lease } : {}) } }],
     });
     if (!res.succeeded) throw alreadyExists(groupResourceOfKey(key), nameOfKey(key));
     log.v(6, 'etcd create', { key, rv: res.header.revision });
-    return decodeObject(encodeObject(obj), res.header.revision);
+    return decodeObject(encoded, res.header.revision);
   };
 
   const get = async (key: string): Promise<ApiObject> => {
@@ -78,18 +89,18 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
   };
 
   /** Writes `value` only if the key is still at `rev`; on a lost race returns the new current kv. */
-  const casPut = async (key: string, rev: string, value: string | null) => {
+  const casPut = async (key: string, rev: string, value: string | null, lease?: string) => {
     const k = Buffer.from(key);
     const res = await client.kv.txn({
       compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: rev }],
-      success: [value === null ? { request_delete_range: { key: k } } : { request_put: { key: k, value: Buffer.from(value) } }],
+      success: [value === null ? { request_delete_range: { key: k } } : { request_put: { key: k, value: Buffer.from(value), ...(lease ? { lease } : {}) } }],
       failure: [{ request_range: { key: k } }],
     });
     if (res.succeeded) return { ok: true as const, revision: res.header.revision };
     return { ok: false as const, current: res.responses[0]?.response_range.kvs[0] };
   };
 
-  const guaranteedUpdate = async (key: string, tryUpdate: (cur: ApiObject) => ApiObject, pre?: Preconditions) => {
+  const guaranteedUpdate = async (key: string, tryUpdate: (cur: ApiObject) => ApiObject, pre?: Preconditions, w?: WriteOptions) => {
     let kv = await getKv(key);
     for (;;) {
       if (!kv) throw notFound(groupResourceOfKey(key), nameOfKey(key));
@@ -98,7 +109,8 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
       const encoded = encodeObject(tryUpdate(cloneObject(cur)));
       // A no-op update writes nothing and keeps the resourceVersion, as upstream does.
       if (encoded === kv.value.toString('utf8')) return cur;
-      const res = await casPut(key, kv.mod_revision, encoded);
+      // Every write of a ttl'd object renews its expiry (upstream's event TTLFunc applies to updates too).
+      const res = await casPut(key, kv.mod_revision, encoded, await leaseOf(w));
       if (res.ok) {
         log.v(6, 'etcd update', { key, rv: res.revision });
         return decodeObject(encoded, res.revision);

@@ -1,9 +1,11 @@
 // An in-memory Store with etcd's semantics (client-go's fake_custom_store, kine's memory
 // backend): one revision counter, per-key version history for reads at a revision, a
-// bounded event log for watches, compaction and 410s. For unit tests of the layers above.
+// bounded event log for watches, compaction and 410s, and TTLs (a write with ttlSeconds is
+// deleted when its time is up, on the injected clock). For unit tests of the layers above.
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { alreadyExists, notFound, timeout } from '../apimachinery/errors';
-import type { ListOptions, ListResult, Preconditions, Store, WatchOptions } from './interface';
+import type { ListOptions, ListResult, Preconditions, Store, WatchOptions, WriteOptions } from './interface';
+import { realClock, type StorageClock, type TimerHandle } from './clock';
 import { watchWithOptions } from './watch-options';
 import { EventQueue } from './event-queue';
 import {
@@ -20,8 +22,11 @@ export interface FakeStore extends Store {
   watchCount(): number;
 }
 
-export const createFakeStore = (opts: { historySize?: number } = {}): FakeStore => {
+export const createFakeStore = (opts: { historySize?: number; clock?: StorageClock } = {}): FakeStore => {
   const historySize = opts.historySize ?? 10_000;
+  const clock = opts.clock ?? realClock;
+  /** The expiry timer of each key written with a ttl. */
+  const expiries = new Map<string, TimerHandle>();
   let rev = 1;
   let compacted = 0;
   const versions = new Map<string, Version[]>();
@@ -32,7 +37,20 @@ export const createFakeStore = (opts: { historySize?: number } = {}): FakeStore 
   const live = (key: string): Version | undefined => { const v = latest(key); return v?.value === null ? undefined : v; };
   const toObject = (v: Version): ApiObject => decodeObject(v.value as string, String(v.modRev));
 
-  const write = (key: string, value: string | null): number => {
+  /** Arms (or, without a ttl, disarms) the key's expiry: like an etcd lease, every write replaces it. */
+  const expireAfter = (key: string, w: WriteOptions | undefined): void => {
+    const old = expiries.get(key);
+    if (old) clock.clearTimeout(old);
+    expiries.delete(key);
+    if (!w?.ttlSeconds || w.ttlSeconds <= 0) return;
+    expiries.set(key, clock.setTimeout(() => {
+      expiries.delete(key);
+      if (live(key)) write(key, null);
+    }, w.ttlSeconds * 1000));
+  };
+
+  const write = (key: string, value: string | null, w?: WriteOptions): number => {
+    expireAfter(key, w);
     const prev = live(key);
     rev++;
     const version: Version = { createRev: prev ? prev.createRev : rev, modRev: rev, value };
@@ -52,18 +70,18 @@ export const createFakeStore = (opts: { historySize?: number } = {}): FakeStore 
   };
   const get = async (key: string) => getNow(key);
 
-  const create = async (key: string, obj: ApiObject) => {
+  const create = async (key: string, obj: ApiObject, w?: WriteOptions) => {
     if (live(key)) throw alreadyExists(groupResourceOfKey(key), nameOfKey(key));
     const encoded = encodeObject(obj);
-    return decodeObject(encoded, String(write(key, encoded)));
+    return decodeObject(encoded, String(write(key, encoded, w)));
   };
 
-  const guaranteedUpdate = async (key: string, tryUpdate: (cur: ApiObject) => ApiObject, pre?: Preconditions) => {
+  const guaranteedUpdate = async (key: string, tryUpdate: (cur: ApiObject) => ApiObject, pre?: Preconditions, w?: WriteOptions) => {
     const cur = getNow(key);
     checkPreconditions(key, cur, pre);
     const encoded = encodeObject(tryUpdate(cloneObject(cur)));
     if (encoded === live(key)?.value) return cur;
-    return decodeObject(encoded, String(write(key, encoded)));
+    return decodeObject(encoded, String(write(key, encoded, w)));
   };
 
   const del = async (key: string, pre?: Preconditions) => {
@@ -156,7 +174,11 @@ export const createFakeStore = (opts: { historySize?: number } = {}): FakeStore 
     create, get, list, guaranteedUpdate, delete: del, watch,
     currentRevision,
     compact,
-    close: async () => { watchers.clear(); },
+    close: async () => {
+      watchers.clear();
+      for (const t of expiries.values()) clock.clearTimeout(t);
+      expiries.clear();
+    },
     watchCount: () => watchers.size,
   };
 };

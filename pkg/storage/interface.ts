@@ -34,18 +34,33 @@ export interface WatchOptions {
 
 export interface ListResult { items: ApiObject[]; resourceVersion: string; continue?: string }
 
+/** Options of a write (upstream's ttl argument of storage.Interface Create and GuaranteedUpdate). */
+export interface WriteOptions {
+  /**
+   * The object expires this many seconds after the write (etcd: a lease, shared by the writes of
+   * a short time window, so the key goes at ttl to ttl + a few percent). Undefined or 0: never.
+   */
+  ttlSeconds?: number;
+}
+
+/** Options of a get (upstream's GetOptions.ResourceVersion). */
+export interface GetOptions {
+  /** '0': any recent state will do (the watch cache may answer). Otherwise the latest state. */
+  resourceVersion?: string;
+}
+
 export interface Store {
   /** Fails with AlreadyExists (409). The stored object carries its new resourceVersion. */
-  create(key: string, obj: ApiObject): Promise<ApiObject>;
+  create(key: string, obj: ApiObject, opts?: WriteOptions): Promise<ApiObject>;
   /** Fails with NotFound. */
-  get(key: string): Promise<ApiObject>;
+  get(key: string, opts?: GetOptions): Promise<ApiObject>;
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;
   /**
    * Read-modify-write with compare-and-swap on mod_revision; retries on a lost race unless the
    * caller pinned a resourceVersion in `pre`, in which case a mismatch is Conflict (409).
    * `tryUpdate` may throw a StatusError to abort.
    */
-  guaranteedUpdate(key: string, tryUpdate: (cur: ApiObject) => ApiObject, pre?: Preconditions): Promise<ApiObject>;
+  guaranteedUpdate(key: string, tryUpdate: (cur: ApiObject) => ApiObject, pre?: Preconditions, opts?: WriteOptions): Promise<ApiObject>;
   /** Fails with NotFound, or Conflict when a precondition does not hold. Returns the last state. */
   delete(key: string, pre?: Preconditions): Promise<ApiObject>;
   /**

@@ -101,6 +101,11 @@ export class WatchCache {
     });
   }
 
+  /** The object stored under `key`, as of `rv`. */
+  get(key: string): ApiObject | undefined {
+    return this.objects.get(key);
+  }
+
   /** The objects under `prefix`, sorted by key as etcd returns them (a binary search, then the range). */
   snapshot(prefix: string): ApiObject[] {
     const keys = this.sortedKeys;

@@ -31,7 +31,7 @@ const refuseNewFinalizers = (next: ApiObject, cur: ApiObject): void => {
  * store's own (a Proxy, so that members the Store contract gains later pass through unchanged).
  */
 export const finalizingStore = (store: Store, log: Logger): Store => {
-  const guaranteedUpdate: Store['guaranteedUpdate'] = async (key, tryUpdate, pre) => {
+  const guaranteedUpdate: Store['guaranteedUpdate'] = async (key, tryUpdate, pre, w) => {
     let hadFinalizers = false;
     const updated = await store.guaranteedUpdate(key, (cur) => {
       // Read before tryUpdate: it may modify the copy it is given.
@@ -40,7 +40,7 @@ export const finalizingStore = (store: Store, log: Logger): Store => {
       const next = tryUpdate(cur);
       refuseNewFinalizers(next, snapshot);
       return next;
-    }, pre);
+    }, pre, w);
     if (!shouldDeleteDuringUpdate(updated, hadFinalizers)) return updated;
     try {
       // Pinned to what we just wrote: a finalizer added meanwhile keeps the object.
