@@ -4,7 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import * as core from './core/v1';
 import * as apps from './apps/v1';
 import * as batch from './batch/v1';
-import { Scale } from './autoscaling/v1';
+import { HorizontalPodAutoscaler as HorizontalPodAutoscalerV1, Scale } from './autoscaling/v1';
 import { HorizontalPodAutoscaler } from './autoscaling/v2';
 import { Lease } from './coordination/v1';
 import { EndpointSlice } from './discovery/v1';
@@ -167,6 +167,13 @@ export const resources: readonly ResourceInfo[] = [
   ...entries('autoscaling/v2', [
     { kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', namespaced: true, shortNames: ['hpa'], categories: ['all'],
       subresources: ['status'], schema: HorizontalPodAutoscaler,
+      columns: [name, col('Reference', 'Scaled workload.'), col('Targets', 'Current and target metrics.'), col('MinPods', 'Lower bound.'),
+        int('MaxPods', 'Upper bound.'), int('Replicas', 'Current replicas.'), age] },
+  ]),
+  // The autoscaling/v1 view of the same objects (registry/hpa-v1.ts converts); after v2, which stays preferred.
+  ...entries('autoscaling/v1', [
+    { kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', namespaced: true, shortNames: ['hpa'], categories: ['all'],
+      subresources: ['status'], schema: HorizontalPodAutoscalerV1,
       columns: [name, col('Reference', 'Scaled workload.'), col('Targets', 'Current and target metrics.'), col('MinPods', 'Lower bound.'),
         int('MaxPods', 'Upper bound.'), int('Replicas', 'Current replicas.'), age] },
   ]),

@@ -32,7 +32,7 @@ export const modules: ModuleConfig[] = [
   { prefix: 'scheduling.v1', file: 'scheduling/v1', title: 'scheduling.k8s.io/v1: priority classes', roots: ['PriorityClass'] },
   { prefix: 'policy.v1', file: 'policy/v1', title: 'policy/v1: disruption budgets and evictions', roots: ['PodDisruptionBudget'], extra: ['Eviction'] },
   { prefix: 'networking.v1', file: 'networking/v1', title: 'networking.k8s.io/v1: ingresses and network policies', roots: ['Ingress', 'IngressClass', 'NetworkPolicy'] },
-  { prefix: 'autoscaling.v1', file: 'autoscaling/v1', title: 'autoscaling/v1: Scale, the body of every scale subresource', roots: [], extra: ['Scale'] },
+  { prefix: 'autoscaling.v1', file: 'autoscaling/v1', title: 'autoscaling/v1: Scale (the body of every scale subresource) and the v1 view of horizontal pod autoscalers', roots: ['HorizontalPodAutoscaler'], extra: ['Scale'] },
   { prefix: 'autoscaling.v2', file: 'autoscaling/v2', title: 'autoscaling/v2: horizontal pod autoscalers', roots: ['HorizontalPodAutoscaler'] },
   { prefix: 'events.v1', file: 'events/v1', title: 'events.k8s.io/v1: the newer view of core Events (same storage)', roots: ['Event'] },
 ];

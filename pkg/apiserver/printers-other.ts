@@ -7,6 +7,7 @@ import type { PriorityClass } from '../../api/scheduling/v1';
 import type { PodDisruptionBudget } from '../../api/policy/v1';
 import type { Ingress, IngressClass, NetworkPolicy } from '../../api/networking/v1';
 import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus, MetricTarget } from '../../api/autoscaling/v2';
+import { hpaFromV1 } from './registry/hpa-v1';
 import { age, formatLabelSelector, listWithMore, type Printer } from './printers-common';
 import { loadBalancerAddresses } from './printers-core';
 
@@ -89,7 +90,8 @@ export const formatHpaMetrics = (hpa: HorizontalPodAutoscaler): string => {
 };
 
 const printHorizontalPodAutoscaler: Printer = (obj, now) => {
-  const hpa = obj as HorizontalPodAutoscaler;
+  // Upstream prints the internal (v2-shaped) object whichever version was asked for.
+  const hpa = (obj.apiVersion === 'autoscaling/v1' ? hpaFromV1(obj) : obj) as HorizontalPodAutoscaler;
   const ref = hpa.spec?.scaleTargetRef;
   return [
     obj.metadata.name ?? '', `${ref?.kind ?? ''}/${ref?.name ?? ''}`, formatHpaMetrics(hpa),

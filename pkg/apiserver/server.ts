@@ -79,8 +79,9 @@ const startCompaction = (store: CompactableStore, intervalMs: number, log: Logge
 const validatorsFor = () => {
   const cache = new Map<string, (obj: unknown) => Validation>();
   return (info: ResourceInfo, obj: ApiObject): Validation => {
-    // Keyed by group too: core and events.k8s.io share the plural `events` but not the schema.
-    const key = `${info.group}/${info.plural}`;
+    // Keyed by group and version: core and events.k8s.io share the plural `events`, autoscaling v1 and v2
+    // `horizontalpodautoscalers`, but not the schema.
+    const key = `${info.group}/${info.version}/${info.plural}`;
     let v = cache.get(key);
     if (!v) {
       v = createValidator(info.schema);

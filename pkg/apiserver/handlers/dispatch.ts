@@ -9,6 +9,7 @@ import { handleCreate, handlePatch, handleUpdate } from './write';
 import { handleDelete } from './delete';
 import { handleDeleteCollection } from './deletecollection';
 import { withFinalizers } from './finalize';
+import { withStorageView } from '../view-store';
 import { handleBinding, handleScale } from './subresources';
 import { handleLog } from './log';
 import { handleAttach, handleExec } from './exec';
@@ -32,7 +33,8 @@ const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Ha
 
 export const dispatch = async (base: HandlerContext, ri: RequestInfo, req: Request, res: Response, stop: AbortSignal): Promise<void> => {
   // Every update path deletes an object whose last finalizer it removes (see finalize.ts).
-  const ctx = withFinalizers(base);
+  // Views of another version's storage (autoscaling/v1 HPAs, events.k8s.io Events) convert in the store.
+  const ctx = withStorageView(withFinalizers(base), ri);
   if (ri.verb === 'watch' && !ri.subresource) {
     if (ri.name) req.query.fieldSelector = [`metadata.name=${ri.name}`, String(req.query.fieldSelector ?? '')].filter(Boolean).join(',');
     await handleWatch(ctx, { ...ri, name: '' }, req, res, stop);

@@ -2,7 +2,7 @@
 import type { ApiObject } from '../../../api/meta/v1';
 import type { ResourceInfo } from '../../../api/resources';
 import { badRequest, parseLabelSelector, parseFieldSelector } from '../../apimachinery';
-import { strategies } from '../registry';
+import { strategyFor } from '../registry';
 
 export interface Selection {
   /** True when neither selector restricts anything. */
@@ -16,7 +16,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v
 export const fieldSet = (info: ResourceInfo, obj: ApiObject): Record<string, string> => ({
   'metadata.name': obj.metadata.name ?? '',
   ...(info.namespaced ? { 'metadata.namespace': obj.metadata.namespace ?? '' } : {}),
-  ...(strategies[info.plural]?.fieldLabels(obj) ?? {}),
+  ...(strategyFor(info)?.fieldLabels(obj) ?? {}),
 });
 
 export const selectionFromQuery = (info: ResourceInfo, query: Record<string, unknown>): Selection => {

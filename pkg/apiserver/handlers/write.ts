@@ -12,7 +12,7 @@ import {
 import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
 import { admitCreate } from '../admission';
-import { strategies, type Strategy } from '../registry';
+import { strategyFor, type Strategy } from '../registry';
 import type { HandlerContext } from './context';
 import { applyPatchType, asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody, type FieldValidation } from './body';
 import { invalidOptions, updateTracker, type TrackFields } from './field-manager';
@@ -41,7 +41,7 @@ export const placeInNamespace = (ri: RequestInfo, obj: ApiObject): void => {
 };
 
 const strategyOf = (ri: RequestInfo): Strategy => {
-  const s = strategies[ri.resource.plural];
+  const s = strategyFor(ri.resource);
   if (ri.subresource === 'status' && s.status) return s.status;
   return s;
 };
@@ -70,7 +70,7 @@ export const createObject = async (ctx: HandlerContext, ri: RequestInfo, body: A
   obj = withTypeMeta(info, {
     ...obj, metadata: { ...meta, uid: randomUUID(), creationTimestamp: rfc3339(ctx.now()), generation: 1 },
   });
-  const strategy = strategies[info.plural];
+  const strategy = strategyFor(info);
   const prepared = strategy.prepareForCreate(obj);
   obj = withManagedFields(prepared, o.track(undefined, prepared, requested));
   const causes = [...validateName(info, obj.metadata.name), ...strategy.validate(obj)];

@@ -1,10 +1,11 @@
 // events.k8s.io/v1 Events: a second view of the core Events in /registry/events/ (upstream
 // stores one internal Event and converts, pkg/apis/events/v1/conversion.go). Reads convert the
-// stored core shape to this one; writes convert back before storing.
+// stored core shape to this one and writes convert back (views.ts, through the view store).
 import type { ApiObject, StatusCause } from '../../../api/meta/v1';
 import type { Event as CoreEvent } from '../../../api/core/v1';
 import type { Event } from '../../../api/events/v1';
-import { required, simpleStrategy, unsupported } from './strategy';
+import { eventStrategy } from './events';
+import { invalidValue, required, simpleStrategy, unsupported, type ResourceStrategy } from './strategy';
 
 /** core field ↔ events.k8s.io field, for the fields whose names differ. */
 const renamed: Array<[keyof CoreEvent, keyof Event]> = [
@@ -27,13 +28,32 @@ export const eventToEventsV1 = (obj: ApiObject): ApiObject => rename(obj, rename
 /** An events.k8s.io/v1 Event as core/v1 stores it. */
 export const eventFromEventsV1 = (obj: ApiObject): ApiObject => rename(obj, renamed.map(([a, b]) => [b, a]), 'v1');
 
+const tooLong = (field: string, max: number): StatusCause =>
+  ({ reason: 'FieldValueTooLong', field, message: `Too long: may not be more than ${max} bytes` });
+
+/** ValidateEventCreate for events.k8s.io/v1 requests (pkg/apis/core/validation/events.go). */
 const validate = (obj: ApiObject): StatusCause[] => {
   const ev = obj as Event;
   const causes: StatusCause[] = [];
-  for (const f of ['reportingController', 'reportingInstance', 'action', 'reason'] as const) if (!ev[f]) causes.push(required(f));
+  if (!ev.eventTime) causes.push(required('eventTime'));
   if (ev.type && !['Normal', 'Warning'].includes(ev.type)) causes.push(unsupported('type', ev.type, ['Normal', 'Warning']));
+  for (const f of ['reportingController', 'reportingInstance', 'action', 'reason'] as const) {
+    const v = ev[f];
+    if (!v) causes.push(required(f));
+    else if (f !== 'reportingController' && v.length > 128) causes.push(tooLong(f, 128));
+  }
+  if (ev.note && ev.note.length > 1024) causes.push(tooLong('note', 1024));
+  if (ev.series) {
+    if (ev.series.count < 2) causes.push(invalidValue('series.count', ev.series.count, 'should be at least 2'));
+    if (!ev.series.lastObservedTime) causes.push(required('series.lastObservedTime'));
+  }
+  const ns = ev.regarding?.namespace;
+  if (ns && obj.metadata.namespace && ns !== obj.metadata.namespace) causes.push(invalidValue('regarding.namespace', ns, 'does not match event.namespace'));
   return causes;
 };
 
-/** Validates in the events.k8s.io shape; the handler converts with eventFromEventsV1 to store. */
-export const eventsV1Strategy = { ...simpleStrategy({ validate }), toStorage: eventFromEventsV1, fromStorage: eventToEventsV1 };
+/** Validates in the events.k8s.io shape; field selectors are core's (involvedObject.*, …) on the stored form. */
+export const eventsV1Strategy: ResourceStrategy = {
+  ...simpleStrategy({ validate }),
+  fieldLabels: (obj) => eventStrategy.fieldLabels(eventFromEventsV1(obj)),
+};

@@ -1,5 +1,5 @@
 // The strategy of every served resource. `strategies` is keyed by plural, which is unique except
-// for events: core/v1 events own the key and the events.k8s.io view is found by strategyFor.
+// for views of another version's storage (events.k8s.io Events, autoscaling/v1 HPAs), found by strategyFor.
 import { podStrategy } from './pods';
 import { replicaSetStrategy } from './replicasets';
 import { replicationControllerStrategy } from './replicationcontrollers';
@@ -7,6 +7,7 @@ import { nodeStrategy } from './nodes';
 import { namespaceStrategy } from './namespaces';
 import { eventStrategy } from './events';
 import { eventsV1Strategy } from './events-v1';
+import { hpaV1Strategy } from './hpa-v1';
 import { leaseStrategy } from './leases';
 import { serviceStrategy } from './services';
 import { configMapStrategy } from './configmaps';
@@ -40,12 +41,17 @@ export const strategies: Record<string, ResourceStrategy> = {
   networkpolicies: networkPolicyStrategy, horizontalpodautoscalers: horizontalPodAutoscalerStrategy,
 };
 
-/** Strategies of resources that share a plural with another group's, by `<plural>.<group>`. */
-const byGroup: Record<string, ResourceStrategy> = { 'events.events.k8s.io': eventsV1Strategy };
+/** Strategies of views that share a plural with the stored resource, by `<group>/<version>/<plural>`. */
+const ofViews: Record<string, ResourceStrategy> = {
+  'events.k8s.io/v1/events': eventsV1Strategy,
+  'autoscaling/v1/horizontalpodautoscalers': hpaV1Strategy,
+};
 
-/** The strategy of a served resource (group-aware; prefer this to indexing `strategies`). */
-export const strategyFor = (r: { group: string; plural: string }): ResourceStrategy =>
-  byGroup[`${r.plural}.${r.group}`] ?? strategies[r.plural];
+/** The strategy of a served resource (version-aware; prefer this to indexing `strategies`). */
+export const strategyFor = (r: { group: string; version: string; plural: string }): ResourceStrategy =>
+  ofViews[`${r.group}/${r.version}/${r.plural}`] ?? strategies[r.plural];
 
 export { eventToEventsV1, eventFromEventsV1 } from './events-v1';
+export { hpaFromV1, hpaToV1 } from './hpa-v1';
+export { storageViewOf, type StorageView } from './views';
 export type { ResourceStrategy, Strategy } from './strategy';

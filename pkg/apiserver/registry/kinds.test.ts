@@ -139,7 +139,7 @@ describe('events.k8s.io view', () => {
     expect(eventFromEventsV1(v1)).toEqual(core);
   });
   it('is found by group', () => {
-    expect(strategyFor({ group: 'events.k8s.io', plural: 'events' }).fromStorage).toBeDefined();
-    expect(strategyFor({ group: '', plural: 'events' })).toBe(strategies.events);
+    expect(strategyFor({ group: 'events.k8s.io', version: 'v1', plural: 'events' })).not.toBe(strategies.events);
+    expect(strategyFor({ group: '', version: 'v1', plural: 'events' })).toBe(strategies.events);
   });
 });

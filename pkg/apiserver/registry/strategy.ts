@@ -17,12 +17,6 @@ export interface ResourceStrategy extends Strategy {
   fieldLabels(obj: ApiObject): Record<string, string>;
   /** The status subresource's strategy, when the resource has one. */
   status?: Strategy;
-  /**
-   * For a view of another resource's storage (events.k8s.io Events over core Events): the stored
-   * object as this version serves it, and back. Absent when the stored shape is the served one.
-   */
-  fromStorage?(obj: ApiObject): ApiObject;
-  toStorage?(obj: ApiObject): ApiObject;
 }
 
 export const required = (field: string): StatusCause => ({ reason: 'FieldValueRequired', field, message: 'Required value' });
