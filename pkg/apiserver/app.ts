@@ -12,6 +12,7 @@ import { openApiV2Handler } from './openapi-v2';
 import { parseRequestInfo, type RequestInfo } from './request-info';
 import type { HandlerContext } from './handlers/context';
 import { dispatch } from './handlers/dispatch';
+import { metricsApiRoutes } from './metrics-api';
 import { sendError, sendJson } from './handlers/respond';
 import type { ApiserverMetrics } from './metrics';
 
@@ -129,6 +130,7 @@ export const buildApp = (deps: AppDeps): express.Express => {
   app.use(bodyErrors(deps));
   healthRoutes(app, deps);
   openApiRoutes(app, deps);
+  metricsApiRoutes(app, deps.ctx);
   discoveryRoutes(app, deps);
   app.all(/^\/apis?\/.+/, route(deps, async (req, res) => {
     const ri = res.locals.ri as RequestInfo | undefined;

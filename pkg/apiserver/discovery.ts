@@ -2,6 +2,7 @@
 // APIResourceList) and aggregated (apidiscovery.k8s.io v2 / v2beta1), which kubectl ≥1.30
 // asks for first. The aggregated reply must carry its exact Content-Type (kubectl-wire §4.1).
 import { resources, type ResourceInfo } from '../../api/resources';
+import { metricsAggregatedGroup, metricsAPIGroup } from './metrics-api';
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 // Namespaces have no deletecollection, as upstream.
@@ -52,7 +53,7 @@ const apiGroup = (group: string, versions: string[]) => ({
 
 export const apiGroupList = () => ({
   kind: 'APIGroupList', apiVersion: 'v1',
-  groups: groupVersions().filter((g) => g.group !== '').map((g) => apiGroup(g.group, g.versions)),
+  groups: [...groupVersions().filter((g) => g.group !== '').map((g) => apiGroup(g.group, g.versions)), metricsAPIGroup()],
 });
 
 /** GET /apis/<g>; undefined when the group is not served. */
@@ -103,14 +104,14 @@ export const aggregatedDiscovery = (legacy: boolean, version: DiscoveryVersion) 
   kind: 'APIGroupDiscoveryList',
   apiVersion: `apidiscovery.k8s.io/${version}`,
   metadata: {},
-  items: groupVersions().filter((g) => (g.group === '') === legacy).map((g) => ({
+  items: [...groupVersions().filter((g) => (g.group === '') === legacy).map((g) => ({
     metadata: legacy ? { creationTimestamp: null } : { name: g.group, creationTimestamp: null },
     versions: g.versions.map((v) => ({
       version: v,
       freshness: 'Current',
       resources: resources.filter((r) => r.group === g.group && r.version === v).map(aggregatedResource),
     })),
-  })),
+  })), ...(legacy ? [] : [metricsAggregatedGroup()])],
 });
 
 export const aggregatedContentType = (version: DiscoveryVersion) =>

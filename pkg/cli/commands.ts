@@ -7,6 +7,7 @@ import { int, type DefineVerb, type Options, type VerbFactory } from './flags';
 import { registerReadVerbs } from './commands-read';
 import { registerWriteVerbs } from './commands-write';
 import { registerOpsVerbs } from './commands-ops';
+import { registerTopVerb } from './commands-top';
 import { CommandFailed, ExitCodeError, type CliDeps, type GlobalFlags, type IO } from './types';
 
 /** Boolean flags kubectl also accepts as `--flag=true|false`; true marks those declared with a `--no-` form. */
@@ -108,5 +109,6 @@ export const buildProgram = (io: IO, runner: Runner): Command => {
   registerReadVerbs(define);
   registerWriteVerbs(define);
   registerOpsVerbs(define);
+  registerTopVerb(define);
   return program;
 };
