@@ -10,7 +10,7 @@ import { Lease } from './coordination/v1';
 import { EndpointSlice } from './discovery/v1';
 import { Event as EventsV1Event } from './events/v1';
 import { Ingress, IngressClass, NetworkPolicy } from './networking/v1';
-import { PodDisruptionBudget } from './policy/v1';
+import { Eviction, PodDisruptionBudget } from './policy/v1';
 import { PriorityClass } from './scheduling/v1';
 
 /** A column of the server-side Table (`kubectl get`); priority > 0 shows only with -o wide. */
@@ -184,7 +184,7 @@ export const resources: readonly ResourceInfo[] = [
 ];
 
 /** Kinds that are only request bodies of subresources, not stored resources. */
-export const subresourceKinds = { Binding: core.Binding, Scale } as const;
+export const subresourceKinds = { Binding: core.Binding, Eviction, Scale } as const;
 
 import { apiVersionOf } from './group-version';
 export { apiVersionOf };

@@ -73,9 +73,18 @@ const patchOp = (gvk: Gvk) => op(gvk, 'patch', {
     .map((t) => [t, { schema: { type: 'object' } }])), required: true },
 }, [...writeParams, param('force', 'query', 'Force apply requests.')]);
 
+/** Subresources whose body is a kind of its own, defined in the document of the resource that has them. */
+const bodyKinds: Record<string, { gvk: Gvk; schema: TSchema }> = {
+  scale: { gvk: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, schema: subresourceKinds.Scale },
+  binding: { gvk: { group: '', version: 'v1', kind: 'Binding' }, schema: subresourceKinds.Binding },
+  eviction: { gvk: { group: 'policy', version: 'v1', kind: 'Eviction' }, schema: subresourceKinds.Eviction },
+};
+// Create-only subresources: a POST of their body kind (pods/binding, pods/eviction), as upstream.
+const postOnly = new Set(['binding', 'eviction']);
+
 const subresourceKind = (r: ResourceInfo, sub: string): Gvk => {
-  if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
-  if (sub === 'binding') return { group: '', version: 'v1', kind: 'Binding' };
+  const body = bodyKinds[sub];
+  if (body) return body.gvk;
   if (sub === 'exec' || sub === 'attach' || sub === 'portforward') return { group: '', version: 'v1', kind: { exec: 'PodExecOptions', attach: 'PodAttachOptions', portforward: 'PodPortForwardOptions' }[sub] };
   return { group: r.group, version: r.version, kind: r.kind };
 };
@@ -102,7 +111,12 @@ const resourcePaths = (r: ResourceInfo): Json => {
   for (const sub of r.subresources) {
     const sk = subresourceKind(r, sub);
     const entry: Json = { parameters: [...pathParams, param('name', 'path', 'The name.')] };
-    if (sub === 'binding') entry.post = op(sk, 'post', { requestBody: { ...jsonBody(sk), required: true } }, writeParams);
+    if (postOnly.has(sub)) {
+      entry.post = op(sk, 'post', {
+        requestBody: { ...jsonBody(sk), required: true },
+        responses: { '200': { description: 'OK', ...jsonBody(sk) }, '201': { description: 'Created', ...jsonBody(sk) }, '401': { description: 'Unauthorized' } },
+      }, writeParams);
+    }
     else if (sub === 'log') entry.get = op(sk, 'connect', { responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } } });
     else if (connectSubresources.has(sub)) Object.assign(entry, { get: op(sk, 'connect', connectResponse), post: op(sk, 'connect', connectResponse) });
     else Object.assign(entry, { get: op(sk, 'get'), put: op(sk, 'put', { requestBody: { ...jsonBody(sk), required: true } }, writeParams), patch: patchOp(sk) });
@@ -123,13 +137,9 @@ export const openApiV3Document = (group: string, version: string): Json | undefi
     const gvk = { group: r.group, version: r.version, kind: r.kind };
     schemas[schemaName(gvk)] = gvkOfSchema(r.schema, gvk);
     paths = { ...paths, ...resourcePaths(r) };
-    if (r.subresources.includes('scale')) {
-      const g = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
-      schemas[schemaName(g)] = gvkOfSchema(subresourceKinds.Scale, g);
-    }
-    if (r.subresources.includes('binding')) {
-      const g = { group: '', version: 'v1', kind: 'Binding' };
-      schemas[schemaName(g)] = gvkOfSchema(subresourceKinds.Binding, g);
+    for (const sub of r.subresources) {
+      const body = bodyKinds[sub];
+      if (body) schemas[schemaName(body.gvk)] = gvkOfSchema(body.schema, body.gvk);
     }
   }
   return {

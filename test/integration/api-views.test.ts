@@ -157,3 +157,19 @@ describe('events.k8s.io/v1 Events', () => {
     expect(r.stdout).toMatch(/BackOff +pod\/web-1 +Back-off restarting failed container/);
   });
 });
+
+describe('openapi consumers', () => {
+  it.each([['1.27'], ['1.33']])('kubectl %s explains the v1 HorizontalPodAutoscaler and pods from a document with the eviction POST', async (v) => {
+    const k = kubectlRunner(c, bin(v));
+    const hpa = await k(['explain', 'hpa.spec.targetCPUUtilizationPercentage', '--api-version=autoscaling/v1']);
+    expect(hpa).toMatchObject({ code: 0, stderr: '' });
+    expect(hpa.stdout).toContain('Target average CPU utilization');
+    const pod = await k(['explain', 'pods.spec.nodeName']);
+    expect(pod).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('serves the eviction POST in /openapi/v3/api/v1', async () => {
+    const doc = (await req('GET', '/openapi/v3/api/v1')).json as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/api/v1/namespaces/{namespace}/pods/{name}/eviction'])).toEqual(['parameters', 'post']);
+  });
+});
