@@ -1,4 +1,4 @@
-import { StatusError } from '../apimachinery';
+import { notFound } from '../apimachinery';
 import { printNodeMetrics, printPodMetrics } from './top-printer';
 import { runWith, type RecordedRequest } from './testing';
 
@@ -53,7 +53,7 @@ describe('berthctl top', () => {
     if (req.path === '/apis/metrics.k8s.io/v1beta1/namespaces/dev/pods') return { items: [podMetrics('dev', 'web', [['c', '250m', '64Mi']])] };
     if (req.path === '/apis/metrics.k8s.io/v1beta1/pods') return { items: [] };
     if (req.path === '/api/v1/namespaces/default/pods') return { items: [] };
-    throw new StatusError({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, reason: 'NotFound', message: `${req.path} not found` });
+    throw notFound({ group: '', resource: 'paths' }, req.path);
   };
 
   it('top node: metrics, then the nodes for allocatable (or capacity)', async () => {

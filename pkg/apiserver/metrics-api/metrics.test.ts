@@ -1,4 +1,5 @@
 import type { Node, Pod } from '../../../api/core/v1';
+import type { ApiObject } from '../../../api/meta/v1';
 import { silentLogger } from '../../log';
 import { createFakeStore, objectKey } from '../../storage';
 import { getNodeMetrics, getPodMetrics, listNodeMetrics, listPodMetrics, type MetricsDeps } from './metrics';
@@ -36,9 +37,9 @@ const setup = async () => {
       return text(now, agents[name] ?? []);
     },
   });
-  for (const n of [node('a', true, { zone: 'x' }), node('b', true), node('down', false), node('broken', true)]) await store.create(objectKey('nodes', undefined, n.metadata?.name ?? ''), n);
+  for (const n of [node('a', true, { zone: 'x' }), node('b', true), node('down', false), node('broken', true)]) await store.create(objectKey('nodes', undefined, n.metadata?.name ?? ''), n as ApiObject);
   for (const p of [pod('default', 'web', 'a', { app: 'web' }), pod('kube-system', 'dns', 'a'), pod('default', 'db', 'b'), pod('default', 'pending', '')]) {
-    await store.create(objectKey('pods', p.metadata?.namespace, p.metadata?.name ?? ''), p);
+    await store.create(objectKey('pods', p.metadata?.namespace, p.metadata?.name ?? ''), p as ApiObject);
   }
   const d: MetricsDeps = { store, scraper, log: silentLogger(), now: () => now };
   return { d, fetched, advance: (ms: number) => { now += ms; } };
