@@ -68,7 +68,7 @@ const entries = (groupVersion: string, list: Entry[]): ResourceInfo[] => {
 // columns as kubectl prints them (pkg/printers/internalversion/printers.go).
 export const resources: readonly ResourceInfo[] = [
   ...entries('v1', [
-    { kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], subresources: ['status'], schema: core.Namespace,
+    { kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'], schema: core.Namespace,
       columns: [name, col('Status', 'Phase of the namespace.'), age] },
     { kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], subresources: ['status'], schema: core.Node,
       columns: [name, col('Status', 'Ready state and schedulability.'), col('Roles', 'Node roles.'), age,

@@ -19,6 +19,7 @@ const subresourceDoc = (r: ResourceInfo, sub: string): SubresourceDoc => {
     // kubectl drain uses pods/eviction only when discovery lists it with kind Eviction in policy/v1.
     case 'eviction': return { verbs: ['create'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' } };
     case 'log': return { verbs: ['get'], kind: self };
+    case 'finalize': return { verbs: ['update'], kind: self };
     // Connect subresources: GET (WebSocket) or POST (SPDY) upgrades, as upstream lists them.
     case 'exec': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodExecOptions' } };
     case 'attach': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodAttachOptions' } };

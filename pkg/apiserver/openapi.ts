@@ -118,6 +118,7 @@ const resourcePaths = (r: ResourceInfo): Json => {
       }, writeParams);
     }
     else if (sub === 'log') entry.get = op(sk, 'connect', { responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } } });
+    else if (sub === 'finalize') entry.put = op(sk, 'put', { requestBody: { ...jsonBody(sk), required: true } }, writeParams);
     else if (connectSubresources.has(sub)) Object.assign(entry, { get: op(sk, 'connect', connectResponse), post: op(sk, 'connect', connectResponse) });
     else Object.assign(entry, { get: op(sk, 'get'), put: op(sk, 'put', { requestBody: { ...jsonBody(sk), required: true } }, writeParams), patch: patchOp(sk) });
     paths[`${item}/${sub}`] = entry;

@@ -25,6 +25,8 @@ const mainHandlers: Partial<Record<RequestInfo['verb'], Handler>> = {
 
 const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Handler>>> = {
   status: { get: handleGet, update: handleUpdate, patch: handlePatch },
+  // namespaces/finalize: PUT only; the namespace strategy keeps status and takes spec.finalizers.
+  finalize: { update: handleUpdate },
   binding: { create: handleBinding }, eviction: { create: handleEviction },
   log: { get: handleLog },
   exec: { get: handleExec, create: handleExec }, attach: { get: handleAttach, create: handleAttach }, portforward: { get: handlePortForward, create: handlePortForward },
