@@ -160,3 +160,13 @@ test('host namespaces: no PID namespace for hostPID, no network/UTS (nor hostnam
   const inherited = buildContainerSpec({ config: config({ command: ['true'] }), image, sandbox: host, sandboxDir: '/sb', cgroupPath: '/c' });
   expect(inherited.linux.namespaces).toEqual([{ type: 'mount' }]);
 });
+
+test('oomScoreAdj: the CRI value, raised to the runtime\'s floor; none without resources', () => {
+  const spec = (oomScoreAdj: number, minOomScoreAdj?: number) => buildContainerSpec({
+    config: config({ command: ['true'], linux: { resources: { oomScoreAdj } } }), image, sandbox, sandboxDir: '/sb', cgroupPath: '/c', minOomScoreAdj,
+  }).process.oomScoreAdj;
+  expect(spec(-997)).toBe(-997);
+  expect(spec(-997, 0)).toBe(0);
+  expect(spec(1000, 0)).toBe(1000);
+  expect(buildContainerSpec({ config: config({ command: ['true'] }), image, sandbox, sandboxDir: '/sb', cgroupPath: '/c' }).process.oomScoreAdj).toBeUndefined();
+});

@@ -151,6 +151,8 @@ export interface ContainerSpecInput {
   allCapabilities?: readonly string[];
   /** The host's device nodes, given to privileged containers (containerd WithHostDevices). */
   hostDevices?: () => OciDevice[];
+  /** The floor of oom_score_adj requests (security.ts minOomScoreAdj); default -1000. */
+  minOomScoreAdj?: number;
 }
 
 /** Privileged: writable /sys and /sys/fs/cgroup (containerd WithWriteableSysfs/Cgroupfs). */
@@ -193,6 +195,8 @@ export const buildContainerSpec = (input: ContainerSpecInput): OciSpec => {
       cwd: config.workingDir || image.WorkingDir || '/',
       capabilities: sec.capabilities,
       ...(sc?.noNewPrivs ? { noNewPrivileges: true } : {}),
+      // kubelet always sends one (qos GetContainerOOMScoreAdjust); proto3 decodes an unset one as 0, as containerd takes it.
+      ...(config.linux?.resources ? { oomScoreAdj: Math.max(Number(config.linux.resources.oomScoreAdj ?? 0), input.minOomScoreAdj ?? -1000) } : {}),
     },
     root: { path: 'rootfs', readonly: sc?.readonlyRootfs ?? false },
     // A hostname needs a UTS namespace of the pod's own (runc refuses one without).

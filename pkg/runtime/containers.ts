@@ -31,7 +31,7 @@ export interface ContainerDeps {
   log: Logger;
   cgroups: CgroupDriver;
   /** What privileged and `add: [ALL]` grant (the runtime's own capabilities) and which host devices privileged gets. */
-  security?: Pick<ContainerSpecInput, 'allCapabilities' | 'hostDevices'>;
+  security?: Pick<ContainerSpecInput, 'allCapabilities' | 'hostDevices' | 'minOomScoreAdj'>;
   now: () => number;
   /** Which program starts containers (default native) and where runc/crun live. */
   executors?: ExecutorSettings;

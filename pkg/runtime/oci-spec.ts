@@ -12,6 +12,8 @@ export interface OciProcess {
   cwd: string;
   capabilities?: OciCapabilities;
   noNewPrivileges?: boolean;
+  /** Written to /proc/<pid>/oom_score_adj before exec (config.md "oomScoreAdj"). */
+  oomScoreAdj?: number;
 }
 
 /** Capability names with the `CAP_` prefix, per set (config.md "capabilities"). */

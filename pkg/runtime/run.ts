@@ -17,7 +17,7 @@ import { KeyedMutex, runtimeLayout, StateStore } from './state';
 import { defaultExecutorSettings, executors, foreignHierarchies, hybridCgroupV2Mount, isExecutor, type Executor } from './executor';
 import { startStreaming } from './streaming-handlers';
 import { hostDevices } from './host-devices';
-import { currentCapabilities } from './security';
+import { currentCapabilities, minOomScoreAdj } from './security';
 import { hostSyscalls, isMountPoint, type Syscalls } from './syscalls';
 
 export interface RuntimeOptions {
@@ -83,7 +83,8 @@ export const buildRuntime = (o: CleanupOptions, sys: Syscalls, images: ImageStor
   const state = new StateStore(runtimeLayout(o.root));
   const locks = new KeyedMutex();
   const cgroups = detectCgroupDriver(o.cgroupRoot);
-  const security = { allCapabilities: currentCapabilities(fs.readFileSync('/proc/self/status', 'utf8')), hostDevices };
+  const allCapabilities = currentCapabilities(fs.readFileSync('/proc/self/status', 'utf8'));
+  const security = { allCapabilities, hostDevices, minOomScoreAdj: minOomScoreAdj(allCapabilities, () => fs.readFileSync('/proc/self/oom_score_adj', 'utf8')) };
   // crun 1.8 needs the empty v2 mount of a hybrid v1 host hidden (executor.ts).
   const executors = defaultExecutorSettings(o.root, o.executor, cgroups.version === 1 && isMountPoint(hybridCgroupV2Mount));
   const containers = new ContainerManager({ sys, state, locks, images, log: log.child('containers'), cgroups, security, now: nowNs, executors });

@@ -100,8 +100,26 @@ test('the pod cgroup: kubelet\'s cgroup_parent under the runtime parent, with th
       { op: 'writeCgroup', path: '/cg/memory/berth/kubepods/burstable/podu1/memory.limit_in_bytes', value: String(1 << 20) },
       { op: 'writeCgroup', path: '/cg/cpu/berth/kubepods/burstable/podu1/cpu.shares', value: '256' },
       { op: 'writeCgroup', path: '/cg/pids/berth/kubepods/burstable/podu1/pids.max', value: '100' },
+      { op: 'writeCgroup', path: '/cg/cpu/berth/kubepods/burstable/cpu.shares', value: '256' },
     ]);
     await expect(mgr.run({ ...config, metadata: { ...config.metadata, attempt: 1 }, linux: { cgroupParent: '/../../escape' } })).rejects.toThrow(/must not contain/);
+  } finally { done(); }
+});
+
+test('QoS parents as kubelet keeps them: burstable = the sum of its pods\' CPU shares (a pod without a request adds none), besteffort = 2', async () => {
+  const { sys, mgr, done } = setup();
+  const pod = (uid: string, qos: string, cpuShares?: number) => ({
+    ...config, metadata: { ...config.metadata, name: uid, uid }, linux: { cgroupParent: `/kubepods/${qos}/pod${uid}`, resources: cpuShares ? { cpuShares } : {} },
+  });
+  const qosWrites = () => sys.calls.flatMap((c) => (c.op === 'writeCgroup' && /(burstable|besteffort)\/cpu.shares$/.test(c.path) ? [`${c.path.split('/').at(-2)}=${c.value}`] : []));
+  try {
+    const a = await mgr.run(pod('a', 'burstable', 512));
+    await mgr.run(pod('b', 'burstable', 256));
+    await mgr.run(pod('c', 'burstable', 2));
+    await mgr.run(pod('d', 'besteffort', 2));
+    await mgr.run({ ...pod('g', 'guaranteed', 1024), linux: { cgroupParent: '/kubepods/podg', resources: { cpuShares: 1024 } } });
+    await mgr.remove(a);
+    expect(qosWrites()).toEqual(['burstable=512', 'burstable=768', 'burstable=768', 'besteffort=2', 'burstable=256']);
   } finally { done(); }
 });
 

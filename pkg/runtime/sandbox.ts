@@ -12,6 +12,7 @@ import { cniAdd, cniDel, type NetworkOptions } from './cni';
 import type { PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatus } from './cri-types';
 import { alreadyExists, notFound } from './errors';
 import { hostNetwork, hostNetworkHostsFile, namespaceOptions, nsCreateArgs, sandboxHostname, sandboxNamespaces, sandboxSysctls } from './host-namespaces';
+import { updateQosParent } from './qos-cgroups';
 import { hostsFile, resolvConf } from './sandbox-files';
 import { errnoCode, type KeyedMutex, type SandboxRecord, type StateStore } from './state';
 import type { Syscalls } from './syscalls';
@@ -120,6 +121,7 @@ export class SandboxManager {
     }
     const limits = ociResources(rec.config.linux?.resources, this.d.podPidsLimit);
     await createCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath, this.d.cgroups.writes(limits));
+    await updateQosParent(this.d.sys, this.d.cgroups, rec.cgroupPath, await this.d.state.listSandboxes());
     if (rec.ns.pid) {
       const cgroupArgs = cgroupDirs(this.d.cgroups, rec.cgroupPath).flatMap((d) => ['--cgroup', d]);
       rec.pausePid = (await this.d.sys.spawnHelper(['pause', '--pid-ns', rec.ns.pid, ...cgroupArgs])).pid;
@@ -194,6 +196,7 @@ export class SandboxManager {
       if (!shared) await removeCgroup(this.d.sys, this.d.cgroups, rec.cgroupPath);
     }
     await fs.promises.rm(dir, { recursive: true, force: true });
+    if (rec) await updateQosParent(this.d.sys, this.d.cgroups, rec.cgroupPath, await this.d.state.listSandboxes());
     this.d.log.info('sandbox removed', { sandbox: id });
   }
 

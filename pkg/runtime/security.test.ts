@@ -1,4 +1,4 @@
-import { capMask, capName, capsFromMask, containerCapabilities, currentCapabilities, privilegedCapabilities } from './security';
+import { capMask, capName, capsFromMask, containerCapabilities, currentCapabilities, minOomScoreAdj, privilegedCapabilities } from './security';
 import { capabilityNumbers, defaultCapabilities } from './oci-spec';
 
 const all = ['CAP_CHOWN', 'CAP_NET_ADMIN', 'CAP_SYS_ADMIN'];
@@ -49,4 +49,10 @@ test('masks and /proc/self/status round-trip (this host lacks CAP_SYS_RESOURCE, 
   expect(BigInt(capMask(caps)).toString(16)).toBe('1fffeffffff');
   expect(capsFromMask('3')).toEqual(['CAP_CHOWN', 'CAP_DAC_OVERRIDE']);
   expect(capName('cap_kill')).toBe('CAP_KILL');
+});
+
+test('oom_score_adj floor: -1000 with CAP_SYS_RESOURCE, else the runtime\'s own score (containerd restrict_oom_score_adj)', () => {
+  expect(minOomScoreAdj(['CAP_SYS_ADMIN', 'CAP_SYS_RESOURCE'], () => '0\n')).toBe(-1000);
+  expect(minOomScoreAdj(['CAP_SYS_ADMIN'], () => '0\n')).toBe(0);
+  expect(minOomScoreAdj([], () => '-500\n')).toBe(-500);
 });

@@ -6,6 +6,14 @@ import { invalidArgument } from './errors';
 import { capabilityNumbers, defaultCapabilities, type OciCapabilities } from './oci-spec';
 
 /** `net_admin` → `CAP_NET_ADMIN` (the CRI carries kubelet's names without the prefix). */
+/**
+ * The lowest oom_score_adj a container can get: without CAP_SYS_RESOURCE no process may go below
+ * the runtime's own score (the kernel refuses with EACCES), so requests are clamped to it, as
+ * containerd's restrict_oom_score_adj does. With the capability, anything down to -1000.
+ */
+export const minOomScoreAdj = (runtimeCapabilities: readonly string[], ownScore: () => string): number =>
+  runtimeCapabilities.includes('CAP_SYS_RESOURCE') ? -1000 : Number(ownScore().trim());
+
 export const capName = (c: string): string => {
   const up = c.toUpperCase();
   return up.startsWith('CAP_') ? up : `CAP_${up}`;

@@ -48,6 +48,8 @@
  *                                 ambient. Bits the running kernel does not know are ignored.
  *                                 Without this record the process keeps the shim's capabilities.
  *   nonewprivs                    PR_SET_NO_NEW_PRIVS before execve
+ *   oomscoreadj N                 write N (-1000…1000) to /proc/self/oom_score_adj before the identity
+ *                                 change (the container's process and every exec into it)
  *   cwd PATH                      chdir before exec
  *   env NAME=VALUE                one per variable, in order
  *   arg VALUE                     argv, in order; argv[0] is resolved through PATH from env
@@ -87,6 +89,7 @@ struct exec_spec {
   int has_caps;                             /* a caps record was present */
   unsigned long long caps[5];               /* indexed by enum spec_cap_set */
   int no_new_privs;                         /* nonewprivs */
+  int has_oom_score_adj, oom_score_adj;     /* oomscoreadj */
   char **env; size_t n_env;                 /* NULL-terminated */
   char **args; size_t n_args;               /* NULL-terminated */
 };

@@ -205,6 +205,15 @@ void exec_process(struct exec_spec *spec) {
   int new_uts = 0;
   for (size_t i = 0; i < spec->n_ns; i++) if (!strcmp(spec->ns[i].type, "uts") && !spec->ns[i].path) new_uts = 1;
   if (new_uts && spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0) fail("sethostname", spec->hostname);
+  /* Before the identity change: lowering the score needs CAP_SYS_RESOURCE (runc writes it in its init too). */
+  if (spec->has_oom_score_adj) {
+    char text[16];
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    int n = snprintf(text, sizeof text, "%d", spec->oom_score_adj);
+    if (fd < 0) fail("open", "/proc/self/oom_score_adj");
+    if (write_all(fd, text, (size_t)n) < 0) fail("write", "/proc/self/oom_score_adj");
+    close(fd);
+  }
   apply_identity(spec);
   if (chdir(spec->cwd) < 0) fail("chdir", spec->cwd);
   char buf[4096];

@@ -161,6 +161,19 @@ d('berth-shim', () => {
     expect(logOf(b)).toEqual([expect.stringMatching(/Read-only file system/), 'shm=ok', 'ro']);
   });
 
+  test('oomscoreadj: written before exec, as root, for a process that then runs as another user', async () => {
+    for (const [name, adj] of [['oom-pos', 987]] as const) {
+      const b = bundle(name, ['cat', '/proc/self/oom_score_adj'], { process: {
+        terminal: false, user: { uid: 1000, gid: 1000 }, args: ['cat', '/proc/self/oom_score_adj'], env: ['PATH=/bin'], cwd: '/',
+        capabilities: capsOf(defaultCapabilities), oomScoreAdj: adj,
+      } });
+      expect(fs.readFileSync(`${b}/exec.spec`, 'utf8')).toContain(`\noomscoreadj ${adj}\n`);
+      await run(b);
+      expect((await exitOf(b)).exitCode).toBe(0);
+      expect(logOf(b)).toEqual([String(adj)]);
+    }
+  });
+
   test('reports 128+signal for a killed process', async () => {
     const b = bundle('killed', ['sleep', '30']);
     const { pid } = await run(b);
@@ -180,6 +193,23 @@ d('berth-shim', () => {
     const b = bundle('bad', ['true']);
     fs.appendFileSync(`${b}/exec.spec`, 'frobnicate 1\n');
     await expect(run(b)).rejects.toMatchObject({ op: 'load-spec', errno: 22 });
+  });
+
+  test('ns-create --sysctl writes inside the new IPC and network namespaces, not the host\'s', async () => {
+    const ns = ['net', 'ipc'].map((t) => path.join(dir, `sysctl-${t}`));
+    for (const f of ns) fs.writeFileSync(f, '');
+    const hostSyncookies = fs.readFileSync('/proc/sys/net/ipv4/tcp_syncookies', 'utf8');
+    const hostShmmni = fs.readFileSync('/proc/sys/kernel/shmmni', 'utf8');
+    await runShim(shim, ['ns-create', '--net', ns[0], '--ipc', ns[1], '--sysctl', 'net.ipv4.tcp_syncookies=0', '--sysctl', 'kernel/shmmni=1234']);
+    try {
+      expect(execFileSync('nsenter', [`--net=${ns[0]}`, 'cat', '/proc/sys/net/ipv4/tcp_syncookies'], { encoding: 'utf8' })).toBe('0\n');
+      expect(execFileSync('nsenter', [`--ipc=${ns[1]}`, 'cat', '/proc/sys/kernel/shmmni'], { encoding: 'utf8' })).toBe('1234\n');
+      expect(fs.readFileSync('/proc/sys/net/ipv4/tcp_syncookies', 'utf8')).toBe(hostSyncookies);
+      expect(fs.readFileSync('/proc/sys/kernel/shmmni', 'utf8')).toBe(hostShmmni);
+    } finally {
+      for (const f of ns) execFileSync('umount', [f]);
+    }
+    await expect(runShim(shim, ['ns-create', '--net', ns[0], '--sysctl', 'net.ipv4.no_such_key=1'])).rejects.toMatchObject({ op: 'open' });
   });
 
   test('ns-create pins namespaces to files', async () => {

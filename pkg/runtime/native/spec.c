@@ -78,6 +78,16 @@ static int parse_caps(char **f, int nf, struct exec_spec *spec) {
   return 0;
 }
 
+static int parse_oom_score_adj(const char *s, struct exec_spec *spec) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < -1000 || v > 1000) { errno = EINVAL; return -1; }
+  spec->oom_score_adj = (int)v;
+  spec->has_oom_score_adj = 1;
+  return 0;
+}
+
 static char empty[] = "";
 
 /* mount KIND SRC DST TYPE FLAGS DATA | remount DST FLAGS | symlink TARGET LINK → one ordered step. */
@@ -121,6 +131,7 @@ static int parse_record(char **f, int nf, struct exec_spec *spec) {
   if (!strcmp(k, "user")) return parse_ids(f, nf, spec);
   if (!strcmp(k, "caps")) return parse_caps(f, nf, spec);
   if (!strcmp(k, "nonewprivs")) { NEED(1); spec->no_new_privs = 1; return 0; }
+  if (!strcmp(k, "oomscoreadj")) { NEED(2); return parse_oom_score_adj(f[1], spec); }
   if (!strcmp(k, "env")) { NEED(2); return PUSH_STR(spec->env, spec->n_env, f[1]); }
   if (!strcmp(k, "arg")) { NEED(2); return PUSH_STR(spec->args, spec->n_args, f[1]); }
   errno = EINVAL; /* an unknown keyword means TS and C are out of step: refuse rather than guess */
