@@ -26,7 +26,7 @@ test('a new object is created with the last-applied annotation and kubectl\'s qu
     annotations: { [LAST_APPLIED]: lastAppliedConfiguration(helloManifest) } } });
 });
 
-test('applying again is unchanged (no PATCH); a change is a merge patch', async () => {
+test('applying again is unchanged (no PATCH); a change to a built-in kind is a strategic merge patch', async () => {
   const objects = new Map<string, JsonObject>();
   const server = memoryServer(objects);
   await runWith(['apply', '-f', '-'], server, helloYaml);
@@ -37,7 +37,7 @@ test('applying again is unchanged (no PATCH); a change is a merge patch', async 
   const changed = await runWith(['apply', '-f', '-'], server, helloYaml.replace('name: hello\nspec', 'name: hello\n  labels: {app: hello}\nspec'));
   expect(changed.out).toBe('pod/hello configured\n');
   const patch = changed.client.requests[1];
-  expect(patch).toMatchObject({ method: 'PATCH', path: '/api/v1/namespaces/default/pods/hello', contentType: 'application/merge-patch+json',
+  expect(patch).toMatchObject({ method: 'PATCH', path: '/api/v1/namespaces/default/pods/hello', contentType: 'application/strategic-merge-patch+json',
     query: { fieldManager: 'kubectl-client-side-apply', fieldValidation: 'Strict' } });
   expect(patch.body).toEqual({ metadata: { labels: { app: 'hello' }, annotations: { [LAST_APPLIED]: expect.stringContaining('"labels":{"app":"hello"}') } } });
   expect((objects.get('/api/v1/namespaces/default/pods/hello')?.metadata as JsonObject).labels).toEqual({ app: 'hello' });

@@ -8,7 +8,8 @@ import type { ResourceInfo } from './resource-table';
 import type { Client } from '../client/types';
 import { formatError, isConnectionRefused } from './errors';
 import { loadManifests, type Manifest } from './manifest';
-import { isJsonObject, LAST_APPLIED, lastAppliedConfiguration, readLastApplied, threeWayMergePatch, withLastApplied, type JsonObject } from './merge-patch';
+import { isJsonObject, LAST_APPLIED, lastAppliedConfiguration, readLastApplied, withLastApplied, type JsonObject } from './merge-patch';
+import { createApplyPatch, type ApplyPatch } from './strategic-patch';
 import { ObjectPrinter, parseOutput, type OutputFormat } from './output';
 import { createProgress, type Progress } from './progress';
 import { kindName, resourceOfObject, resourcePath } from './resource';
@@ -185,8 +186,8 @@ export class ApplyCommand implements Verb<ApplyFlags> {
     if (this.flags.dryRun === 'client') return { prefix, outcome: 'configured', object: live as unknown as ApiObject };
     const lastApplied = readLastApplied(live);
     if (!lastApplied) io.err.write(`Warning: resource ${t.info.plural}/${t.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`);
-    const patch = threeWayMergePatch(lastApplied, withLastApplied(t.manifest), live);
-    if (Object.keys(patch).length === 0) return { prefix, outcome: 'unchanged', object: live as unknown as ApiObject };
+    const patch = await createApplyPatch(lastApplied, withLastApplied(t.manifest), live);
+    if (Object.keys(patch.patch).length === 0) return { prefix, outcome: 'unchanged', object: live as unknown as ApiObject };
     return { prefix, outcome: 'configured', object: await this.patch(t, patch) };
   }
 
@@ -212,10 +213,10 @@ export class ApplyCommand implements Verb<ApplyFlags> {
     }
   }
 
-  private async patch(t: Target, patch: JsonObject): Promise<ApiObject> {
+  private async patch(t: Target, { patch, contentType }: ApplyPatch): Promise<ApiObject> {
     try {
       return await this.client.request<ApiObject>('PATCH', resourcePath(t.info, t.namespace, t.name),
-        { body: patch, contentType: 'application/merge-patch+json', query: this.writeQuery() });
+        { body: patch, contentType, query: this.writeQuery() });
     } catch (err) {
       throw withContext(err, `error when applying patch:\n${JSON.stringify(patch)}\nto:\n${describeTarget(t.info, t.name, t.namespace)}\nfor: "${t.source}"`);
     }

@@ -10,7 +10,8 @@ import type { ResourceInfo } from './resource-table';
 import { ApplyCommand, type Target } from './apply';
 import { formatError } from './errors';
 import { loadManifests } from './manifest';
-import { isJsonObject, lastAppliedConfiguration, readLastApplied, threeWayMergePatch, type JsonObject } from './merge-patch';
+import { isJsonObject, lastAppliedConfiguration, readLastApplied, type JsonObject } from './merge-patch';
+import { createApplyPatch } from './strategic-patch';
 import { yamlText } from './output';
 import { resourcePath } from './resource';
 import { CommandFailed, UsageError, type CommandContext, type IO, type Verb } from './types';
@@ -76,11 +77,11 @@ export class DiffCommand implements Verb<DiffFlags> {
     if (!live) return client.request<JsonObject>('POST', resourcePath(t.info, t.namespace), { body: t.manifest, query });
     // The manifest as GetModifiedConfiguration(annotate=false) encodes it: annotations present, the last-applied one removed.
     const modified = JSON.parse(lastAppliedConfiguration(t.manifest)) as JsonObject;
-    const patch = threeWayMergePatch(readLastApplied(live), modified, live);
+    const { patch, contentType } = await createApplyPatch(readLastApplied(live), modified, live);
     if (Object.keys(patch).length === 0) return live;
     const meta = isJsonObject(live.metadata) ? live.metadata : {};
     const body = { ...patch, metadata: { ...(isJsonObject(patch.metadata) ? patch.metadata : {}), resourceVersion: meta.resourceVersion ?? null } };
-    return client.request<JsonObject>('PATCH', resourcePath(t.info, t.namespace, t.name), { body, contentType: 'application/merge-patch+json', query });
+    return client.request<JsonObject>('PATCH', resourcePath(t.info, t.namespace, t.name), { body, contentType, query });
   }
 
   async run(io: IO): Promise<void> {

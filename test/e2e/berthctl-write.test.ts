@@ -1,0 +1,61 @@
+// berthctl's writes beside the real kubectl on one cluster: client-side apply's strategic merge
+// patch (another writer's container and an edited field survive a re-apply, as with kubectl).
+import fs from 'node:fs';
+import path from 'node:path';
+import { startCluster, type TestCluster } from './cluster';
+
+jest.setTimeout(180_000);
+
+let c: TestCluster;
+beforeAll(async () => { c = await startCluster('berthctl-write'); });
+afterAll(async () => { if (c) await c.stop(); });
+
+const manifest = (name: string, bImage: string) => JSON.stringify({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+  spec: {
+    replicas: 0, selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [
+      { name: 'a', image: 'busybox', command: ['sleep', '1000'], env: [{ name: 'KEEP', value: '1' }] },
+      { name: 'b', image: bImage, command: ['sleep', '1000'], ports: [{ containerPort: 8080 }] },
+    ] } },
+  },
+});
+
+const podSpecOf = async (name: string): Promise<unknown> => {
+  const r = await c.kubectl(['get', 'deploy', name, '-o', 'json']);
+  expect(r.code).toBe(0);
+  return (JSON.parse(r.stdout) as { spec: { template: { spec: unknown } } }).spec.template.spec;
+};
+
+test('re-apply keeps a container and a field edited outside the manifest, as kubectl does', async () => {
+  const dir = fs.mkdtempSync(path.join(c.home, 'smp-'));
+  const file = (name: string, image: string) => {
+    const f = path.join(dir, `${name}-${image.replace(/\W/g, '')}.json`);
+    fs.writeFileSync(f, manifest(name, image));
+    return f;
+  };
+  // The same steps through both clients, on two Deployments that differ only in name.
+  const steps = async (name: string, applyCmd: (f: string) => Promise<{ code: number; stdout: string; stderr: string }>) => {
+    expect(await applyCmd(file(name, 'busybox'))).toMatchObject({ code: 0, stdout: `deployment.apps/${name} created\n` });
+    // The edit (kubectl edit's PUT, as a JSON patch here): a field of container a and a third container.
+    const edit = JSON.stringify([
+      { op: 'add', path: '/spec/template/spec/containers/0/workingDir', value: '/edited' },
+      { op: 'add', path: '/spec/template/spec/containers/0/env/-', value: { name: 'EDITED', value: 'by-hand' } },
+      { op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'extra', image: 'busybox', command: ['sleep', '1'] } },
+    ]);
+    expect((await c.kubectl(['patch', 'deploy', name, '--type=json', '-p', edit])).code).toBe(0);
+    expect(await applyCmd(file(name, 'busybox:1.36'))).toMatchObject({ code: 0, stdout: `deployment.apps/${name} configured\n` });
+    // Still "configured" with kubectl: the edited env list differs in length, so the patch carries a
+    // $setElementOrder (strategicpatch's isOrderSame) and is never `{}`.
+    const again = await applyCmd(file(name, 'busybox:1.36'));
+    return { spec: await podSpecOf(name), again: again.stdout.replace(name, 'NAME') };
+  };
+  const ours = await steps('web-berthctl', (f) => c.berthctl(['apply', '-f', f]));
+  const theirs = await steps('web-kubectl', (f) => c.kubectl(['apply', '-f', f]));
+  expect(ours).toEqual(theirs);
+  expect(ours.spec).toMatchObject({ containers: [
+    { name: 'a', workingDir: '/edited', env: [{ name: 'KEEP', value: '1' }, { name: 'EDITED', value: 'by-hand' }] },
+    { name: 'b', image: 'busybox:1.36', ports: [{ containerPort: 8080, protocol: 'TCP' }] },
+    { name: 'extra', image: 'busybox' },
+  ] });
+});
