@@ -13,12 +13,29 @@ export const isAnonymousPath = (path: string): boolean => anonymousPaths.has(pat
 
 const asArray = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+/**
+ * The user of each TLS connection: its client certificate cannot change after the handshake, so
+ * it is read once per connection rather than per request (getPeerCertificate builds a new object
+ * with the whole certificate every call). Null: the connection has no usable certificate.
+ */
+const usersBySocket = new WeakMap<TLSSocket, UserInfo | null>();
+
+const certificateUser = (socket: TLSSocket): UserInfo | null => {
+  if (!socket.authorized) return null;
+  const cert = socket.getPeerCertificate();
+  if (!cert?.subject) return null;
+  return { name: asArray(cert.subject.CN)[0] ?? '', groups: asArray(cert.subject.O) };
+};
+
 export const userOf = (req: Request): UserInfo | undefined => {
   const socket = req.socket as TLSSocket;
-  if (!socket.authorized) return undefined;
-  const cert = socket.getPeerCertificate();
-  if (!cert?.subject) return undefined;
-  return { name: asArray(cert.subject.CN)[0] ?? '', groups: asArray(cert.subject.O) };
+  let user = usersBySocket.get(socket);
+  if (user === undefined) {
+    // Requests arrive only after the handshake, so `authorized` and the certificate are final.
+    user = certificateUser(socket);
+    usersBySocket.set(socket, user);
+  }
+  return user ?? undefined;
 };
 
 export const authenticate = (req: Request, res: Response, next: NextFunction): void => {

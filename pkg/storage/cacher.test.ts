@@ -103,6 +103,17 @@ describe('cacher', () => {
     expect((await c.list(resourcePrefix('pods', 'other'), { resourceVersion: '0' })).items.map((i) => i.metadata.name)).toEqual(['b']);
   });
 
+  test('a get at RV 0 comes from the cache (frozen, NotFound when absent); other gets read the backing store', async () => {
+    const a = await c.create(key('a'), pod('a'));
+    await synced(a.metadata.resourceVersion as string);
+    const cached = await c.get(key('a'), { resourceVersion: '0' });
+    expect(cached.metadata.resourceVersion).toBe(a.metadata.resourceVersion);
+    expect(Object.isFrozen(cached)).toBe(true);
+    expect((await rejection(c.get(key('zz'), { resourceVersion: '0' }))).status.code).toBe(404);
+    const fresh = await c.get(key('a'));
+    expect(Object.isFrozen(fresh)).toBe(false);
+  });
+
   test('a list at a revision the cache never sees falls back to the backing store after the timeout', async () => {
     const future = String(Number(await backing.currentRevision()) + 10);
     const p = rejection(c.list(pods, { resourceVersion: future, resourceVersionMatch: 'NotOlderThan' }));

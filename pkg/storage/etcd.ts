@@ -79,7 +79,8 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
     });
     if (!res.succeeded) throw alreadyExists(groupResourceOfKey(key), nameOfKey(key));
     log.v(6, 'etcd create', { key, rv: res.header.revision });
-    return decodeObject(encoded, res.header.revision);
+    // What was stored is `obj` at the txn's revision: no need to parse the bytes back.
+    return { ...obj, metadata: { ...obj.metadata, resourceVersion: res.header.revision } };
   };
 
   const get = async (key: string): Promise<ApiObject> => {

@@ -9,17 +9,20 @@ import type { HandlerContext } from './context';
 import { keyOf, prefixOf, queryOf, queryString, withTypeMeta } from './common';
 import { selectionFromQuery } from './selection';
 import { sendJson } from './respond';
-import { listBytes } from './object-json';
+import { listBytes, objectBytes } from './object-json';
 import type { ListOptions } from '../../storage';
 
 export const handleGet = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
-  const obj = await ctx.store.get(keyOf(ri));
+  // resourceVersion=0: any recent state will do, so the watch cache answers (as upstream's cacher).
+  const rv = queryString(queryOf(req), 'resourceVersion');
+  const obj = await ctx.store.get(keyOf(ri), rv === '0' ? { resourceVersion: '0' } : undefined);
   const table = negotiateTable(req.headers.accept, queryOf(req).includeObject);
   if (table) {
     sendJson(res, 200, toTable(ri.resource, [withTypeMeta(ri.resource, obj)], { resourceVersion: obj.metadata.resourceVersion }, table, ctx.now()));
     return;
   }
-  sendJson(res, 200, withTypeMeta(ri.resource, obj));
+  // A cached (frozen) object's bytes are encoded once and shared with lists and watches.
+  res.status(200).set('Content-Type', 'application/json').send(objectBytes(ri.resource, obj));
 };
 
 const parseLimit = (q: Record<string, unknown>): number | undefined => {
