@@ -1,29 +1,61 @@
-import { notFound } from '../apimachinery';
 import type { JsonObject } from './merge-patch';
-import { memoryServer, runWith, type RecordedRequest } from './testing';
+import { runBerthctl } from './commands';
+import { captureIO, fakeDeps, FakeClient, memoryServer, runWith, type RecordedRequest } from './testing';
 
 const podAt = (name: string, labels: Record<string, string> = {}): [string, JsonObject] =>
   [`/api/v1/namespaces/default/pods/${name}`, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels } }];
 const seeded = (...names: string[]) => new Map(names.map((n) => podAt(n, { app: n.startsWith('web') ? 'web' : n })));
 
-test('delete pod NAME sends Background propagation, prints kubectl\'s line and waits for 404', async () => {
+test('delete pod NAME sends Background propagation, prints kubectl\'s line and checks by list that it is gone', async () => {
   const r = await runWith(['delete', 'pod', 'hello'], memoryServer(seeded('hello')));
   expect(r).toMatchObject({ code: 0, out: 'pod "hello" deleted\n', err: '' });
   expect(r.client.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
-    'DELETE /api/v1/namespaces/default/pods/hello', 'GET /api/v1/namespaces/default/pods/hello']);
+    'DELETE /api/v1/namespaces/default/pods/hello', 'GET /api/v1/namespaces/default/pods']);
   expect(r.client.requests[0].body).toEqual({ propagationPolicy: 'Background' });
+  expect(r.client.requests[1].query).toEqual({ fieldSelector: 'metadata.name=hello' });
 });
 
-test('--wait polls until the object is gone (graceful deletion)', async () => {
-  let gets = 0;
+const terminating = { kind: 'Pod', metadata: { name: 'hello', uid: 'u1', resourceVersion: '7', deletionTimestamp: '2024-01-01T00:00:00Z' } };
+const events = (...evs: { type: string; uid: string }[]) => evs.map((e) => JSON.stringify({ type: e.type, object: { metadata: { name: 'hello', uid: e.uid } } })).join('\n');
+
+test('--wait on a terminating object watches from the DELETE\'s resourceVersion until DELETED, without polling', async () => {
   const r = await runWith(['delete', 'po/hello'], (req: RecordedRequest) => {
-    if (req.method === 'DELETE') return { metadata: { name: 'hello' } };
-    if (++gets < 3) return { metadata: { name: 'hello', deletionTimestamp: 'x' } };
-    throw notFound({ group: '', resource: 'pods' }, 'hello');
+    if (req.method === 'DELETE') return terminating;
+    if (req.query.watch) return events({ type: 'MODIFIED', uid: 'u1' }, { type: 'DELETED', uid: 'u1' });
+    throw new Error(`unexpected ${req.method} ${req.path}`);
   });
-  expect(r.code).toBe(0);
-  expect(gets).toBe(3);
-  expect(r.sleeps).toEqual([500, 500]);
+  expect(r).toMatchObject({ code: 0, err: '' });
+  expect(r.client.requests.map((q) => q.method)).toEqual(['DELETE', 'GET']);
+  expect(r.client.requests[1]).toMatchObject({ path: '/api/v1/namespaces/default/pods',
+    query: { watch: true, fieldSelector: 'metadata.name=hello', resourceVersion: '7', allowWatchBookmarks: true } });
+  expect(r.sleeps).toEqual([]);
+});
+
+test('--wait: the name recreated with another uid counts as gone; a watch that ends is resumed from a list', async () => {
+  const recreated = await runWith(['delete', 'po/hello'], (req: RecordedRequest) => (req.method === 'DELETE' ? terminating : events({ type: 'ADDED', uid: 'u2' })));
+  expect(recreated.code).toBe(0);
+  let lists = 0;
+  const resumed = await runWith(['delete', 'po/hello'], (req: RecordedRequest) => {
+    if (req.method === 'DELETE') return terminating;
+    if (req.query.watch) return '';
+    lists++;
+    return { metadata: { resourceVersion: '9' }, items: lists < 2 ? [{ metadata: { name: 'hello', uid: 'u1' } }] : [] };
+  });
+  expect(resumed.code).toBe(0);
+  expect(resumed.client.requests.map((q) => `${q.method} ${String(q.query.resourceVersion ?? '')}`)).toEqual(['DELETE ', 'GET 7', 'GET ', 'GET 9', 'GET ']);
+  expect(resumed.sleeps).toEqual([1000, 1000]);
+});
+
+test('--timeout bounds the wait: kubectl\'s error line, exit 1', async () => {
+  const client = new FakeClient((req: RecordedRequest) => {
+    if (req.method === 'DELETE') return terminating;
+    return req.query.watch ? '' : { metadata: { resourceVersion: '9' }, items: [{ metadata: { name: 'hello', uid: 'u1' } }] };
+  });
+  const cap = captureIO();
+  const deps = { ...fakeDeps(client), sleep: (_ms: number, signal: AbortSignal) => new Promise<void>((resolve) => { const t = setTimeout(resolve, 1); signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }); }) };
+  const code = await runBerthctl(['delete', 'po/hello', '--timeout=50ms'], { io: cap.io, deps, signal: new AbortController().signal });
+  expect(code).toBe(1);
+  expect(cap.err()).toBe('error: timed out waiting for the condition on pods/hello\n');
 });
 
 test('--wait=false returns at once', async () => {

@@ -7,6 +7,7 @@ import type { Client } from '../client/types';
 import { withContext } from './apply';
 import { parseDuration } from './duration';
 import { formatError, isConnectionRefused } from './errors';
+import { waitForDeletion } from './delete-wait';
 import { loadManifests } from './manifest';
 import { isJsonObject } from './merge-patch';
 import { kindName, parseTypeArgs, resourceOfObject, resourcePath, type TypedNames } from './resource';
@@ -29,14 +30,11 @@ export interface DeleteFlags {
 
 interface Target { info: ResourceInfo; namespace: string; name: string; source?: string }
 
-/** How often --wait re-reads the object. */
-export const WAIT_POLL_MS = 500;
-
 const PROPAGATION: Record<string, string> = { background: 'Background', foreground: 'Foreground', orphan: 'Orphan', true: 'Background', false: 'Orphan' };
 
 export class DeleteCommand implements Verb<DeleteFlags> {
   private conn?: Connection;
-  private deps?: CliDeps;
+  private sleep: CliDeps['sleep'] = async () => {};
   private signal?: AbortSignal;
   private namespace = 'default';
   private typed: TypedNames[] = [];
@@ -46,7 +44,7 @@ export class DeleteCommand implements Verb<DeleteFlags> {
   async complete(ctx: CommandContext<DeleteFlags>): Promise<void> {
     this.typed = ctx.args.length > 0 ? parseTypeArgs(ctx.args) : [];
     this.conn = await ctx.deps.connect(ctx.globals);
-    this.deps = ctx.deps;
+    this.sleep = ctx.deps.sleep;
     this.signal = ctx.signal;
     this.namespace = ctx.globals.namespace ?? this.conn.namespace;
   }
@@ -66,15 +64,15 @@ export class DeleteCommand implements Verb<DeleteFlags> {
   async run(io: IO): Promise<void> {
     const { targets, failures: loadFailures } = await this.targets(io);
     let failures = loadFailures;
-    const deleted: Target[] = [];
+    const deleted: { t: Target; response: unknown }[] = [];
     if (this.isForce()) {
       io.err.write('Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n');
     }
     for (const t of targets) {
       try {
-        await this.deleteOne(t);
+        const response = await this.deleteOne(t);
         io.out.write(`${kindName(t.info)} "${t.name}" ${this.isForce() ? 'force ' : ''}deleted${this.flags.dryRun === 'server' ? ' (server dry run)' : ''}\n`);
-        deleted.push(t);
+        deleted.push({ t, response });
       } catch (err) {
         if (isConnectionRefused(err)) throw err;
         if (this.flags.ignoreNotFound && isNotFound(err)) continue;
@@ -114,9 +112,10 @@ export class DeleteCommand implements Verb<DeleteFlags> {
     return body;
   }
 
-  private async deleteOne(t: Target): Promise<void> {
+  /** The DELETE's response: the terminating object, or the deleted one, or a Status. */
+  private async deleteOne(t: Target): Promise<unknown> {
     try {
-      await this.client.request('DELETE', resourcePath(t.info, t.namespace, t.name), { body: this.deleteOptions() });
+      return await this.client.request('DELETE', resourcePath(t.info, t.namespace, t.name), { body: this.deleteOptions() });
     } catch (err) {
       throw t.source && !isNotFound(err) ? withContext(err, `error when deleting "${t.source}"`) : err;
     }
@@ -157,29 +156,24 @@ export class DeleteCommand implements Verb<DeleteFlags> {
     return { targets, failures };
   }
 
-  /** Polls GET until 404 for each deleted object (kubectl waits the same way: GET, then watch). */
-  private async waitAll(io: IO, deleted: Target[]): Promise<number> {
-    const deps = this.deps;
-    const signal = this.signal ?? new AbortController().signal;
-    if (!deps) throw new Error('delete: complete() was not called');
+  /** Waits for each deleted object to be gone (delete-wait.ts); --timeout bounds the whole wait. */
+  private async waitAll(io: IO, deleted: { t: Target; response: unknown }[]): Promise<number> {
     const timeoutMs = this.flags.timeout ? parseDuration(this.flags.timeout, 'timeout') : 0;
-    const deadline = timeoutMs > 0 ? deps.now().getTime() + timeoutMs : Infinity;
+    const ac = new AbortController();
+    const stop = () => ac.abort();
+    this.signal?.addEventListener('abort', stop, { once: true });
+    const timer = timeoutMs > 0 ? setTimeout(stop, timeoutMs) : undefined;
     let failures = 0;
-    for (const t of deleted) {
-      while (!signal.aborted) {
-        try {
-          await this.client.request('GET', resourcePath(t.info, t.namespace, t.name), { signal });
-        } catch (err) {
-          if (isNotFound(err)) break;
-          throw err;
-        }
-        if (deps.now().getTime() >= deadline) {
-          io.err.write(`error: timed out waiting for the condition on ${t.info.plural}/${t.name}\n`);
-          failures++;
-          break;
-        }
-        await deps.sleep(WAIT_POLL_MS, signal);
+    try {
+      for (const { t, response } of deleted) {
+        if (await waitForDeletion(this.client, t, response, ac.signal, this.sleep)) continue;
+        if (this.signal?.aborted) break;
+        io.err.write(`error: timed out waiting for the condition on ${t.info.plural}/${t.name}\n`);
+        failures++;
       }
+    } finally {
+      clearTimeout(timer);
+      this.signal?.removeEventListener('abort', stop);
     }
     return failures;
   }

@@ -59,3 +59,17 @@ test('re-apply keeps a container and a field edited outside the manifest, as kub
     { name: 'extra', image: 'busybox' },
   ] });
 });
+
+test('delete --wait returns once a terminating pod is gone, having watched rather than polled', async () => {
+  const pod = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'slow' }, spec: { terminationGracePeriodSeconds: 30,
+    containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'trap "sleep 2; exit 0" TERM; while true; do sleep 0.2; done'] }] } });
+  expect((await c.kubectl(['apply', '-f', '-'], { input: pod })).code).toBe(0);
+  expect((await c.kubectl(['wait', '--for=condition=Ready', 'pod/slow', '--timeout=120s'])).code).toBe(0);
+  const r = await c.berthctl(['delete', 'pod', 'slow', '-v=6']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe('pod "slow" deleted\n');
+  expect(await c.kubectl(['get', 'pod', 'slow'])).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): pods "slow" not found\n' });
+  const requests = r.stderr.split('\n').filter((l) => / (GET|DELETE) /.test(l));
+  expect(requests.filter((l) => l.includes('/pods/slow') && l.includes(' GET '))).toEqual([]); // no polling GETs
+  expect(requests.some((l) => / GET \S+\/namespaces\/default\/pods OK/.test(l))).toBe(true); // the watch
+});
