@@ -11,6 +11,7 @@ import { EndpointSlice } from './discovery/v1';
 import { Event as EventsV1Event } from './events/v1';
 import { Ingress, IngressClass, NetworkPolicy } from './networking/v1';
 import { Eviction, PodDisruptionBudget } from './policy/v1';
+import { TokenRequest } from './authentication/v1';
 import { PriorityClass } from './scheduling/v1';
 
 /** A column of the server-side Table (`kubectl get`); priority > 0 shows only with -o wide. */
@@ -89,7 +90,7 @@ export const resources: readonly ResourceInfo[] = [
       columns: [name, int('Data', 'Number of keys.'), age] },
     { kind: 'Secret', plural: 'secrets', namespaced: true, schema: core.Secret,
       columns: [name, col('Type', 'Type of the secret.'), int('Data', 'Number of keys.'), age] },
-    { kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'], schema: core.ServiceAccount,
+    { kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'], subresources: ['token'], schema: core.ServiceAccount,
       columns: [name, int('Secrets', 'Number of secrets.'), age] },
     { kind: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false, shortNames: ['pv'], subresources: ['status'], schema: core.PersistentVolume,
       columns: [name, col('Capacity', 'Storage size.'), col('Access Modes', 'Access modes.'), col('Reclaim Policy', 'What happens on release.'),
@@ -184,7 +185,7 @@ export const resources: readonly ResourceInfo[] = [
 ];
 
 /** Kinds that are only request bodies of subresources, not stored resources. */
-export const subresourceKinds = { Binding: core.Binding, Eviction, Scale } as const;
+export const subresourceKinds = { Binding: core.Binding, Eviction, Scale, TokenRequest } as const;
 
 import { apiVersionOf } from './group-version';
 export { apiVersionOf };

@@ -3,7 +3,8 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { pathNotFound, requestEntityTooLarge, badRequest } from '../apimachinery/errors';
-import { authenticate } from './authn';
+import { authenticateWith } from './authn';
+import { serviceAccountTokenAuthenticator } from './serviceaccount-token';
 import {
   aggregatedContentType, aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery,
 } from './discovery';
@@ -125,7 +126,7 @@ export const buildApp = (deps: AppDeps): express.Express => {
   app.set('etag', false);
   app.disable('x-powered-by');
   app.use(observe(deps));
-  app.use(authenticate);
+  app.use(authenticateWith(serviceAccountTokenAuthenticator(deps.ctx)));
   app.use(express.raw({ type: () => true, limit: bodyLimit }));
   app.use(bodyErrors(deps));
   healthRoutes(app, deps);

@@ -6,7 +6,10 @@ import type { NextFunction, Request, Response } from 'express';
 import { unauthorized } from '../apimachinery/errors';
 import { sendJson } from './handlers/respond';
 
-export interface UserInfo { name: string; groups: string[] }
+export interface UserInfo { name: string; groups: string[]; uid?: string; extra?: Record<string, string[]> }
+
+/** Resolves a bearer token to its user; undefined refuses it (401). Service account tokens: serviceaccount-token.ts. */
+export type TokenAuthenticator = (token: string) => Promise<UserInfo | undefined>;
 
 const anonymousPaths = new Set(['/healthz', '/livez', '/readyz', '/version']);
 export const isAnonymousPath = (path: string): boolean => anonymousPaths.has(path) || path === '/openapi' || path.startsWith('/openapi/');
@@ -38,11 +41,29 @@ export const userOf = (req: Request): UserInfo | undefined => {
   return user ?? undefined;
 };
 
-export const authenticate = (req: Request, res: Response, next: NextFunction): void => {
+const bearerOf = (req: Request): string | undefined => {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m?.[1];
+};
+
+/** Client certificate first; then a bearer token, which must be valid when sent (no anonymous fallback). */
+export const authenticateWith = (tokens?: TokenAuthenticator) => (req: Request, res: Response, next: NextFunction): void => {
   const user = userOf(req);
   if (user) {
     res.locals.user = user;
     next();
+    return;
+  }
+  const bearer = tokens && bearerOf(req);
+  if (tokens && bearer) {
+    tokens(bearer).then((u) => {
+      if (!u) {
+        sendJson(res, 401, unauthorized().status);
+        return;
+      }
+      res.locals.user = u;
+      next();
+    }, next);
     return;
   }
   if (isAnonymousPath(req.path)) {
@@ -53,3 +74,5 @@ export const authenticate = (req: Request, res: Response, next: NextFunction): v
   const err = unauthorized();
   sendJson(res, 401, err.status);
 };
+
+export const authenticate = authenticateWith();

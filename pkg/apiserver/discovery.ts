@@ -20,6 +20,7 @@ const subresourceDoc = (r: ResourceInfo, sub: string): SubresourceDoc => {
     case 'eviction': return { verbs: ['create'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' } };
     case 'log': return { verbs: ['get'], kind: self };
     case 'finalize': return { verbs: ['update'], kind: self };
+    case 'token': return { verbs: ['create'], kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' } };
     // Connect subresources: GET (WebSocket) or POST (SPDY) upgrades, as upstream lists them.
     case 'exec': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodExecOptions' } };
     case 'attach': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodAttachOptions' } };

@@ -78,9 +78,10 @@ const bodyKinds: Record<string, { gvk: Gvk; schema: TSchema }> = {
   scale: { gvk: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, schema: subresourceKinds.Scale },
   binding: { gvk: { group: '', version: 'v1', kind: 'Binding' }, schema: subresourceKinds.Binding },
   eviction: { gvk: { group: 'policy', version: 'v1', kind: 'Eviction' }, schema: subresourceKinds.Eviction },
+  token: { gvk: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, schema: subresourceKinds.TokenRequest },
 };
 // Create-only subresources: a POST of their body kind (pods/binding, pods/eviction), as upstream.
-const postOnly = new Set(['binding', 'eviction']);
+const postOnly = new Set(['binding', 'eviction', 'token']);
 
 const subresourceKind = (r: ResourceInfo, sub: string): Gvk => {
   const body = bodyKinds[sub];

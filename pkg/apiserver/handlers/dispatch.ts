@@ -10,6 +10,7 @@ import { handleDelete } from './delete';
 import { handleDeleteCollection } from './deletecollection';
 import { withFinalizers } from './finalize';
 import { withStorageView } from '../view-store';
+import { handleTokenRequest } from '../serviceaccount-token';
 import { handleBinding, handleScale } from './subresources';
 import { handleLog } from './log';
 import { handleAttach, handleExec } from './exec';
@@ -27,7 +28,7 @@ const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Ha
   status: { get: handleGet, update: handleUpdate, patch: handlePatch },
   // namespaces/finalize: PUT only; the namespace strategy keeps status and takes spec.finalizers.
   finalize: { update: handleUpdate },
-  binding: { create: handleBinding }, eviction: { create: handleEviction },
+  binding: { create: handleBinding }, eviction: { create: handleEviction }, token: { create: handleTokenRequest },
   log: { get: handleLog },
   exec: { get: handleExec, create: handleExec }, attach: { get: handleAttach, create: handleAttach }, portforward: { get: handlePortForward, create: handlePortForward },
   scale: { get: handleScale, update: handleScale, patch: handleScale },

@@ -1,4 +1,5 @@
 // The protobuf messages the apiserver decodes, and which message each apiVersion/kind is.
+import { authenticationV1, authorizationV1 } from './authentication';
 import { autoscalingV1, autoscalingV2 } from './autoscaling';
 import { buildRegistry, kubeBuiltins, type ProtoRegistry } from './dsl';
 import { coreV1 } from './core-v1';
@@ -17,7 +18,7 @@ let registry: ProtoRegistry | undefined;
 /** Built on first use: most apiservers never see a protobuf body. */
 export const kubeProtoRegistry = (): ProtoRegistry => {
   registry ??= buildRegistry(kubePackage, kubeBuiltins, metaV1, runtime, coreV1, appsV1, batchV1, policyV1, schedulingV1, networkingV1,
-    autoscalingV1, autoscalingV2);
+    autoscalingV1, autoscalingV2, authenticationV1, authorizationV1);
   return registry;
 };
 
@@ -32,6 +33,8 @@ export const protobufKinds: ReadonlyMap<string, string> = new Map([
   ['policy/v1/PodDisruptionBudget', 'PodDisruptionBudget'], ['scheduling.k8s.io/v1/PriorityClass', 'PriorityClass'],
   ['networking.k8s.io/v1/Ingress', 'Ingress'], ['policy/v1/Eviction', 'Eviction'],
   ['autoscaling/v1/HorizontalPodAutoscaler', 'HorizontalPodAutoscalerV1'], ['autoscaling/v2/HorizontalPodAutoscaler', 'HorizontalPodAutoscaler'],
+  ['authentication.k8s.io/v1/TokenRequest', 'TokenRequest'], ['authentication.k8s.io/v1/SelfSubjectReview', 'SelfSubjectReview'],
+  ['authorization.k8s.io/v1/SelfSubjectAccessReview', 'SelfSubjectAccessReview'],
 ]);
 
 export const protobufMessageOf = (apiVersion: string, kind: string): string | undefined =>
