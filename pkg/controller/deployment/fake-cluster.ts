@@ -20,6 +20,8 @@ export class FakeCluster {
   readonly pods = new FakeInformer<ApiPod>();
   readonly clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
   readonly events: string[] = [];
+  /** Updates refused for a stale resourceVersion. */
+  conflicts = 0;
   private rv = 1;
   private uid = 1;
 
@@ -33,6 +35,7 @@ export class FakeCluster {
   private checkRV(stored: { metadata: { resourceVersion?: string } } | undefined, o: ApiDeployment | ApiReplicaSet, kind: string) {
     if (!stored) throw notFound(gr(kind), o.metadata.name ?? '');
     if (o.metadata.resourceVersion && o.metadata.resourceVersion !== stored.metadata.resourceVersion) {
+      this.conflicts++;
       throw conflict(gr(kind), o.metadata.name ?? '', 'the object has been modified');
     }
   }

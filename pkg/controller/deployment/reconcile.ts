@@ -53,10 +53,13 @@ export const reconcileDeployment = async (key: string, deps: DeploymentDeps): Pr
   // Paused or not, the condition says so before anything else.
   await checkPausedConditions(d, deps);
   if (d.spec?.paused) return sync(d, rsList, deps);
-  if (isScalingEvent(d, await getAllReplicaSetsAndSyncRevision(d, rsList, false, deps))) return sync(d, rsList, deps);
+  const rss = await getAllReplicaSetsAndSyncRevision(d, rsList, false, deps);
+  // Go on with what that call wrote (upstream re-reads the stale list and conflicts with itself).
+  const current = [...rss.oldRSs, ...(rss.newRS ? [rss.newRS] : [])];
+  if (isScalingEvent(d, rss)) return sync(d, current, deps);
   const after = d.spec?.strategy?.type === 'Recreate'
-    ? await rolloutRecreate(d, rsList, podMapFor(d, rsList, deps.pods.byIndex(namespaceIndex, splitMetaNamespaceKey(key).namespace)), deps)
-    : await rolloutRolling(d, rsList, deps);
+    ? await rolloutRecreate(d, current, podMapFor(d, current, deps.pods.byIndex(namespaceIndex, splitMetaNamespaceKey(key).namespace)), deps)
+    : await rolloutRolling(d, current, deps);
   // A deadline already passed asks for a look now (upstream's AddRateLimited/Add).
   return after === undefined ? undefined : { requeueAfterMs: Math.max(1, after) };
 };
