@@ -129,15 +129,19 @@ export const buildApp = (deps: AppDeps): express.Express => {
   app.use(authenticateWith(serviceAccountTokenAuthenticator(deps.ctx)));
   app.use(express.raw({ type: () => true, limit: bodyLimit }));
   app.use(bodyErrors(deps));
+  // Resource requests first (nearly all the traffic); the rest (health, openapi, discovery) falls through.
+  app.use((req, res, next) => {
+    const ri = res.locals.ri as RequestInfo | undefined;
+    if (!ri) {
+      next();
+      return;
+    }
+    dispatch(deps.ctx, ri, req, res, deps.stop).catch((err: unknown) => sendError(res, err, deps.ctx.log));
+  });
   healthRoutes(app, deps);
   openApiRoutes(app, deps);
   metricsApiRoutes(app, deps.ctx);
   discoveryRoutes(app, deps);
-  app.all(/^\/apis?\/.+/, route(deps, async (req, res) => {
-    const ri = res.locals.ri as RequestInfo | undefined;
-    if (!ri) throw pathNotFound();
-    await dispatch(deps.ctx, ri, req, res, deps.stop);
-  }));
   app.use((_req, res) => sendError(res, pathNotFound(), deps.ctx.log));
   // express's own 400s (a path parameter with a malformed escape, `/apis/%`) stay 400s
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) =>

@@ -8,7 +8,7 @@ import { negotiateTable, toTable } from '../table';
 import type { HandlerContext } from './context';
 import { keyOf, prefixOf, queryOf, queryString, withTypeMeta } from './common';
 import { selectionFromQuery } from './selection';
-import { sendJson } from './respond';
+import { sendBytes, sendJson } from './respond';
 import { listBytes, objectBytes } from './object-json';
 import type { ListOptions } from '../../storage';
 
@@ -22,7 +22,7 @@ export const handleGet = async (ctx: HandlerContext, ri: RequestInfo, req: Reque
     return;
   }
   // A cached (frozen) object's bytes are encoded once and shared with lists and watches.
-  res.status(200).set('Content-Type', 'application/json').send(objectBytes(ri.resource, obj));
+  sendBytes(res, 200, objectBytes(ri.resource, obj));
 };
 
 const parseLimit = (q: Record<string, unknown>): number | undefined => {
@@ -92,6 +92,5 @@ export const handleList = async (ctx: HandlerContext, ri: RequestInfo, req: Requ
     sendJson(res, 200, toTable(ri.resource, page.items, meta, table, ctx.now()));
     return;
   }
-  res.status(200).set('Content-Type', 'application/json')
-    .send(listBytes(apiVersionOf(ri.resource), ri.resource.listKind, meta, ri.resource, page.items));
+  sendBytes(res, 200, listBytes(apiVersionOf(ri.resource), ri.resource.listKind, meta, ri.resource, page.items));
 };

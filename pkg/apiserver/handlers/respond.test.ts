@@ -1,0 +1,43 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Response } from 'express';
+import { sendJson } from './respond';
+
+const serve = async (handler: (res: Response) => void, method = 'GET') => {
+  const server = http.createServer((_req, res) => handler(res as unknown as Response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const req = http.request({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', method }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => { body += d.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  } finally {
+    server.close();
+  }
+};
+
+describe('sendJson', () => {
+  test('the Content-Type is exactly the one given (no charset, as upstream), with the length and earlier headers', async () => {
+    const r = await serve((res) => {
+      res.setHeader('Warning', '299 - "careful"');
+      sendJson(res, 201, { kind: 'Pod', name: 'ü' }, 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    });
+    expect(r.status).toBe(201);
+    expect(r.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    expect(r.headers['content-length']).toBe(String(Buffer.byteLength(r.body)));
+    expect(r.headers.warning).toBe('299 - "careful"');
+    expect(JSON.parse(r.body)).toEqual({ kind: 'Pod', name: 'ü' });
+  });
+
+  test('a HEAD request gets the headers without a body', async () => {
+    const r = await serve((res) => sendJson(res, 200, { a: 1 }), 'HEAD');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(r.body).toBe('');
+  });
+});
