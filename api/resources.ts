@@ -11,7 +11,8 @@ import { EndpointSlice } from './discovery/v1';
 import { Event as EventsV1Event } from './events/v1';
 import { Ingress, IngressClass, NetworkPolicy } from './networking/v1';
 import { Eviction, PodDisruptionBudget } from './policy/v1';
-import { TokenRequest } from './authentication/v1';
+import { SelfSubjectReview, TokenRequest } from './authentication/v1';
+import { SelfSubjectAccessReview } from './authorization/v1';
 import { PriorityClass } from './scheduling/v1';
 
 /** A column of the server-side Table (`kubectl get`); priority > 0 shows only with -o wide. */
@@ -37,6 +38,8 @@ export interface ResourceInfo {
   subresources: string[];
   schema: TSchema;
   columns: PrinterColumn[];
+  /** Verbs served, when not every verb of a stored resource (create-only reviews). */
+  verbs?: string[];
 }
 
 /** What a client needs to address a resource: its URL parts and kind, no schema. */
@@ -53,8 +56,8 @@ const workloadWide = [wide('Containers', 'Container names.'), wide('Images', 'Co
 const eventColumns = [col('Last Seen', 'Time of the last occurrence.'), col('Type', 'Normal or Warning.'), col('Reason', 'Short reason.'),
   col('Object', 'The object involved.'), col('Message', 'What happened.')];
 
-type Entry = Omit<ResourceInfo, 'group' | 'version' | 'listKind' | 'singular' | 'shortNames' | 'categories' | 'subresources'> &
-  Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'subresources'>>;
+type Entry = Omit<ResourceInfo, 'group' | 'version' | 'listKind' | 'singular' | 'shortNames' | 'categories' | 'subresources' | 'verbs'> &
+  Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'subresources' | 'verbs'>>;
 
 /** Fills the derived fields: listKind = <Kind>List, singular = lower-case kind. */
 const entries = (groupVersion: string, list: Entry[]): ResourceInfo[] => {
@@ -184,6 +187,23 @@ export const resources: readonly ResourceInfo[] = [
   ]),
 ];
 
+/**
+ * Create-only resources that answer about the requester and store nothing (`kubectl auth whoami`,
+ * `kubectl auth can-i`): served and discovered like the others, but no storage, watch cache or
+ * namespace cleanup knows them.
+ */
+export const reviewResources: readonly ResourceInfo[] = [
+  ...entries('authentication.k8s.io/v1', [
+    { kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectReview, columns: [] },
+  ]),
+  ...entries('authorization.k8s.io/v1', [
+    { kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectAccessReview, columns: [] },
+  ]),
+];
+
+/** Everything served: the stored resources, then the reviews. Discovery and openapi list these. */
+export const servedResources: readonly ResourceInfo[] = [...resources, ...reviewResources];
+
 /** Kinds that are only request bodies of subresources, not stored resources. */
 export const subresourceKinds = { Binding: core.Binding, Eviction, Scale, TokenRequest } as const;
 
@@ -191,7 +211,7 @@ import { apiVersionOf } from './group-version';
 export { apiVersionOf };
 
 export const findResource = (group: string, version: string, plural: string): ResourceInfo | undefined =>
-  resources.find((r) => r.group === group && r.version === version && r.plural === plural);
+  servedResources.find((r) => r.group === group && r.version === version && r.plural === plural);
 
 export const resourceForKind = (apiVersion: string, kind: string): ResourceInfo | undefined =>
   resources.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);

@@ -1,12 +1,12 @@
 // Discovery documents, derived from api/resources.ts: legacy (APIVersions, APIGroupList,
 // APIResourceList) and aggregated (apidiscovery.k8s.io v2 / v2beta1), which kubectl ≥1.30
 // asks for first. The aggregated reply must carry its exact Content-Type (kubectl-wire §4.1).
-import { resources, type ResourceInfo } from '../../api/resources';
+import { servedResources as resources, type ResourceInfo } from '../../api/resources';
 import { metricsAggregatedGroup, metricsAPIGroup } from './metrics-api';
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 // Namespaces have no deletecollection, as upstream.
-const verbsOf = (r: ResourceInfo): string[] => (r.plural === 'namespaces' ? allVerbs.filter((v) => v !== 'deletecollection') : allVerbs);
+const verbsOf = (r: ResourceInfo): string[] => r.verbs ?? (r.plural === 'namespaces' ? allVerbs.filter((v) => v !== 'deletecollection') : allVerbs);
 
 interface SubresourceDoc { verbs: string[]; kind: { group: string; version: string; kind: string } }
 

@@ -4,7 +4,7 @@
 // `fieldValidation` query parameter (kubectl-wire §2 --validate).
 import { createHash } from 'node:crypto';
 import type { TSchema } from '@sinclair/typebox';
-import { resources, subresourceKinds, type ResourceInfo } from '../../api/resources';
+import { servedResources as resources, subresourceKinds, type ResourceInfo } from '../../api/resources';
 import { groupVersions } from './discovery';
 
 type Json = Record<string, unknown>;
@@ -100,6 +100,9 @@ const resourcePaths = (r: ResourceInfo): Json => {
   const base = r.namespaced ? `${root}/namespaces/{namespace}/${r.plural}` : `${root}/${r.plural}`;
   const pathParams = r.namespaced ? [param('namespace', 'path', 'The namespace.')] : [];
   const item = `${base}/{name}`;
+  if (r.verbs?.length === 1 && r.verbs[0] === 'create') {
+    return { [base]: { parameters: pathParams, post: op(gvk, 'post', { requestBody: { ...jsonBody(gvk), required: true } }, writeParams) } };
+  }
   const paths: Json = {
     [base]: { parameters: pathParams, get: op(gvk, 'list'), post: op(gvk, 'post', { requestBody: { ...jsonBody(gvk), required: true } }, writeParams) },
     [item]: {

@@ -11,6 +11,7 @@ import { handleDeleteCollection } from './deletecollection';
 import { withFinalizers } from './finalize';
 import { withStorageView } from '../view-store';
 import { handleTokenRequest } from '../serviceaccount-token';
+import { reviewHandlerFor } from '../reviews';
 import { handleBinding, handleScale } from './subresources';
 import { handleLog } from './log';
 import { handleAttach, handleExec } from './exec';
@@ -38,6 +39,9 @@ export const dispatch = async (base: HandlerContext, ri: RequestInfo, req: Reque
   // Every update path deletes an object whose last finalizer it removes (see finalize.ts).
   // Views of another version's storage (autoscaling/v1 HPAs, events.k8s.io Events) convert in the store.
   const ctx = withStorageView(withFinalizers(base), ri);
+  // Create-only reviews (auth whoami, auth can-i) store nothing.
+  const review = reviewHandlerFor(ri);
+  if (review) return review(ctx, ri, req, res);
   if (ri.verb === 'watch' && !ri.subresource) {
     if (ri.name) req.query.fieldSelector = [`metadata.name=${ri.name}`, String(req.query.fieldSelector ?? '')].filter(Boolean).join(',');
     await handleWatch(ctx, { ...ri, name: '' }, req, res, stop);

@@ -1,0 +1,78 @@
+// The create-only reviews that answer about the requester and store nothing:
+// authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`) and authorization.k8s.io/v1
+// SelfSubjectAccessReview (`kubectl auth can-i`). There is no authorization yet (every
+// authenticated user may do everything), so every access review is allowed and says why.
+import type { Request, Response } from 'express';
+import type { SelfSubjectAccessReview } from '../../api/authorization/v1';
+import { apiVersionOf } from '../../api/resources';
+import { badRequest, invalid, methodNotAllowed } from '../apimachinery/errors';
+import type { HandlerContext } from './handlers/context';
+import type { RequestInfo } from './request-info';
+import { parseBody } from './handlers/body';
+import { sendJson } from './handlers/respond';
+import type { UserInfo } from './authn';
+
+export const allowedReason = 'berth has no authorization yet: every authenticated user may do everything';
+
+type Handler = (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response) => Promise<void>;
+
+/** The user as upstream's authenticator chain reports it: every authenticated user is in system:authenticated. */
+export const requester = (res: Response): UserInfo => {
+  const u = (res.locals.user as UserInfo | undefined) ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+  const authenticated = u.name !== 'system:anonymous' && !u.groups.includes('system:authenticated');
+  return authenticated ? { ...u, groups: [...u.groups, 'system:authenticated'] } : u;
+};
+
+const bodyOf = (req: Request, ri: RequestInfo): Record<string, unknown> => {
+  const body = parseBody(req);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest(`the body of a ${ri.resource.kind} must be an object`);
+  const kind = (body as { kind?: unknown }).kind;
+  if (kind !== undefined && kind !== ri.resource.kind) throw badRequest(`not a ${ri.resource.kind}: ${JSON.stringify(kind)}`);
+  return body as Record<string, unknown>;
+};
+
+const handleSelfSubjectReview: Handler = (_ctx, ri, req, res) => {
+  bodyOf(req, ri);
+  const u = requester(res);
+  sendJson(res, 201, {
+    kind: 'SelfSubjectReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null },
+    status: { userInfo: { username: u.name, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups, ...(u.extra ? { extra: u.extra } : {}) } },
+  });
+  return Promise.resolve();
+};
+
+/** ValidateSelfSubjectAccessReviewSpec: exactly one of the two attribute sets. */
+const validateAccessReview = (review: SelfSubjectAccessReview): void => {
+  const spec = review.spec ?? {};
+  const both = spec.resourceAttributes && spec.nonResourceAttributes;
+  const neither = !spec.resourceAttributes && !spec.nonResourceAttributes;
+  if (both || neither) {
+    throw invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [{
+      reason: 'FieldValueInvalid', field: 'spec.resourceAttributes',
+      message: `Invalid value: ${JSON.stringify(spec.resourceAttributes ?? null)}: exactly one of nonResourceAttributes or resourceAttributes must be specified`,
+    }]);
+  }
+};
+
+const handleSelfSubjectAccessReview: Handler = (_ctx, ri, req, res) => {
+  const review = bodyOf(req, ri) as unknown as SelfSubjectAccessReview;
+  validateAccessReview(review);
+  sendJson(res, 201, {
+    kind: 'SelfSubjectAccessReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null },
+    spec: review.spec, status: { allowed: true, reason: allowedReason },
+  });
+  return Promise.resolve();
+};
+
+const handlers: Record<string, Handler> = {
+  'authentication.k8s.io/v1/selfsubjectreviews': handleSelfSubjectReview,
+  'authorization.k8s.io/v1/selfsubjectaccessreviews': handleSelfSubjectAccessReview,
+};
+
+/** The handler of a review request, undefined for every other resource; reviews take POST only. */
+export const reviewHandlerFor = (ri: RequestInfo): Handler | undefined => {
+  const h = handlers[`${apiVersionOf(ri.resource)}/${ri.resource.plural}`];
+  if (!h) return undefined;
+  if (ri.verb !== 'create' || ri.name || ri.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
+  return h;
+};

@@ -1,0 +1,80 @@
+// kubectl auth whoami (SelfSubjectReview) and kubectl auth can-i (SelfSubjectAccessReview) with
+// the real kubectl, for the admin certificate and for a service account token.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { pkiPaths } from '../../pkg/apiserver';
+import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
+import { kubectlRunner, type Run } from './protobuf-kubectl';
+
+jest.setTimeout(60_000);
+
+const bin = (v: string): string => {
+  const p = `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
+  return existsSync(p) ? p : 'kubectl';
+};
+
+type Json = Record<string, unknown>;
+
+let c: TestCluster;
+let req: ReturnType<typeof requester>;
+
+beforeAll(async () => {
+  c = await startTestCluster();
+  req = requester(c);
+  expect((await req('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } } })).status).toBeLessThan(500);
+  expect((await req('POST', '/api/v1/namespaces/default/serviceaccounts', { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot' } } })).status).toBe(201);
+});
+afterAll(async () => { await c?.stop(); });
+
+const withToken = (token: string, args: string[]): Promise<Run> => new Promise((resolve, reject) => {
+  const p = pkiPaths(path.join(c.dir, 'pki'));
+  const child = spawn(bin('1.33'), ['--kubeconfig', '/dev/null', `--server=${c.api.url}`, `--certificate-authority=${p.caCert}`, `--token=${token}`,
+    '--cache-dir', path.join(c.dir, 'token-cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.on('error', reject);
+  child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+});
+
+describe('kubectl auth', () => {
+  it.each([['1.32'], ['1.33']])('kubectl %s auth whoami and auth can-i for the admin', async (v) => {
+    const k = kubectlRunner(c, bin(v));
+    const who = await k(['auth', 'whoami']);
+    expect(who).toMatchObject({ code: 0, stderr: '' });
+    expect(who.stdout).toMatch(/^ATTRIBUTE +VALUE\nUsername +admin\nGroups +\[system:masters system:authenticated\]\n$/);
+    expect(await k(['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    expect(await k(['auth', 'can-i', 'delete', 'deployments.apps', '-n', 'kube-system'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    expect(await k(['auth', 'can-i', 'get', '/healthz'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+  });
+
+  it('answers for a service account token', async () => {
+    const token = (await kubectlRunner(c, bin('1.33'))(['create', 'token', 'robot'])).stdout.trim();
+    const who = await withToken(token, ['auth', 'whoami', '-o', 'json']);
+    expect(who.code).toBe(0);
+    const review = JSON.parse(who.stdout) as Json;
+    expect(review).toMatchObject({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', status: { userInfo: {
+      username: 'system:serviceaccount:default:robot', uid: expect.any(String),
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'],
+      extra: { 'authentication.kubernetes.io/credential-id': [expect.stringMatching(/^JTI=/)] },
+    } } });
+    expect(await withToken(token, ['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+  });
+
+  it('says why it allows, validates, stores nothing and serves POST only', async () => {
+    const ssar = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
+    const r = await req('POST', ssar, { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb: 'list', resource: 'secrets', namespace: 'default' } } } });
+    expect(r).toMatchObject({ status: 201, json: { spec: { resourceAttributes: { verb: 'list', resource: 'secrets' } },
+      status: { allowed: true, reason: 'berth has no authorization yet: every authenticated user may do everything' } } });
+    const bad = await req('POST', ssar, { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {} } });
+    expect(bad).toMatchObject({ status: 422, json: { reason: 'Invalid', details: { causes: [{ field: 'spec.resourceAttributes' }] } } });
+    expect((await req('GET', ssar)).status).toBe(405);
+    const disc = (await req('GET', '/apis/authorization.k8s.io/v1')).json as { resources: Json[] };
+    expect(disc.resources).toEqual([expect.objectContaining({ name: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] })]);
+    const api = await kubectlRunner(c, bin('1.33'))(['api-resources', '--api-group=authentication.k8s.io', '-o', 'wide']);
+    expect(api.stdout).toMatch(/selfsubjectreviews +authentication\.k8s\.io\/v1 +false +SelfSubjectReview +create/);
+  });
+});
