@@ -21,7 +21,12 @@ export interface NodeMemory {
   availableBytes: number;
 }
 
-export interface NodeUsage { cpu: NodeCpu; memory: NodeMemory }
+export interface NodeUsage {
+  /** When /proc/stat was read, nanoseconds since the epoch: the node's rate needs its own time, not the whole reading's. */
+  time: number;
+  cpu: NodeCpu;
+  memory: NodeMemory;
+}
 
 /**
  * Parses /proc/stat. Non-idle time is user + nice + system + irq + softirq + steal (guest time is
@@ -49,7 +54,10 @@ export const parseMeminfo = (text: string): NodeMemory => {
   return { capacityBytes, usageBytes, workingSetBytes, availableBytes: Math.max(0, capacityBytes - workingSetBytes) };
 };
 
-export const readNodeUsage = async (proc = '/proc'): Promise<NodeUsage> => {
-  const [stat, meminfo] = await Promise.all(['stat', 'meminfo'].map((f) => fs.promises.readFile(path.join(proc, f), 'utf8')));
-  return { cpu: parseProcStat(stat), memory: parseMeminfo(meminfo) };
+export const readNodeUsage = async (proc = '/proc', now = () => Date.now() * 1e6): Promise<NodeUsage> => {
+  // Read synchronously back to back with the clock, so the time matches the counters.
+  const stat = fs.readFileSync(path.join(proc, 'stat'), 'utf8');
+  const time = now();
+  const meminfo = await fs.promises.readFile(path.join(proc, 'meminfo'), 'utf8');
+  return { time, cpu: parseProcStat(stat), memory: parseMeminfo(meminfo) };
 };

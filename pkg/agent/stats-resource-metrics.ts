@@ -46,8 +46,8 @@ export const renderResourceMetrics = (s: StatsSample): string => {
     if (p.cpu !== undefined) pCpu.lines.push(line(pCpu.name, l, p.cpu / 1e9, p.time));
     if (p.mem !== undefined) pMem.lines.push(line(pMem.name, l, p.mem, p.time));
   }
-  nCpu.lines.push(line(nCpu.name, {}, s.node.cpu.usageCoreNanoSeconds / 1e9, s.time));
-  nMem.lines.push(line(nMem.name, {}, s.node.memory.workingSetBytes, s.time));
+  nCpu.lines.push(line(nCpu.name, {}, s.node.cpu.usageCoreNanoSeconds / 1e9, s.node.time));
+  nMem.lines.push(line(nMem.name, {}, s.node.memory.workingSetBytes, s.node.time));
   scrape.lines.push(`${scrape.name} 0`);
   return [cCpu, cMem, cStart, nCpu, nMem, pCpu, pMem, scrape]
     .map((f) => [`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`, ...f.lines].join('\n'))

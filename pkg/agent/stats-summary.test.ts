@@ -10,7 +10,8 @@ import { newStatsProvider } from './stats-http';
 import { renderResourceMetrics } from './stats-resource-metrics';
 import { buildSummary, metaTime } from './stats-summary';
 
-const node = (usageCoreNanoSeconds: number) => ({
+const node = (usageCoreNanoSeconds: number, time = 0) => ({
+  time,
   cpu: { usageCoreNanoSeconds, bootTime: 1_700_000_000 },
   memory: { capacityBytes: 4096, usageBytes: 3000, workingSetBytes: 2048, availableBytes: 2048 },
 });
@@ -25,7 +26,7 @@ const stats = (id: string, pod: string, container: string, cpu: number, t: numbe
 });
 
 const sample = (t: number, nodeCpu: number, cs: ContainerStats[]): StatsSample => ({
-  time: t, node: node(nodeCpu), containers: cs.map((c) => containerSample(c, 1e18, t)!),
+  time: t, node: node(nodeCpu, t), containers: cs.map((c) => containerSample(c, 1e18, t)!),
 });
 
 describe('stats: Summary API', () => {
@@ -84,7 +85,7 @@ describe('stats: agent endpoints', () => {
     const rt = new FakeRuntime(new FakeClock());
     let n = 0;
     const provider = newStatsProvider({
-      runtime: rt, nodeName: 'n1', getPod: () => undefined, readNode: async () => node(++n * 1e9), now: () => 1_800_000_000e9 + n * 1e9,
+      runtime: rt, nodeName: 'n1', getPod: () => undefined, readNode: async () => { n++; return node(n * 1e9, 1_800_000_000e9 + n * 1e9); }, now: () => 1_800_000_000e9 + n * 1e9,
       stats: { listContainerStats: async () => [] },
     });
     const server = http.createServer(handle({ runtime: rt, getPod: () => undefined, podLogDir: '/nonexistent', log: silentLogger(), stats: provider }));

@@ -80,8 +80,8 @@ export const buildSummary = (nodeName: string, cur: StatsSample, prev: StatsSamp
     return { podRef: ref, startTime: podStartTime(ref.namespace, ref.name) ?? metaTime(earliest), containers, ...podTotals(containers, time) };
   });
   const n = cur.node;
-  const nodeCpu = { time: cur.time, usageCoreNanoSeconds: n.cpu.usageCoreNanoSeconds };
-  const prevNodeCpu = prev && { time: prev.time, usageCoreNanoSeconds: prev.node.cpu.usageCoreNanoSeconds };
+  const nodeCpu = { time: n.time, usageCoreNanoSeconds: n.cpu.usageCoreNanoSeconds };
+  const prevNodeCpu = prev && { time: prev.node.time, usageCoreNanoSeconds: prev.node.cpu.usageCoreNanoSeconds };
   return {
     node: {
       nodeName, startTime: metaTime(n.cpu.bootTime * 1e9),

@@ -79,6 +79,9 @@ describe('top', () => {
     expect(pm).toMatchObject({ kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', metadata: { name: 'busy', namespace: 'default', labels: { app: 'busy' } } });
     expect(pm.window).toMatch(/^[\d.]+m?s$/);
     expect(pm.containers).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'spin', usage: { cpu: expect.stringMatching(/^\d+[num]?$/), memory: expect.stringMatching(/^\d+(Ki|Mi)?$/) } })]));
+    const table = rows(await ok(c.kubectl(['get', 'pods.metrics.k8s.io', 'busy'])));
+    expect(table[0]).toEqual(['NAME', 'CPU', 'MEMORY', 'WINDOW']);
+    expect(table[1][0]).toBe('busy');
     const missing = await c.kubectl(['top', 'pod', 'nope']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('Error from server (NotFound): pods "nope" not found\n');

@@ -5,10 +5,12 @@ import type { Request, Response } from 'express';
 import type { HandlerContext } from '../handlers/context';
 import { queryOf, queryString } from '../handlers/common';
 import { sendError, sendJson } from '../handlers/respond';
+import { negotiateTable } from '../table';
 import { agentResourceMetrics } from './agent-client';
 import { metricsAPIGroupDoc, metricsAPIResourceList, metricsGroup, metricsVersion } from './discovery';
 import { getNodeMetrics, getPodMetrics, listNodeMetrics, listPodMetrics, type MetricsDeps, type Selection } from './metrics';
 import { NodeScraper } from './scraper';
+import { metricsTable, type NodeMetricsItem, type PodMetricsItem } from './table';
 
 export { metricsAPIGroup, metricsAggregatedGroup } from './discovery';
 
@@ -27,7 +29,12 @@ export const metricsApiRoutes = (app: express.Express, ctx: HandlerContext): voi
     }),
   };
   const get = (path: string, fn: (req: Request) => unknown) => app.get(path, (req: Request, res: Response) => {
-    Promise.resolve().then(() => fn(req)).then((body) => sendJson(res, 200, body), (err: unknown) => sendError(res, err, ctx.log));
+    const table = negotiateTable(req.headers.accept, queryOf(req).includeObject);
+    Promise.resolve().then(() => fn(req)).then((body) => {
+      const b = body as { kind?: string; items?: (NodeMetricsItem | PodMetricsItem)[] };
+      const metrics = b.kind === 'NodeMetrics' || b.kind === 'PodMetrics' ? [body as NodeMetricsItem] : b.kind?.endsWith('MetricsList') ? b.items ?? [] : undefined;
+      sendJson(res, 200, table && metrics ? metricsTable(metrics, table) : body);
+    }, (err: unknown) => sendError(res, err, ctx.log));
   });
   const gv = `/apis/${metricsGroup}/${metricsVersion}`;
   get(`/apis/${metricsGroup}`, () => metricsAPIGroupDoc());
