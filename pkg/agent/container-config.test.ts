@@ -95,16 +95,28 @@ test('security context: container fields over pod defaults, fsGroup as a supplem
   const p = podWith([c], { securityContext: { runAsUser: 5, runAsGroup: 3000, supplementalGroups: [4000], fsGroup: 2000 } });
   expect(containerSecurityContext(p, c)).toEqual({
     capabilities: { addCapabilities: ['NET_ADMIN'], dropCapabilities: ['ALL'] }, runAsUser: { value: 1000 }, runAsGroup: { value: 3000 },
-    readonlyRootfs: true, supplementalGroups: [4000, 2000], noNewPrivs: true, ...ns,
+    readonlyRootfs: true, supplementalGroups: [4000, 2000], noNewPrivs: true, ...ns, ...unconfined,
   });
-  expect(containerSecurityContext(pod(), container())).toEqual(ns);
-  expect(containerSecurityContext(pod(), container('x', { securityContext: { allowPrivilegeEscalation: true } }))).toEqual(ns);
+  expect(containerSecurityContext(pod(), container())).toEqual({ ...ns, ...unconfined });
+  expect(containerSecurityContext(pod(), container('x', { securityContext: { allowPrivilegeEscalation: true } }))).toEqual({ ...ns, ...unconfined });
 });
 
 test('a privileged container makes the sandbox privileged', () => {
   const c = container('app', { securityContext: { privileged: true } });
   expect(sandboxSecurityContext(pod({ containers: [container('a'), c] }))).toEqual({ privileged: true, ...ns });
-  expect(containerSecurityContext(pod({ containers: [c] }), c)).toEqual({ privileged: true, ...ns });
+  expect(containerSecurityContext(pod({ containers: [c] }), c)).toEqual({ privileged: true, ...ns, ...unconfined });
+});
+
+const unconfined = { seccomp: { profileType: 'Unconfined' } };
+
+test('seccomp profile: the container\'s over the pod\'s, none = Unconfined, Localhost under the node\'s seccomp root', () => {
+  const local = container('l', { securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/audit.json' } } });
+  const p = podWith([local], { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } });
+  expect(containerSecurityContext(p, container('d')).seccomp).toEqual({ profileType: 'RuntimeDefault' });
+  expect(containerSecurityContext(p, local, '/agent/seccomp').seccomp).toEqual({ profileType: 'Localhost', localhostRef: '/agent/seccomp/profiles/audit.json' });
+  expect(containerSecurityContext(p, container('u', { securityContext: { seccompProfile: { type: 'Unconfined' } } })).seccomp).toEqual({ profileType: 'Unconfined' });
+  const bad = container('b', { securityContext: { seccompProfile: { type: 'Localhost' } } });
+  expect(() => containerSecurityContext(pod(), bad)).toThrow(/localhostProfile must be set/);
 });
 
 test('runAsNonRoot with runAsUser 0 is a CreateContainerConfigError', () => {

@@ -127,7 +127,8 @@ const envValue = (pod: Pod, c: Container, e: EnvVar, ctx: EnvContext, vars: Map<
 };
 
 /** `mounts`: the container's volume mounts and /etc/hosts, as the volume manager resolved them (kubelet makeMounts). */
-export const containerConfig = (pod: Pod, c: Container, restartCount: number, ctx: EnvContext & { memoryCapacity: number; mounts?: Mount[] }): ContainerConfig => {
+export const containerConfig = (pod: Pod, c: Container, restartCount: number,
+  ctx: EnvContext & { memoryCapacity: number; mounts?: Mount[]; seccompProfileRoot?: string }): ContainerConfig => {
   const envs = containerEnv(pod, c, ctx);
   const vars = new Map(envs.map((kv) => [kv.key, kv.value]));
   const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
@@ -145,6 +146,6 @@ export const containerConfig = (pod: Pod, c: Container, restartCount: number, ct
     stdin: c.stdin ?? false,
     stdinOnce: c.stdinOnce ?? false,
     tty: c.tty ?? false,
-    linux: { resources: containerResources(pod, c, ctx.memoryCapacity), securityContext: containerSecurityContext(pod, c) },
+    linux: { resources: containerResources(pod, c, ctx.memoryCapacity), securityContext: containerSecurityContext(pod, c, ctx.seccompProfileRoot) },
   };
 };

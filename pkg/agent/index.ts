@@ -80,8 +80,9 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   const info = readNodeSystemInfo();
   const pods = client.resource<ApiPod>(mustFind('pods'));
   const nodes = client.resource<ApiNode>(mustFind('nodes'));
+  const agentRoot = opts.rootDir ?? defaultAgentRoot(opts.podLogDir);
   const volumes = new VolumeManager({
-    podsDir: path.join(opts.rootDir ?? defaultAgentRoot(opts.podLogDir), 'pods'), log: log.child('volumes'),
+    podsDir: path.join(agentRoot, 'pods'), log: log.child('volumes'),
     configMaps: client.resource<ApiConfigMap>(mustFind('configmaps')), secrets: client.resource<ApiSecret>(mustFind('secrets')),
   });
   const dns = {
@@ -94,6 +95,7 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
     runtime, pods, informer, clock: realClock, log: log.child('pods'), recorder,
     nodeName, nodeIP, podLogDir: opts.podLogDir, memoryCapacity: info.memoryBytes, activePollMs: 1000, resyncMs: 10_000,
     allocatable: { milliCPU: info.cpus * 1000, memory: info.memoryBytes, pods: 110 }, metrics, volumes, dns,
+    seccompProfileRoot: path.join(agentRoot, 'seccomp'),
   });
   informer.addEventHandler(manager.handler);
 

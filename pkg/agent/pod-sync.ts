@@ -38,6 +38,8 @@ export interface SyncDeps {
   volumes?: VolumeManager;
   /** Cluster DNS, domain and the host's resolv.conf (default: no cluster DNS, cluster.local, empty). */
   dns?: DNSOptions;
+  /** Where Localhost seccomp profiles live (kubelet: <root-dir>/seccomp). */
+  seccompProfileRoot?: string;
 }
 
 /** What to do with one container of the spec. */
@@ -193,7 +195,7 @@ const startContainer = async (pod: Pod, c: Container, a: ContainerAction, s: Sta
   let config;
   try {
     const mounts = mountsFor(pod, c, s, d);
-    config = containerConfig(pod, c, a.attempt, { podIP: s.podIP, hostIP: d.nodeIP, nodeName: d.nodeName, memoryCapacity: d.memoryCapacity, mounts });
+    config = containerConfig(pod, c, a.attempt, { podIP: s.podIP, hostIP: d.nodeIP, nodeName: d.nodeName, memoryCapacity: d.memoryCapacity, mounts, seccompProfileRoot: d.seccompProfileRoot });
   } catch (err) {
     if (!(err instanceof ContainerConfigError) && !(err instanceof PodConfigError)) throw err;
     return { waiting: { reason: 'CreateContainerConfigError', message: err.message }, retryMs: 10_000 };

@@ -75,7 +75,11 @@ export interface LinuxContainerSecurityContext {
   readonlyRootfs?: boolean;
   supplementalGroups?: number[];
   noNewPrivs?: boolean;
+  seccomp?: SecurityProfile;
 }
+
+/** CRI SecurityProfile: a seccomp (or AppArmor) profile; localhostRef is the profile file's absolute path on the node. */
+export interface SecurityProfile { profileType: 'RuntimeDefault' | 'Unconfined' | 'Localhost'; localhostRef?: string }
 
 export interface ContainerConfig {
   metadata: ContainerMetadata;

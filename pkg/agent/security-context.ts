@@ -1,11 +1,12 @@
 // Pod and container securityContext → CRI security contexts, as kubelet does it
 // (pkg/kubelet/kuberuntime/security_context.go determineEffectiveSecurityContext +
 // convertToRuntimeSecurityContext, kuberuntime_sandbox.go for the sandbox).
+import path from 'node:path';
 import type { Container, Pod } from '../../api/core/v1';
 // container-config.ts imports this file too; the class is only used at call time, so the cycle is safe.
 import { ContainerConfigError } from './container-config';
 import { containersOf } from './pod-util';
-import type { LinuxContainerSecurityContext, LinuxSandboxSecurityContext, NamespaceOption } from './runtime-client';
+import type { LinuxContainerSecurityContext, LinuxSandboxSecurityContext, NamespaceOption, SecurityProfile } from './runtime-client';
 
 /** kubelet namespacesForPod: host namespaces are NODE, a shared process namespace is POD. */
 export const podNamespaceOptions = (pod: Pod): NamespaceOption => ({
@@ -26,7 +27,24 @@ const podGroups = (pod: Pod): number[] => {
  * The container's securityContext with the pod's runAsUser/runAsGroup/runAsNonRoot as defaults.
  * A runAsNonRoot container with runAsUser 0 is refused (kubelet verifyRunAsNonRoot).
  */
-export const containerSecurityContext = (pod: Pod, c: Container): LinuxContainerSecurityContext => {
+/**
+ * The container's seccomp profile (kubelet getSeccompProfile): the container's seccompProfile, else
+ * the pod's; none is Unconfined (the SeccompDefault feature is off); a Localhost profile is a file
+ * under the node's seccomp root.
+ */
+export const seccompProfile = (pod: Pod, c: Container, root: string): SecurityProfile => {
+  const p = c.securityContext?.seccompProfile ?? pod.spec?.securityContext?.seccompProfile;
+  if (!p || p.type === 'Unconfined') return { profileType: 'Unconfined' };
+  if (p.type === 'RuntimeDefault') return { profileType: 'RuntimeDefault' };
+  if (p.type !== 'Localhost') throw new ContainerConfigError(`unsupported seccomp profile type "${p.type}"`);
+  if (!p.localhostProfile) throw new ContainerConfigError('localhostProfile must be set if seccompProfile type is Localhost.');
+  return { profileType: 'Localhost', localhostRef: path.join(root, p.localhostProfile) };
+};
+
+/** kubelet's default --root-dir/seccomp, for callers that do not say where the node keeps profiles. */
+export const defaultSeccompProfileRoot = '/var/lib/kubelet/seccomp';
+
+export const containerSecurityContext = (pod: Pod, c: Container, seccompProfileRoot = defaultSeccompProfileRoot): LinuxContainerSecurityContext => {
   const sc = c.securityContext ?? {};
   const psc = pod.spec?.securityContext ?? {};
   const runAsUser = sc.runAsUser ?? psc.runAsUser;
@@ -34,7 +52,7 @@ export const containerSecurityContext = (pod: Pod, c: Container): LinuxContainer
   if ((sc.runAsNonRoot ?? psc.runAsNonRoot) && runAsUser === 0) {
     throw new ContainerConfigError(`container's runAsUser breaks non-root policy (pod: "${pod.metadata?.name}", container: ${c.name})`);
   }
-  const out: LinuxContainerSecurityContext = { namespaceOptions: podNamespaceOptions(pod) };
+  const out: LinuxContainerSecurityContext = { namespaceOptions: podNamespaceOptions(pod), seccomp: seccompProfile(pod, c, seccompProfileRoot) };
   if (sc.capabilities) out.capabilities = { addCapabilities: sc.capabilities.add ?? [], dropCapabilities: sc.capabilities.drop ?? [] };
   if (sc.privileged) out.privileged = true;
   if (runAsUser !== undefined) out.runAsUser = { value: runAsUser };

@@ -8,6 +8,7 @@ import {
   type OciDevice, type OciMount, type OciNamespace, type OciResources, type OciSpec,
 } from './oci-spec';
 import { hostShm } from './host-namespaces';
+import { checkAppArmor, containerSeccomp } from './seccomp-profile';
 import { containerCapabilities, privilegedCapabilities } from './security';
 import type { SandboxRecord } from './state';
 
@@ -153,6 +154,8 @@ export interface ContainerSpecInput {
   hostDevices?: () => OciDevice[];
   /** The floor of oom_score_adj requests (security.ts minOomScoreAdj); default -1000. */
   minOomScoreAdj?: number;
+  /** Reads a Localhost seccomp profile (default: the file on this node). */
+  readProfile?: (path: string) => string;
 }
 
 /** Privileged: writable /sys and /sys/fs/cgroup (containerd WithWriteableSysfs/Cgroupfs). */
@@ -185,6 +188,8 @@ export const buildContainerSpec = (input: ContainerSpecInput): OciSpec => {
   if (args.length === 0) throw invalidArgument(`container "${config.metadata.name}": no command specified (image has no Entrypoint or Cmd)`);
   const sc = config.linux?.securityContext;
   const sec = securityParts(input);
+  const seccomp = containerSeccomp(sc?.seccomp, sec.capabilities.bounding, sc?.privileged ?? false, input.readProfile);
+  checkAppArmor(sc?.apparmor, config.metadata.name);
   return {
     ociVersion: '1.0.2',
     process: {
@@ -204,6 +209,7 @@ export const buildContainerSpec = (input: ContainerSpecInput): OciSpec => {
     mounts: [...podShm(sec.mounts, sandbox, sandboxDir, config.mounts), ...sandboxFileMounts(sandboxDir, config.mounts), ...criMounts(config.mounts)],
     linux: {
       namespaces: [...pidNamespace(config, sandbox), { type: 'mount' }, ...sandboxNamespaceJoins(sandbox)],
+      ...(seccomp ? { seccomp } : {}),
       cgroupsPath: cgroupPath,
       resources: { ...ociResources(config.linux?.resources), devices: sec.deviceRules },
       ...(sec.devices ? { devices: sec.devices } : {}),

@@ -21,12 +21,17 @@ export interface NamespaceOption { network?: NamespaceMode; pid?: NamespaceMode;
 
 export interface Int64Value { value: number }
 
+export type { SecurityProfile } from './seccomp-profile';
+import type { SecurityProfile } from './seccomp-profile';
+
 export interface LinuxSandboxSecurityContext {
   namespaceOptions?: NamespaceOption;
   runAsUser?: Int64Value;
   runAsGroup?: Int64Value;
   readonlyRootfs?: boolean;
   privileged?: boolean;
+  seccomp?: SecurityProfile | null;
+  apparmor?: SecurityProfile | null;
 }
 
 export interface LinuxPodSandboxConfig {
@@ -117,6 +122,9 @@ export interface LinuxContainerSecurityContext {
   noNewPrivs?: boolean;
   maskedPaths?: string[];
   readonlyPaths?: string[];
+  /** null (decoded absent) or Unconfined: no filter, as containerd. */
+  seccomp?: SecurityProfile | null;
+  apparmor?: SecurityProfile | null;
 }
 
 export interface LinuxContainerConfig { resources?: LinuxContainerResources; securityContext?: LinuxContainerSecurityContext }

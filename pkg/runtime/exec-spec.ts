@@ -7,7 +7,7 @@
 //     (upper-case hex); an empty field is a lone `%`.
 //   - records: root PATH | overlay DATA | hostname NAME | ns TYPE PATH | newns TYPE | cgroup DIR | rootprop FLAGS |
 //     mount KIND SRC DST TYPE FLAGS DATA | remount DST FLAGS | symlink TARGET LINK | masked PATH |
-//     readonly PATH | readonlyroot | user UID GID [GID…] | caps BND EFF PRM INH AMB | nonewprivs | oomscoreadj N |
+//     readonly PATH | readonlyroot | user UID GID [GID…] | caps BND EFF PRM INH AMB | nonewprivs | oomscoreadj N | seccomp HEX |
 //     cwd PATH | env NAME=VALUE | arg VALUE
 //   - caps: five capability sets as decimal bit masks (bit N = capability number N, oci-spec.ts
 //     capabilityNumbers); without a caps record the process keeps the shim's capabilities.
@@ -26,6 +26,7 @@
 import path from 'node:path';
 import type { CgroupBind } from './cgroups';
 import { defaultDevices, defaultDevSymlinks, type OciCapabilities, type OciMount, type OciNamespaceType, type OciSpec } from './oci-spec';
+import { bpfHex, compileSeccomp } from './seccomp-bpf';
 import { capMask } from './security';
 
 // mount(2) flags from <sys/mount.h>.
@@ -140,6 +141,7 @@ export const renderExecSpec = ({ spec, rootPath, overlay, cgroupDirs, cgroupBind
   if (spec.process.capabilities) lines.push(capsRecord(spec.process.capabilities));
   if (spec.process.noNewPrivileges) lines.push('nonewprivs');
   if (spec.process.oomScoreAdj !== undefined) lines.push(record('oomscoreadj', spec.process.oomScoreAdj));
+  if (spec.linux.seccomp) lines.push(record('seccomp', bpfHex(compileSeccomp(spec.linux.seccomp))));
   lines.push(record('cwd', spec.process.cwd));
   for (const e of spec.process.env) lines.push(record('env', e));
   for (const a of spec.process.args) lines.push(record('arg', a));

@@ -1,6 +1,7 @@
 // The subset of the OCI runtime spec (opencontainers/runtime-spec config.md, config-linux.md)
 // that Berth writes into every bundle's config.json. runc and crun read it unchanged; berth-shim
 // reads its flattened form (exec-spec.ts).
+import type { OciSeccomp } from './seccomp-profile';
 
 export interface OciUser { uid: number; gid: number; additionalGids?: number[] }
 
@@ -45,6 +46,8 @@ export interface OciDevice { path: string; type: 'c' | 'b'; major: number; minor
 
 export interface OciLinux {
   namespaces: OciNamespace[];
+  /** config-linux.md "Seccomp"; absent = no filter. */
+  seccomp?: OciSeccomp;
   cgroupsPath: string;
   resources?: OciResources;
   devices?: OciDevice[];

@@ -11,6 +11,7 @@ import { isCriError } from './errors';
 import { executorForHandler } from './executor';
 import { pullForCri, type ImageRecord, type ImageStore } from './images';
 import type { SandboxManager } from './sandbox';
+import { appArmorStatus, seccompStatus } from './seccomp-profile';
 import { streamingHandlers, type StreamingDeps } from './streaming-handlers';
 
 export const runtimeName = 'berth';
@@ -89,7 +90,8 @@ const runtimeHandlers = (s: CriServices) => ({
         { type: 'RuntimeReady', status: true, reason: '', message: '' },
         { type: 'NetworkReady', status: !problem, reason: problem ? 'NetworkPluginNotReady' : '', message: problem ?? '' },
       ] },
-      info: {},
+      // Which confinement the runtime applies (kubelet shows verbose info; crictl info prints it).
+      info: { seccomp: seccompStatus, apparmor: appArmorStatus() },
     };
   },
   ...(s.streaming ? streamingHandlers(s.streaming) : {}),

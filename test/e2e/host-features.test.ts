@@ -119,3 +119,25 @@ test('a secret volume is a tmpfs of its own (in the container and on the node), 
   await waitFor(async () => !fs.existsSync(path.dirname(path.dirname(path.dirname(volDir)))), 'pod directory removed');
   expect(nodeMount()).toBeUndefined();
 });
+
+test('seccompProfile: RuntimeDefault filters (unshare refused), Localhost reads <agent root>/seccomp/<file>, none is Unconfined', async () => {
+  const profileDir = path.join(c.home, 'agent', 'seccomp', 'profiles');
+  fs.mkdirSync(profileDir, { recursive: true });
+  fs.writeFileSync(path.join(profileDir, 'no-mkdir.json'), JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 }] }));
+  const script = 'grep "^Seccomp:" /proc/self/status; unshare -U true 2>&1; mkdir /tmp/x 2>&1 && echo mkdir=ok; echo "end-$((6 * 7))"; exec sleep 3600';
+  const podWith = (name: string, seccompProfile?: object) => apply({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name },
+    spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', script], ...(seccompProfile ? { securityContext: { seccompProfile } } : {}) }] },
+  });
+  await podWith('sc-default', { type: 'RuntimeDefault' });
+  await podWith('sc-local', { type: 'Localhost', localhostProfile: 'profiles/no-mkdir.json' });
+  await podWith('sc-none');
+  const def = await logsWith('sc-default', 'end-42');
+  expect(def).toMatch(/^Seccomp:\t2\n.*Operation not permitted\nmkdir=ok\n/s);
+  const local = await logsWith('sc-local', 'end-42');
+  expect(local).toMatch(/^Seccomp:\t2\n/);
+  expect(local).toMatch(/Permission denied/);
+  expect(local).not.toContain('mkdir=ok');
+  expect(await logsWith('sc-none', 'end-42')).toMatch(/^Seccomp:\t0\n/);
+  expect((await c.kubectl(['delete', 'pod', 'sc-default', 'sc-local', 'sc-none', '--wait=true'])).code).toBe(0);
+});

@@ -48,7 +48,7 @@ describe('runtime QoS and oom_score_adj (issue 6)', () => {
   });
 
   test('QoS parents: burstable cpu.shares = the sum of its pods\' shares, besteffort = 2; a removed pod leaves the sum', async () => {
-    const cpuDir = (qos: string) => path.join('/sys/fs/cgroup/cpu', cgroupParent, 'kubepods', qos);
+    const cpuDir = (qos: string) => path.join('/sys/fs/cgroup/cpu', cgroupParent ?? '', 'kubepods', qos);
     const shares = (qos: string) => fs.readFileSync(path.join(cpuDir(qos), 'cpu.shares'), 'utf8').trim();
     const run = async (name: string, qos: string, cpuShares: number) => {
       const base = sandboxConfig(root, name);

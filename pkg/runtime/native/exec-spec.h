@@ -48,6 +48,10 @@
  *                                 ambient. Bits the running kernel does not know are ignored.
  *                                 Without this record the process keeps the shim's capabilities.
  *   nonewprivs                    PR_SET_NO_NEW_PRIVS before execve
+ *   seccomp HEX                   a classic BPF program (struct sock_filter[], 8 bytes each, as hex) that
+ *                                 TypeScript compiled from the OCI profile (seccomp-bpf.ts); installed with
+ *                                 seccomp(SECCOMP_SET_MODE_FILTER) just before the identity change, while
+ *                                 the process still holds CAP_SYS_ADMIN (as runc without no_new_privs)
  *   oomscoreadj N                 write N (-1000…1000) to /proc/self/oom_score_adj before the identity
  *                                 change (the container's process and every exec into it)
  *   cwd PATH                      chdir before exec
@@ -90,6 +94,7 @@ struct exec_spec {
   unsigned long long caps[5];               /* indexed by enum spec_cap_set */
   int no_new_privs;                         /* nonewprivs */
   int has_oom_score_adj, oom_score_adj;     /* oomscoreadj */
+  unsigned char *seccomp; size_t seccomp_len; /* seccomp: struct sock_filter[] bytes, NULL for none */
   char **env; size_t n_env;                 /* NULL-terminated */
   char **args; size_t n_args;               /* NULL-terminated */
 };

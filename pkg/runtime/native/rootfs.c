@@ -10,6 +10,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/syscall.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +203,12 @@ static const char *resolve(struct exec_spec *spec, char *buf, size_t cap) {
   _exit(127);
 }
 
+/* The filter from exec.spec; the kernel checks it (and refuses one that is malformed). */
+static void install_seccomp(unsigned char *prog, size_t len) {
+  struct sock_fprog fprog = { (unsigned short)(len / sizeof(struct sock_filter)), (struct sock_filter *)prog };
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0) fail("seccomp", "SECCOMP_SET_MODE_FILTER");
+}
+
 void exec_process(struct exec_spec *spec) {
   stage("ctr:exec");
   int new_uts = 0;
@@ -214,6 +223,7 @@ void exec_process(struct exec_spec *spec) {
     if (write_all(fd, text, (size_t)n) < 0) fail("write", "/proc/self/oom_score_adj");
     close(fd);
   }
+  if (spec->seccomp) install_seccomp(spec->seccomp, spec->seccomp_len);
   apply_identity(spec);
   if (chdir(spec->cwd) < 0) fail("chdir", spec->cwd);
   char buf[4096];

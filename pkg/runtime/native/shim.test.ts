@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { CgroupBind } from '../cgroups';
 import { renderExecSpec } from '../exec-spec';
 import { defaultCapabilities, defaultMaskedPaths, defaultMounts, defaultReadonlyPaths, type OciSpec } from '../oci-spec';
+import { runtimeDefaultProfile } from '../seccomp-profile';
 import { capMask } from '../security';
 import { defaultShimPath, runShim, ShimError } from '../shim-client';
 import { makeBusyboxRootfs } from '../test-rootfs';
@@ -172,6 +173,21 @@ d('berth-shim', () => {
       expect((await exitOf(b)).exitCode).toBe(0);
       expect(logOf(b)).toEqual([String(adj)]);
     }
+  });
+
+  test('seccomp: the exec.spec filter is installed (mode 2) and refuses what the profile blocks; without one, mode 0', async () => {
+    const script = 'grep "^Seccomp:" /proc/self/status; unshare -U true 2>&1; echo end';
+    const process = { terminal: false, user: { uid: 0, gid: 0 }, args: ['sh', '-c', script], env: ['PATH=/bin'], cwd: '/', capabilities: capsOf(defaultCapabilities) };
+    const open = bundle('seccomp-off', ['sh', '-c', script], { process });
+    const spec = JSON.parse(fs.readFileSync(`${open}/config.json`, 'utf8')) as OciSpec;
+    const filtered = bundle('seccomp-on', ['sh', '-c', script], { process, linux: { ...spec.linux, seccomp: runtimeDefaultProfile(defaultCapabilities) } });
+    expect(fs.readFileSync(`${filtered}/exec.spec`, 'utf8')).toMatch(/^seccomp [0-9a-f]+$/m);
+    for (const b of [open, filtered]) {
+      await run(b);
+      expect((await exitOf(b)).exitCode).toBe(0);
+    }
+    expect(logOf(open)[0]).toBe('Seccomp:\t0');
+    expect(logOf(filtered)).toEqual(['Seccomp:\t2', 'unshare: unshare(0x10000000): Operation not permitted', 'end']);
   });
 
   test('reports 128+signal for a killed process', async () => {

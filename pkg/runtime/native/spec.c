@@ -88,6 +88,22 @@ static int parse_oom_score_adj(const char *s, struct exec_spec *spec) {
   return 0;
 }
 
+/* seccomp HEX: whole 8-byte instructions only, decoded into aligned memory (struct sock_filter). */
+static int parse_seccomp(const char *hex, struct exec_spec *spec) {
+  size_t n = strlen(hex);
+  if (n == 0 || n % 16 != 0) { errno = EINVAL; return -1; }
+  unsigned char *out = malloc(n / 2);
+  if (!out) return -1;
+  for (size_t i = 0; i < n; i += 2) {
+    int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
+    if (hi < 0 || lo < 0) { errno = EINVAL; return -1; }
+    out[i / 2] = (unsigned char)(hi * 16 + lo);
+  }
+  spec->seccomp = out;
+  spec->seccomp_len = n / 2;
+  return 0;
+}
+
 static char empty[] = "";
 
 /* mount KIND SRC DST TYPE FLAGS DATA | remount DST FLAGS | symlink TARGET LINK → one ordered step. */
@@ -132,6 +148,7 @@ static int parse_record(char **f, int nf, struct exec_spec *spec) {
   if (!strcmp(k, "caps")) return parse_caps(f, nf, spec);
   if (!strcmp(k, "nonewprivs")) { NEED(1); spec->no_new_privs = 1; return 0; }
   if (!strcmp(k, "oomscoreadj")) { NEED(2); return parse_oom_score_adj(f[1], spec); }
+  if (!strcmp(k, "seccomp")) { NEED(2); return parse_seccomp(f[1], spec); }
   if (!strcmp(k, "env")) { NEED(2); return PUSH_STR(spec->env, spec->n_env, f[1]); }
   if (!strcmp(k, "arg")) { NEED(2); return PUSH_STR(spec->args, spec->n_args, f[1]); }
   errno = EINVAL; /* an unknown keyword means TS and C are out of step: refuse rather than guess */
