@@ -87,7 +87,10 @@ export class ContainerResources {
     const usage = await this.d.cgroups.cpuUsageNanos(this.d.sys, rec.cgroupPath);
     const prev = this.lastCpu.get(id);
     this.lastCpu.set(id, { at, usage });
-    const nanoCores = prev && at > prev.at ? Math.round(((usage - prev.usage) * 1e9) / (at - prev.at)) : undefined;
+    // Without an earlier sample (the first call, or after a runtime restart) the rate since the start:
+    // the cgroup is new at start, so its whole usage belongs to that interval.
+    const base = prev ?? (rec.startedAt ? { at: rec.startedAt, usage: 0 } : undefined);
+    const nanoCores = base && at > base.at ? Math.round(((usage - base.usage) * 1e9) / (at - base.at)) : undefined;
     const layer = await diskUsage(path.join(this.d.state.layout.containerDir(id), 'upper'));
     return {
       attributes: { id, metadata: rec.config.metadata, labels: rec.config.labels ?? {}, annotations: rec.config.annotations ?? {} },

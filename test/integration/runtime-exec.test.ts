@@ -101,6 +101,7 @@ describe('runtime exec and streaming', () => {
     const { stats } = await rt.client.runtime.ContainerStats({ containerId });
     expect(stats.attributes).toMatchObject({ id: containerId, metadata: { name: 'main', attempt: 0 } });
     expect(stats.cpu?.usageCoreNanoSeconds?.value).toBeGreaterThan(0);
+    expect(stats.cpu?.usageNanoCores?.value).toBeGreaterThan(0); // the first sample: the rate since the start
     expect(stats.memory?.workingSetBytes?.value).toBeGreaterThanOrEqual(24 << 20);
     expect(stats.memory?.availableBytes?.value).toBe((128 << 20) - (stats.memory?.workingSetBytes?.value ?? 0));
     expect(stats.writableLayer?.usedBytes?.value).toBeGreaterThan(0); // /tmp/go and /www in the upper dir
