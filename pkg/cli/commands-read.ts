@@ -72,10 +72,12 @@ export const registerReadVerbs = (verb: DefineVerb): void => {
 
   verb('config <subcommand> [args...]', 'Modify kubeconfig files (view, use-context, get-contexts, current-context).',
     async (o) => new (await import('./config')).ConfigCommand({
-      output: str(o.output), raw: o.raw === true, minify: o.minify === true, noHeaders: o.headers === false,
+      output: str(o.output), raw: o.raw === true, minify: o.minify === true, flatten: o.flatten === true, noHeaders: o.headers === false,
     }))
     .option('-o, --output <format>', 'Output format: yaml (default), json, or name (get-contexts).')
     .option('--raw', 'Display raw byte data and sensitive data.')
     .option('--minify', 'Remove all information not used by the current-context from the output.')
+    .option('--flatten', 'Flatten the resulting kubeconfig file into self-contained output (useful for creating portable kubeconfig files).')
+    .option('--merge', 'Merge the full hierarchy of kubeconfig files (the default).')
     .option('--no-headers', 'Do not print headers.');
 };

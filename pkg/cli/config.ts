@@ -1,12 +1,13 @@
 // berthctl config view|use-context|get-contexts|current-context (kubectl config): reads
 // and edits the kubeconfig file itself; never connects to the server.
 import fs from 'node:fs';
+import { mergeConfigs, viewConfig } from './config-view';
 import { defaultKubeconfig } from './connect';
 import { yamlText } from './output';
-import { formatColumns, printJson } from './printer';
+import { formatColumns } from './printer';
 import { UsageError, type CommandContext, type IO, type Verb } from './types';
 
-export interface ConfigFlags { output?: string; raw?: boolean; minify?: boolean; noHeaders?: boolean }
+export interface ConfigFlags { output?: string; raw?: boolean; minify?: boolean; flatten?: boolean; noHeaders?: boolean }
 
 type Dict = Record<string, unknown>;
 const d = (v: unknown): Dict => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Dict) : {});
@@ -15,17 +16,11 @@ const named = (v: unknown): { name: string; body: Dict }[] =>
 
 const SUBCOMMANDS = ['view', 'use-context', 'use', 'get-contexts', 'current-context'];
 
-/** `*-data` becomes DATA+OMITTED and tokens REDACTED, as `kubectl config view` without --raw. */
-const redact = (user: Dict): Dict => Object.fromEntries(Object.entries(user).map(([k, v]) => {
-  if (k.endsWith('-data')) return [k, 'DATA+OMITTED'];
-  if (k === 'token' || k === 'password') return [k, 'REDACTED'];
-  return [k, v];
-}));
-
 export class ConfigCommand implements Verb<ConfigFlags> {
   private sub = '';
   private args: string[] = [];
   private file = '';
+  private files: string[] = [];
   private context?: string;
 
   constructor(readonly flags: ConfigFlags) {}
@@ -33,8 +28,11 @@ export class ConfigCommand implements Verb<ConfigFlags> {
   async complete(ctx: CommandContext<ConfigFlags>): Promise<void> {
     [this.sub, ...this.args] = ctx.args;
     this.context = ctx.globals.context;
-    const { kubeconfigPath } = await import('../client');
-    this.file = kubeconfigPath(defaultKubeconfig(ctx.globals.kubeconfig, ctx.deps.host?.env ?? process.env), ctx.deps.host?.env ?? process.env);
+    const { kubeconfigPath, kubeconfigPaths } = await import('../client');
+    const env = ctx.deps.host?.env ?? process.env;
+    const explicit = defaultKubeconfig(ctx.globals.kubeconfig, env);
+    this.file = kubeconfigPath(explicit, env);
+    this.files = kubeconfigPaths(explicit, env);
   }
 
   validate(): void {
@@ -61,7 +59,7 @@ export class ConfigCommand implements Verb<ConfigFlags> {
       case 'get-contexts':
         return this.getContexts(io, doc, current);
       default:
-        return this.view(io, doc, current);
+        return this.view(io);
     }
   }
 
@@ -95,27 +93,13 @@ export class ConfigCommand implements Verb<ConfigFlags> {
     io.out.write(formatColumns(lines));
   }
 
-  private async view(io: IO, doc: Dict, current: string): Promise<void> {
-    let contexts = named(doc.contexts);
-    let clusters = named(doc.clusters);
-    let users = named(doc.users);
-    if (this.flags.minify) {
-      if (!current) throw new UsageError('current-context must exist in order to minify');
-      contexts = contexts.filter((c) => c.name === current);
-      const ctx = d(contexts[0]?.body.context);
-      clusters = clusters.filter((c) => c.name === ctx.cluster);
-      users = users.filter((u) => u.name === ctx.user);
-    }
-    const out = {
-      apiVersion: 'v1',
-      clusters: clusters.map((c) => ({ cluster: this.flags.raw ? d(c.body.cluster) : redact(d(c.body.cluster)), name: c.name })),
-      contexts: contexts.map((c) => ({ context: d(c.body.context), name: c.name })),
-      'current-context': this.flags.minify ? current : String(doc['current-context'] ?? ''),
-      kind: 'Config',
-      preferences: d(doc.preferences),
-      users: users.map((u) => ({ name: u.name, user: this.flags.raw ? d(u.body.user) : redact(d(u.body.user)) })),
-    };
-    if (this.flags.output === 'json') io.out.write(printJson(out));
+  /** kubectl merges every file of $KUBECONFIG for view (config-view.ts); the other subcommands edit one file. */
+  private async view(io: IO): Promise<void> {
+    const { load } = await import('js-yaml');
+    const docs = this.files.filter((f) => fs.existsSync(f)).map((file) => ({ doc: d(load(fs.readFileSync(file, 'utf8'))), file }));
+    const out = viewConfig(mergeConfigs(docs), { raw: this.flags.raw, minify: this.flags.minify, flatten: this.flags.flatten, context: this.context });
+    // Typed (struct-ordered) JSON, not the sorted keys of printJson's unstructured objects.
+    if (this.flags.output === 'json') io.out.write(`${JSON.stringify(out, null, 4)}\n`);
     else if (!this.flags.output || this.flags.output === 'yaml') io.out.write(await yamlText(out));
     else throw new UsageError(`unable to match a printer suitable for the output format "${this.flags.output}", allowed formats are: json,yaml`);
   }
