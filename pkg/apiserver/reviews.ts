@@ -4,7 +4,7 @@
 // authenticated user may do everything), so every access review is allowed and says why.
 import type { Request, Response } from 'express';
 import type { SelfSubjectAccessReview } from '../../api/authorization/v1';
-import { apiVersionOf } from '../../api/resources';
+import { apiVersionOf, reviewResources, type ResourceInfo } from '../../api/resources';
 import { badRequest, invalid, methodNotAllowed } from '../apimachinery/errors';
 import type { HandlerContext } from './handlers/context';
 import type { RequestInfo } from './request-info';
@@ -64,14 +64,19 @@ const handleSelfSubjectAccessReview: Handler = (_ctx, ri, req, res) => {
   return Promise.resolve();
 };
 
-const handlers: Record<string, Handler> = {
+const byName: Record<string, Handler> = {
   'authentication.k8s.io/v1/selfsubjectreviews': handleSelfSubjectReview,
   'authorization.k8s.io/v1/selfsubjectaccessreviews': handleSelfSubjectAccessReview,
 };
+// Keyed by the table's own entries: one Map lookup per request on the hot path.
+const handlers = new Map<ResourceInfo, Handler>(reviewResources.flatMap((r) => {
+  const h = byName[`${apiVersionOf(r)}/${r.plural}`];
+  return h ? [[r, h] as const] : [];
+}));
 
 /** The handler of a review request, undefined for every other resource; reviews take POST only. */
 export const reviewHandlerFor = (ri: RequestInfo): Handler | undefined => {
-  const h = handlers[`${apiVersionOf(ri.resource)}/${ri.resource.plural}`];
+  const h = handlers.get(ri.resource);
   if (!h) return undefined;
   if (ri.verb !== 'create' || ri.name || ri.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
   return h;

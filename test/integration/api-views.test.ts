@@ -70,6 +70,17 @@ describe('autoscaling/v1 HorizontalPodAutoscaler', () => {
     expect(bad).toMatchObject({ status: 422, json: { reason: 'Invalid', details: { causes: [expect.objectContaining({ field: 'spec.maxReplicas' })] } } });
   });
 
+  it.each([['client-side', []], ['server-side', ['--server-side']]])('kubectl 1.33 apply (%s) of an autoscaling/v1 manifest, then a change', async (_mode, flags) => {
+    const k = kubectlRunner(c, bin('1.33'));
+    const name = `applied-${flags.length}`;
+    const manifest = (cpu: number) => JSON.stringify({ apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name, namespace: 'views' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 4, targetCPUUtilizationPercentage: cpu } });
+    expect(await k(['apply', ...flags, '-f', '-'], manifest(50))).toMatchObject({ code: 0, stderr: '' });
+    expect(await k(['apply', ...flags, '-f', '-'], manifest(65))).toMatchObject({ code: 0, stdout: `horizontalpodautoscaler.autoscaling/${name} ${flags.length ? 'serverside-applied' : 'configured'}\n` });
+    const v2 = (await req('GET', `/apis/autoscaling/v2/namespaces/views/horizontalpodautoscalers/${name}`)).json;
+    expect(v2).toMatchObject({ spec: { maxReplicas: 4, metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 65 } } }] } });
+  });
+
   it('lists autoscaling v2 as the preferred version and v1 beside it', async () => {
     expect((await req('GET', '/apis/autoscaling')).json).toMatchObject({
       preferredVersion: { groupVersion: 'autoscaling/v2' }, versions: [{ version: 'v2' }, { version: 'v1' }],
