@@ -29,7 +29,33 @@ export const isDeclaredField = (schema: TSchema | undefined, key: string): boole
   return !!props && typeof props === 'object' && Object.prototype.hasOwnProperty.call(props, key);
 };
 
-const listShape = (schema: TSchema | undefined): Shape => {
+/**
+ * Shapes are pure functions of the (immutable) schema and are asked for at every node of every
+ * write, so they are computed once per schema node.
+ */
+const memoBySchema = (compute: (schema: TSchema | undefined) => Shape) => {
+  const memo = new WeakMap<TSchema, Shape>();
+  let withoutSchema: Shape | undefined;
+  return (schema: TSchema | undefined): Shape => {
+    if (!schema) return (withoutSchema ??= compute(undefined));
+    let shape = memo.get(schema);
+    if (!shape) memo.set(schema, (shape = compute(schema)));
+    return shape;
+  };
+};
+
+/** Memoises a per-key answer of one schema node. */
+const perKey = <T>(f: (key: string) => T): ((key: string) => T) => {
+  const memo = new Map<string, T>();
+  return (key) => {
+    if (memo.has(key)) return memo.get(key) as T;
+    const v = f(key);
+    memo.set(key, v);
+    return v;
+  };
+};
+
+const listShape = memoBySchema((schema: TSchema | undefined): Shape => {
   if (!nodeOf(schema, 'array')) return leaf;
   const listType = extension(schema, 'x-kubernetes-list-type');
   const mapKeys = extension(schema, 'x-kubernetes-list-map-keys');
@@ -45,13 +71,15 @@ const listShape = (schema: TSchema | undefined): Shape => {
   const merge = typeof strategy === 'string' && strategy.split(',').includes('merge');
   if (!merge) return leaf;
   return typeof mergeKey === 'string' ? { type: 'list', items, keys: [mergeKey] } : { type: 'list', items };
-};
+});
 
-const mapShape = (schema: TSchema | undefined): Shape => {
+const mapShape = memoBySchema((schema: TSchema | undefined): Shape => {
   const node = nodeOf(schema, 'object');
   if (node?.['x-kubernetes-map-type'] === 'atomic') return leaf;
-  return { type: 'map', field: (k) => propertySchema(schema, k), declared: (k) => isDeclaredField(schema, k) };
-};
+  // Without a schema every key is free-form: nothing to remember per key.
+  if (!schema) return { type: 'map', field: () => undefined, declared: () => false };
+  return { type: 'map', field: perKey((k) => propertySchema(schema, k)), declared: perKey((k) => isDeclaredField(schema, k)) };
+});
 
 /** The shape of `value` (or of `other` when value is missing) under `schema`. */
 export const shapeOf = (schema: TSchema | undefined, value: unknown, other?: unknown): Shape => {

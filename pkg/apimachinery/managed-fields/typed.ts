@@ -102,16 +102,31 @@ export const compare = (lhs: unknown, rhs: unknown, schema: TSchema | undefined)
   return c;
 };
 
+const structs = new WeakMap<TSchema, boolean>();
+const requiredSets = new WeakMap<TSchema, ReadonlySet<string>>();
+
 /** A schema with declared properties: a Go struct upstream, present (zero) on both sides. */
 const isStruct = (schema: TSchema | undefined): boolean => {
-  const node = unwrap(schema, 'object') as { properties?: Record<string, unknown> } | undefined;
-  return !!node?.properties && Object.keys(node.properties).length > 0;
+  if (!schema) return false;
+  let yes = structs.get(schema);
+  if (yes === undefined) {
+    const node = unwrap(schema, 'object') as { properties?: Record<string, unknown> } | undefined;
+    yes = !!node?.properties && Object.keys(node.properties).length > 0;
+    structs.set(schema, yes);
+  }
+  return yes;
 };
 
 /** A required field is never omitted upstream (no omitempty): its zero value is on both sides. */
 const isRequired = (schema: TSchema | undefined, key: string): boolean => {
-  const node = unwrap(schema, 'object') as { required?: unknown } | undefined;
-  return Array.isArray(node?.required) && node.required.includes(key);
+  if (!schema) return false;
+  let required = requiredSets.get(schema);
+  if (!required) {
+    const node = unwrap(schema, 'object') as { required?: unknown } | undefined;
+    required = new Set(Array.isArray(node?.required) ? node.required.map(String) : []);
+    requiredSets.set(schema, required);
+  }
+  return required.has(key);
 };
 
 /** Restricts a comparison to fields outside `ignored` (upstream FilterFields). */
