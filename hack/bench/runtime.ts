@@ -3,12 +3,15 @@
 //   command), under our executor and under runc and crun, on the same bundle (the sandbox's runtime
 //   handler picks the executor; everything else is the same request), interleaved, ≥ 50 each;
 // - RunPodSandbox including CNI (bridge + host-local + loopback);
-// - ExecSync of `true` in a running container.
+// - ExecSync of `true` in a running container;
+// - PullImage of busybox from a local registry (Debian's docker-registry on loopback, images.ts):
+//   cold, warm and with unpack, against `skopeo copy` of the same image in the same run.
 // Figures and ratios only, never an assert. Targets are printed beside them.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildBusyboxImage } from '../images/build-busybox';
+import { measureImagePull } from './images';
 import { silentLogger } from '../../pkg/log';
 import { cleanupAll, createRuntimeClient, importImage, runRuntime, type ContainerConfig, type PodSandboxConfig, type RuntimeOptions } from '../../pkg/runtime';
 
@@ -32,8 +35,10 @@ const comm = (pid: number): string => {
 
 const main = async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-rt-'));
-  const opts: RuntimeOptions = { root, socket: path.join(root, 'runtime.sock'), healthPort: 0, cgroupParent: 'berth-bench-rt',
-    bridge: 'bbenchrt0', podCidr: '10.252.0.0/24', networkName: 'berth-bench-rt' };
+  // The network and cgroup names can be moved aside when several benchmarks share the machine.
+  const env = process.env;
+  const opts: RuntimeOptions = { root, socket: path.join(root, 'runtime.sock'), healthPort: 0, cgroupParent: env.BERTH_BENCH_CGROUP_PARENT ?? 'berth-bench-rt',
+    bridge: env.BERTH_BENCH_BRIDGE ?? 'bbenchrt0', podCidr: env.BERTH_BENCH_POD_CIDR ?? '10.252.0.0/24', networkName: 'berth-bench-rt' };
   const archive = path.join(root, 'busybox.oci.tar');
   await buildBusyboxImage({ out: archive });
   await importImage(root, archive, silentLogger());
@@ -94,6 +99,7 @@ const main = async () => {
       if (i >= 5) execMs.push(now() - t0);
     }
     for (const pod of pods.values()) { await rt.StopPodSandbox({ podSandboxId: pod.id }); await rt.RemovePodSandbox({ podSandboxId: pod.id }); }
+    const pull = await measureImagePull(Number(process.env.BERTH_BENCH_PULL_ROUNDS ?? 20), archive);
 
     const start = Object.fromEntries(executors.map((e) => [e, summary(startMs.get(e) ?? [])]));
     const create = Object.fromEntries(executors.map((e) => [e, summary(createMs.get(e) ?? [])]));
@@ -104,6 +110,7 @@ const main = async () => {
       ratioNativeVsCrunMedian: round(start.native.medianMs / start.crun.medianMs),
       runPodSandboxWithCni: summary(sandboxMs),
       execSyncTrue: summary(execMs),
+      pullImage: pull,
     };
     const targets = { containerStartVsRuncMedian: '≤ 1.0 (aiming for crun)', runPodSandboxMedianMs: '≤ 150' };
     const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(44)} ${v}\n`);
@@ -112,6 +119,10 @@ const main = async () => {
     line('ratio native/crun (median)', `${figures.ratioNativeVsCrunMedian}`);
     line('RunPodSandbox with CNI', `median ${figures.runPodSandboxWithCni.medianMs} ms  p99 ${figures.runPodSandboxWithCni.p99Ms} ms   target median ${targets.runPodSandboxMedianMs} ms`);
     line('ExecSync true', `median ${figures.execSyncTrue.medianMs} ms  p99 ${figures.execSyncTrue.p99Ms} ms`);
+    line('PullImage busybox, cold (local registry)', `median ${pull.coldPullMedianMs} ms  p99 ${pull.coldPullP99Ms} ms  (${pull.imageBytes} bytes, n=${pull.rounds})`);
+    line('PullImage busybox, warm (blobs present)', `median ${pull.warmPullMedianMs} ms`);
+    line('PullImage cold + unpack to snapshots', `median ${pull.coldPullAndUnpackMedianMs} ms`);
+    line('ratio cold pull / skopeo copy (median)', `${pull.ratioColdPullVsSkopeo}   (skopeo ${pull.baselineSkopeoCopyMedianMs} ms)`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify({ name: 'runtime', date: new Date().toISOString(), rounds, figures, targets }, null, 2) + '\n');
   } finally {

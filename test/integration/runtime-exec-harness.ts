@@ -68,6 +68,31 @@ export class TestRuntime {
   }
 }
 
+/**
+ * A suite's runtime, as jest hooks: busybox imported and the runtime started before all; the
+ * sandboxes the tests push into `sandboxes` stopped and removed after each; the runtime, all it
+ * made and its root removed after all, then `afterDestroy` (the suite's own leak checks).
+ */
+export const useTestRuntime = (prefix: string, extra: Partial<RuntimeOptions> = {}, afterDestroy?: (opts: RuntimeOptions) => void) => {
+  const rt = new TestRuntime(testRuntimeOptions(prefix, extra));
+  const sandboxes: string[] = [];
+  beforeAll(async () => {
+    await importBusybox(rt.opts.root);
+    await rt.start();
+  });
+  afterEach(async () => {
+    for (const id of sandboxes.splice(0)) {
+      await rt.client.runtime.StopPodSandbox({ podSandboxId: id });
+      await rt.client.runtime.RemovePodSandbox({ podSandboxId: id });
+    }
+  });
+  afterAll(async () => {
+    await rt.destroy();
+    afterDestroy?.(rt.opts);
+  });
+  return { rt, opts: rt.opts, sandboxes };
+};
+
 const criPrefix = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) [FP] /;
 
 /** The lines of a container's CRI log file (`<logDirectory>/<name>.log`), prefixes stripped. */

@@ -8,8 +8,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { importBusybox, logLines, runContainer, sandboxConfig, TestRuntime, testRuntimeOptions, waitExited } from './runtime-exec-harness';
-import type { NamespaceOption, PodSandboxConfig, RuntimeClient } from '../../pkg/runtime';
+import { logLines, runContainer, sandboxConfig, useTestRuntime, waitExited } from './runtime-exec-harness';
+import type { NamespaceOption, PodSandboxConfig } from '../../pkg/runtime';
 
 jest.setTimeout(60_000);
 
@@ -19,42 +19,23 @@ const hostNetNs = () => fs.readlinkSync('/proc/self/ns/net');
 const readSysctl = (key: string) => fs.readFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, 'utf8').trim();
 
 describe('runtime host namespaces and sysctls (issue 6)', () => {
-  const rt = new TestRuntime(testRuntimeOptions('berth-hostns'));
-  const { root } = rt.opts;
-  let client: RuntimeClient;
-  const sandboxes: string[] = [];
   let sleeper: ChildProcess | undefined;
   let shmId: string | undefined;
-
-  beforeAll(async () => {
-    execFileSync('ip', ['link', 'add', hostLink, 'type', 'bridge']);
-    await importBusybox(root);
-    await rt.start();
-    client = rt.client;
-  });
-
-  afterEach(async () => {
-    for (const id of sandboxes.splice(0)) {
-      await client.runtime.StopPodSandbox({ podSandboxId: id });
-      await client.runtime.RemovePodSandbox({ podSandboxId: id });
-    }
-  });
-
-  afterAll(async () => {
+  beforeAll(() => execFileSync('ip', ['link', 'add', hostLink, 'type', 'bridge']));
+  const { rt, opts: { root }, sandboxes } = useTestRuntime('berth-hostns', {}, (o) => {
     sleeper?.kill('SIGKILL');
     if (shmId) execFileSync('ipcrm', ['-m', shmId]);
-    await rt.destroy();
     execFileSync('ip', ['link', 'del', hostLink]);
-    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(root);
+    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(o.root);
   });
 
   const nsOpts = (o: NamespaceOption) => ({ linux: { securityContext: { namespaceOptions: o } } });
 
   /** Runs `script` in a new pod with `sandbox` settings (the container inherits the namespace options); its output lines. */
   const run = async (name: string, script: string, sandbox: Partial<PodSandboxConfig> = {}) => {
-    const r = await runContainer(client, root, name, ['sh', '-c', script], { linux: { securityContext: sandbox.linux?.securityContext } }, '', sandbox);
+    const r = await runContainer(rt.client, root, name, ['sh', '-c', script], { linux: { securityContext: sandbox.linux?.securityContext } }, '', sandbox);
     sandboxes.push(r.podSandboxId);
-    expect((await waitExited(client, r.containerId)).exitCode).toBe(0);
+    expect((await waitExited(rt.client, r.containerId)).exitCode).toBe(0);
     return { ...r, lines: logLines(r.config.logDirectory ?? '', 'main/0') };
   };
 
@@ -65,11 +46,11 @@ describe('runtime host namespaces and sysctls (issue 6)', () => {
     expect(lines.some((l) => l.trim().startsWith('lo:'))).toBe(true);
     expect(lines).toContain(`hostname=${os.hostname()}`);
     expect(lines).toContain('# Kubernetes-managed hosts file (host network).');
-    const { status } = await client.runtime.PodSandboxStatus({ podSandboxId });
+    const { status } = await rt.client.runtime.PodSandboxStatus({ podSandboxId });
     expect(status.network?.ip).toBe('');
     expect(status.linux?.namespaces?.options?.network).toBe('NODE');
-    await client.runtime.StopPodSandbox({ podSandboxId });
-    await client.runtime.RemovePodSandbox({ podSandboxId });
+    await rt.client.runtime.StopPodSandbox({ podSandboxId });
+    await rt.client.runtime.RemovePodSandbox({ podSandboxId });
     expect(hostNetNs()).toBe(before);
     expect(execFileSync('ip', ['-o', 'link', 'show', hostLink], { encoding: 'utf8' })).toContain(hostLink);
     expect(execFileSync('ip', ['-o', 'link', 'show', 'lo'], { encoding: 'utf8' })).toMatch(/UP/);
@@ -120,7 +101,7 @@ describe('runtime host namespaces and sysctls (issue 6)', () => {
     { name: 'net.* in a host network pod', sandbox: { linux: { sysctls: { 'net.ipv4.tcp_syncookies': '0' }, ...nsOpts({ network: 'NODE' }).linux } }, message: /not allowed in host network namespace/ },
   ])('refused: $name (nothing left behind)', async ({ sandbox, message }) => {
     const config = { ...sandboxConfig(root, 'refused'), ...sandbox };
-    await expect(client.runtime.RunPodSandbox({ config })).rejects.toMatchObject({ code: grpcStatus.INVALID_ARGUMENT, details: expect.stringMatching(message) });
-    expect((await client.runtime.ListPodSandbox({})).items).toEqual([]);
+    await expect(rt.client.runtime.RunPodSandbox({ config })).rejects.toMatchObject({ code: grpcStatus.INVALID_ARGUMENT, details: expect.stringMatching(message) });
+    expect((await rt.client.runtime.ListPodSandbox({})).items).toEqual([]);
   });
 });

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { status } from '@grpc/grpc-js';
-import type { ContainerConfig, PodSandboxConfig, RuntimeClient } from '../../pkg/runtime';
+import type { ContainerConfig, PodSandboxConfig } from '../../pkg/runtime';
 import {
-  importBusybox, logLines as podLogLines, TestRuntime, testRuntimeOptions, waitExited as waitForExit, waitFor, waitLog as waitForLog,
+  logLines as podLogLines, useTestRuntime, waitExited as waitForExit, waitFor, waitLog as waitForLog,
 } from './runtime-exec-harness';
 
 jest.setTimeout(60_000);
@@ -22,29 +22,10 @@ const hasCap = (hex: string, n: number): boolean => ((BigInt(`0x${hex}`) >> BigI
 const CAP_SYS_ADMIN = 21;
 
 describe('runtime isolation and limits (issue 6)', () => {
-  const rt = new TestRuntime(testRuntimeOptions('berth-iso', { podPidsLimit }));
-  const { opts } = rt;
-  let client: RuntimeClient;
-  const sandboxes: string[] = [];
-
-  beforeAll(async () => {
-    await importBusybox(opts.root);
-    await rt.start();
-    client = rt.client;
-  });
-
-  afterEach(async () => {
-    for (const id of sandboxes.splice(0)) {
-      await client.runtime.StopPodSandbox({ podSandboxId: id });
-      await client.runtime.RemovePodSandbox({ podSandboxId: id });
-    }
-  });
-
-  afterAll(async () => {
-    await rt.destroy();
-    const left = ['cpu', 'cpuacct', 'memory', 'pids', 'devices'].map((c) => `/sys/fs/cgroup/${c}/${opts.cgroupParent}`).filter((p) => fs.existsSync(p));
+  const { rt, opts, sandboxes } = useTestRuntime('berth-iso', { podPidsLimit }, (o) => {
+    const left = ['cpu', 'cpuacct', 'memory', 'pids', 'devices'].map((c) => `/sys/fs/cgroup/${c}/${o.cgroupParent}`).filter((p) => fs.existsSync(p));
     expect(left).toEqual([]);
-    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(opts.root);
+    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(o.root);
   });
 
   interface Pod { id: string; config: PodSandboxConfig }
@@ -54,7 +35,7 @@ describe('runtime isolation and limits (issue 6)', () => {
       metadata: { name, namespace: 'default', uid: `${name}-${suffix}`, attempt: 0 },
       hostname: name, logDirectory: path.join(opts.root, 'pod-logs', name), labels: {}, ...(linux ? { linux } : {}),
     };
-    const { podSandboxId } = await client.runtime.RunPodSandbox({ config });
+    const { podSandboxId } = await rt.client.runtime.RunPodSandbox({ config });
     sandboxes.push(podSandboxId);
     return { id: podSandboxId, config };
   };
@@ -64,14 +45,14 @@ describe('runtime isolation and limits (issue 6)', () => {
   });
 
   const startContainer = async (pod: Pod, name: string, command: string[], linux?: ContainerConfig['linux']): Promise<string> => {
-    const { containerId } = await client.runtime.CreateContainer({ podSandboxId: pod.id, config: containerConfig(name, command, linux), sandboxConfig: pod.config });
-    await client.runtime.StartContainer({ containerId });
+    const { containerId } = await rt.client.runtime.CreateContainer({ podSandboxId: pod.id, config: containerConfig(name, command, linux), sandboxConfig: pod.config });
+    await rt.client.runtime.StartContainer({ containerId });
     return containerId;
   };
 
   const logLines = (pod: Pod, name: string) => podLogLines(pod.config.logDirectory ?? '', name);
   const waitLog = (pod: Pod, name: string, last: RegExp) => waitForLog(pod.config.logDirectory ?? '', name, last);
-  const waitExited = (containerId: string) => waitForExit(client, containerId);
+  const waitExited = (containerId: string) => waitForExit(rt.client, containerId);
   const podCgroup = (pod: Pod, controller: string) => `/sys/fs/cgroup/${controller}/${opts.cgroupParent}/pod${pod.config.metadata.uid}`;
 
   test('a container sees only its own processes, not the host\'s files; no mount, no hostname, /proc/kcore masked', async () => {
@@ -168,13 +149,13 @@ describe('runtime isolation and limits (issue 6)', () => {
 
     // The node: the host forks, the runtime answers, and another pod still starts.
     expect(execFileSync('sh', ['-c', 'echo host-ok'], { encoding: 'utf8' })).toBe('host-ok\n');
-    expect((await client.runtime.Version({ version: 'v1' })).runtimeName).toBe('berth');
+    expect((await rt.client.runtime.Version({ version: 'v1' })).runtimeName).toBe('berth');
     const other = await runPod('bystander');
     await startContainer(other, 'main', ['echo', 'alive']);
     expect(await waitLog(other, 'main', /^alive$/)).toEqual(['alive']);
 
-    await client.runtime.StopContainer({ containerId: id, timeout: 0 });
-    expect((await client.runtime.ContainerStatus({ containerId: id })).status).toMatchObject({ state: 'CONTAINER_EXITED', exitCode: 137 });
+    await rt.client.runtime.StopContainer({ containerId: id, timeout: 0 });
+    expect((await rt.client.runtime.ContainerStatus({ containerId: id })).status).toMatchObject({ state: 'CONTAINER_EXITED', exitCode: 137 });
     expect(Number(fs.readFileSync(path.join(podCgroup(pod, 'pids'), 'pids.current'), 'utf8'))).toBe(0);
   });
 
@@ -198,7 +179,7 @@ describe('runtime isolation and limits (issue 6)', () => {
       securityContext: { runAsUser: { value: 1000 }, runAsGroup: { value: 1000 }, noNewPrivs: true, capabilities: { dropCapabilities: ['NET_RAW'] } },
     });
     await waitLog(pod, 'main', /^up$/);
-    const r = await client.runtime.ExecSync({ containerId: id, cmd: ['sh', '-c', 'id -u; grep -E "^(CapBnd|NoNewPrivs)" /proc/self/status | cut -f2'], timeout: 10 });
+    const r = await rt.client.runtime.ExecSync({ containerId: id, cmd: ['sh', '-c', 'id -u; grep -E "^(CapBnd|NoNewPrivs)" /proc/self/status | cut -f2'], timeout: 10 });
     const [uid, bnd, nnp] = r.stdout.toString().trim().split('\n');
     expect([uid, nnp]).toEqual(['1000', '1']);
     expect(hasCap(bnd, CAP_SYS_ADMIN)).toBe(false);
@@ -208,7 +189,7 @@ describe('runtime isolation and limits (issue 6)', () => {
 
   test('privileged: only in a privileged sandbox; then mount works and /proc is not masked', async () => {
     const plain = await runPod('unprivileged');
-    await expect(client.runtime.CreateContainer({
+    await expect(rt.client.runtime.CreateContainer({
       podSandboxId: plain.id, config: containerConfig('main', ['true'], { securityContext: { privileged: true } }), sandboxConfig: plain.config,
     })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('no privileged container allowed in sandbox') });
 

@@ -6,7 +6,7 @@
 // The suite's runtime has its own root, cgroup parent, bridge and pod CIDR.
 import { execFileSync } from 'node:child_process';
 import {
-  importBusybox, openSession, logLines as podLogLines, TestRuntime, testRuntimeOptions, waitExited as waitForExit, waitFor, waitLog as waitForLog,
+  openSession, logLines as podLogLines, useTestRuntime, waitExited as waitForExit, waitFor, waitLog as waitForLog,
 } from './runtime-exec-harness';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,7 +14,7 @@ import http from 'node:http';
 import path from 'node:path';
 import {
   execProtocols, streamChannel as ch,
-  type ContainerConfig, type PodSandboxConfig, type RuntimeClient,
+  type ContainerConfig, type PodSandboxConfig,
 } from '../../pkg/runtime';
 
 jest.setTimeout(60_000);
@@ -35,30 +35,11 @@ const httpGet = (host: string, port: number): Promise<string | undefined> => new
 const natRules = (): string => execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8' });
 
 describe('runtime pod features (issue 6)', () => {
-  const rt = new TestRuntime(testRuntimeOptions('berth-feat'));
-  const { opts } = rt;
+  const { rt, opts, sandboxes } = useTestRuntime('berth-feat', {}, (o) => {
+    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(o.root);
+    expect(natRules()).not.toContain(o.networkName);
+  });
   const { root } = opts;
-  let client: RuntimeClient;
-  const sandboxes: string[] = [];
-
-  beforeAll(async () => {
-    await importBusybox(root);
-    await rt.start();
-    client = rt.client;
-  });
-
-  afterEach(async () => {
-    for (const id of sandboxes.splice(0)) {
-      await client.runtime.StopPodSandbox({ podSandboxId: id });
-      await client.runtime.RemovePodSandbox({ podSandboxId: id });
-    }
-  });
-
-  afterAll(async () => {
-    await rt.destroy();
-    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(root);
-    expect(natRules()).not.toContain(opts.networkName);
-  });
 
   interface Pod { id: string; config: PodSandboxConfig }
 
@@ -67,21 +48,21 @@ describe('runtime pod features (issue 6)', () => {
       metadata: { name, namespace: 'default', uid: `${name}-${suffix}`, attempt: 0 },
       hostname: name, logDirectory: path.join(root, 'pod-logs', name), labels: {}, ...extra,
     };
-    const { podSandboxId } = await client.runtime.RunPodSandbox({ config });
+    const { podSandboxId } = await rt.client.runtime.RunPodSandbox({ config });
     sandboxes.push(podSandboxId);
     return { id: podSandboxId, config };
   };
 
   const startContainer = async (pod: Pod, name: string, command: string[], extra: Partial<ContainerConfig> = {}): Promise<string> => {
     const config: ContainerConfig = { metadata: { name, attempt: 0 }, image: { image: 'busybox' }, command, logPath: `${name}.log`, ...extra };
-    const { containerId } = await client.runtime.CreateContainer({ podSandboxId: pod.id, config, sandboxConfig: pod.config });
-    await client.runtime.StartContainer({ containerId });
+    const { containerId } = await rt.client.runtime.CreateContainer({ podSandboxId: pod.id, config, sandboxConfig: pod.config });
+    await rt.client.runtime.StartContainer({ containerId });
     return containerId;
   };
 
   const logLines = (pod: Pod, name: string) => podLogLines(pod.config.logDirectory ?? '', name);
   const waitLog = (pod: Pod, name: string, last: RegExp) => waitForLog(pod.config.logDirectory ?? '', name, last);
-  const waitExited = (containerId: string) => waitForExit(client, containerId);
+  const waitExited = (containerId: string) => waitForExit(rt.client, containerId);
 
   test('hostPort: portmap DNATs 127.0.0.1:<hostPort> to the pod; StopPodSandbox removes the rules', async () => {
     const hostPort = 18100 + (crypto.randomBytes(1)[0] % 200);
@@ -89,7 +70,7 @@ describe('runtime pod features (issue 6)', () => {
     await startContainer(pod, 'httpd', ['sh', '-c', 'mkdir -p /www && echo hello-hostport > /www/index.html && exec httpd -f -p 80 -h /www']);
     expect(await waitFor(() => httpGet('127.0.0.1', hostPort))).toBe('hello-hostport\n');
     expect(natRules()).toContain(`id: \\"${pod.id}\\"`);
-    await client.runtime.StopPodSandbox({ podSandboxId: pod.id });
+    await rt.client.runtime.StopPodSandbox({ podSandboxId: pod.id });
     expect(natRules()).not.toContain(pod.id);
   });
 
@@ -108,7 +89,7 @@ describe('runtime pod features (issue 6)', () => {
   test('a shared PID namespace: containers of the pod see each other (pause is PID 1); another pod does not', async () => {
     const shared = { linux: { securityContext: { namespaceOptions: { pid: 'POD' as const } } } };
     const pod = await runPod('share', shared);
-    const pause = (await client.runtime.PodSandboxStatus({ podSandboxId: pod.id })).status;
+    const pause = (await rt.client.runtime.PodSandboxStatus({ podSandboxId: pod.id })).status;
     expect(pause.linux?.namespaces?.options?.pid).toBe('POD');
     await startContainer(pod, 'sleeper', ['sh', '-c', 'echo up; exec sleep 4343'], shared);
     await waitLog(pod, 'sleeper', /^up$/);
@@ -158,7 +139,7 @@ describe('runtime pod features (issue 6)', () => {
     const pod = await runPod('stdin');
     const id = await startContainer(pod, 'main', ['sh', '-c', 'echo waiting; read line; echo "got=$line"; cat; echo eof'], { stdin: true, stdinOnce: true });
     await waitLog(pod, 'main', /^waiting$/);
-    const { url } = await client.runtime.Attach({ containerId: id, stdin: true, stdout: true, stderr: true });
+    const { url } = await rt.client.runtime.Attach({ containerId: id, stdin: true, stdout: true, stderr: true });
     const s = await openSession(url.replace(/^http/, 'ws'), execProtocols[0]);
     s.send(ch.stdin, 'hello\nrest of it\n');
     s.send(ch.close, Buffer.from([ch.stdin]));
@@ -174,7 +155,7 @@ describe('runtime pod features (issue 6)', () => {
       { stdin: true, tty: true });
     const before = await waitLog(pod, 'main', /^ready\r?$/);
     expect(before[0]).toMatch(/^\/dev\/pts\/0\r?$/);
-    const { url } = await client.runtime.Attach({ containerId: id, stdin: true, stdout: true, tty: true });
+    const { url } = await rt.client.runtime.Attach({ containerId: id, stdin: true, stdout: true, tty: true });
     const s = await openSession(url.replace(/^http/, 'ws'), execProtocols[0]);
     s.send(ch.resize, JSON.stringify({ Width: 100, Height: 30 }));
     s.send(ch.stdin, 'hello\n');

@@ -4,35 +4,14 @@
 // cgroups: kubepods/burstable's cpu.shares follow its pods' requests, kubepods/besteffort has 2.
 import fs from 'node:fs';
 import path from 'node:path';
-import { importBusybox, logLines, runContainer, sandboxConfig, TestRuntime, testRuntimeOptions, waitExited } from './runtime-exec-harness';
-import type { RuntimeClient } from '../../pkg/runtime';
+import { logLines, runContainer, sandboxConfig, useTestRuntime, waitExited } from './runtime-exec-harness';
 import { currentCapabilities, minOomScoreAdj } from '../../pkg/runtime/security';
 
 jest.setTimeout(60_000);
 
 describe('runtime QoS and oom_score_adj (issue 6)', () => {
-  const rt = new TestRuntime(testRuntimeOptions('berth-qos'));
-  const { root, cgroupParent } = rt.opts;
-  let client: RuntimeClient;
-  const sandboxes: string[] = [];
-
-  beforeAll(async () => {
-    await importBusybox(root);
-    await rt.start();
-    client = rt.client;
-  });
-
-  afterEach(async () => {
-    for (const id of sandboxes.splice(0)) {
-      await client.runtime.StopPodSandbox({ podSandboxId: id });
-      await client.runtime.RemovePodSandbox({ podSandboxId: id });
-    }
-  });
-
-  afterAll(async () => {
-    await rt.destroy();
-    expect(fs.existsSync(`/sys/fs/cgroup/cpu/${cgroupParent}`)).toBe(false);
-  });
+  const { rt, opts, sandboxes } = useTestRuntime('berth-qos', {}, (o) => expect(fs.existsSync(`/sys/fs/cgroup/cpu/${o.cgroupParent}`)).toBe(false));
+  const { root, cgroupParent } = opts;
 
   const floor = minOomScoreAdj(currentCapabilities(fs.readFileSync('/proc/self/status', 'utf8')), () => fs.readFileSync('/proc/self/oom_score_adj', 'utf8'));
 
@@ -40,9 +19,9 @@ describe('runtime QoS and oom_score_adj (issue 6)', () => {
     { executor: 'native', handler: '' }, { executor: 'runc', handler: 'runc' },
   ])('oomScoreAdj under $executor: a raised score as asked, a lowered one down to the runtime\'s floor', async ({ executor, handler }) => {
     for (const [adj, want] of [[900, 900], [-997, Math.max(-997, floor)]]) {
-      const r = await runContainer(client, root, `oom${adj}-${executor}`, ['cat', '/proc/self/oom_score_adj'], { linux: { resources: { oomScoreAdj: adj } } }, handler);
+      const r = await runContainer(rt.client, root, `oom${adj}-${executor}`, ['cat', '/proc/self/oom_score_adj'], { linux: { resources: { oomScoreAdj: adj } } }, handler);
       sandboxes.push(r.podSandboxId);
-      expect((await waitExited(client, r.containerId)).exitCode).toBe(0);
+      expect((await waitExited(rt.client, r.containerId)).exitCode).toBe(0);
       expect(logLines(r.config.logDirectory ?? '', 'main/0')).toEqual([String(want)]);
     }
   });
@@ -53,7 +32,7 @@ describe('runtime QoS and oom_score_adj (issue 6)', () => {
     const run = async (name: string, qos: string, cpuShares: number) => {
       const base = sandboxConfig(root, name);
       const config = { ...base, linux: { cgroupParent: `/kubepods/${qos}/pod${base.metadata.uid}`, resources: { cpuShares } } };
-      const { podSandboxId } = await client.runtime.RunPodSandbox({ config });
+      const { podSandboxId } = await rt.client.runtime.RunPodSandbox({ config });
       sandboxes.push(podSandboxId);
       return podSandboxId;
     };
@@ -62,8 +41,8 @@ describe('runtime QoS and oom_score_adj (issue 6)', () => {
     await run('none', 'besteffort', 2);
     expect(shares('burstable')).toBe('768');
     expect(shares('besteffort')).toBe('2');
-    await client.runtime.StopPodSandbox({ podSandboxId: big });
-    await client.runtime.RemovePodSandbox({ podSandboxId: big });
+    await rt.client.runtime.StopPodSandbox({ podSandboxId: big });
+    await rt.client.runtime.RemovePodSandbox({ podSandboxId: big });
     sandboxes.splice(sandboxes.indexOf(big), 1);
     expect(shares('burstable')).toBe('256');
   });

@@ -4,40 +4,22 @@
 // Localhost profile file on the node is applied; Unconfined (and no profile) installs no filter.
 import fs from 'node:fs';
 import path from 'node:path';
-import { importBusybox, logLines, runContainer, TestRuntime, testRuntimeOptions, waitExited } from './runtime-exec-harness';
-import type { RuntimeClient, SecurityProfile } from '../../pkg/runtime';
+import { logLines, runContainer, useTestRuntime, waitExited } from './runtime-exec-harness';
+import type { SecurityProfile } from '../../pkg/runtime';
 
 jest.setTimeout(60_000);
 
 describe('runtime seccomp (issue 6)', () => {
-  const rt = new TestRuntime(testRuntimeOptions('berth-seccomp'));
-  const { root } = rt.opts;
-  let client: RuntimeClient;
-  const sandboxes: string[] = [];
-
-  beforeAll(async () => {
-    await importBusybox(root);
-    await rt.start();
-    client = rt.client;
-  });
-
-  afterEach(async () => {
-    for (const id of sandboxes.splice(0)) {
-      await client.runtime.StopPodSandbox({ podSandboxId: id });
-      await client.runtime.RemovePodSandbox({ podSandboxId: id });
-    }
-  });
-
-  afterAll(() => rt.destroy());
+  const { rt, opts: { root }, sandboxes } = useTestRuntime('berth-seccomp');
 
   const script = [
     'grep "^Seccomp:" /proc/self/status', 'unshare -U true 2>&1 | sed "s/^unshare: //" || true', 'mkdir /tmp/d && echo mkdir=ok', 'echo end',
   ].join('; ');
 
   const runWith = async (name: string, handler: string, seccomp: SecurityProfile | null): Promise<string[]> => {
-    const r = await runContainer(client, root, `${name}-${handler || 'native'}`, ['sh', '-c', script], { linux: { securityContext: { seccomp } } }, handler);
+    const r = await runContainer(rt.client, root, `${name}-${handler || 'native'}`, ['sh', '-c', script], { linux: { securityContext: { seccomp } } }, handler);
     sandboxes.push(r.podSandboxId);
-    expect((await waitExited(client, r.containerId)).exitCode).toBe(0);
+    expect((await waitExited(rt.client, r.containerId)).exitCode).toBe(0);
     return logLines(r.config.logDirectory ?? '', 'main/0');
   };
 
@@ -65,21 +47,21 @@ describe('runtime seccomp (issue 6)', () => {
   });
 
   test('an exec into a RuntimeDefault container runs under the same filter', async () => {
-    const r = await runContainer(client, root, 'execd', ['sleep', '3600'], { linux: { securityContext: { seccomp: { profileType: 'RuntimeDefault' } } } });
+    const r = await runContainer(rt.client, root, 'execd', ['sleep', '3600'], { linux: { securityContext: { seccomp: { profileType: 'RuntimeDefault' } } } });
     sandboxes.push(r.podSandboxId);
-    const res = await client.runtime.ExecSync({ containerId: r.containerId, cmd: ['sh', '-c', 'grep "^Seccomp:" /proc/self/status; unshare -U true'], timeout: 10 });
+    const res = await rt.client.runtime.ExecSync({ containerId: r.containerId, cmd: ['sh', '-c', 'grep "^Seccomp:" /proc/self/status; unshare -U true'], timeout: 10 });
     expect(res.stdout.toString()).toBe('Seccomp:\t2\n');
     expect(res.stderr.toString()).toMatch(/Operation not permitted/);
     expect(res.exitCode).not.toBe(0);
   });
 
   test('Status says what confinement the runtime applies; an AppArmor Localhost profile is refused', async () => {
-    const { info } = await client.runtime.Status({});
+    const { info } = await rt.client.runtime.Status({});
     expect(info.seccomp).toMatch(/^supported: RuntimeDefault, Localhost and Unconfined/);
     expect(info.apparmor).toMatch(/^unsupported: /);
-    await expect(runContainer(client, root, 'aa', ['true'], { linux: { securityContext: { apparmor: { profileType: 'Localhost', localhostRef: 'k8s-x' } } } }))
+    await expect(runContainer(rt.client, root, 'aa', ['true'], { linux: { securityContext: { apparmor: { profileType: 'Localhost', localhostRef: 'k8s-x' } } } }))
       .rejects.toMatchObject({ details: expect.stringMatching(/AppArmor is not supported/) });
-    const { items } = await client.runtime.ListPodSandbox({});
+    const { items } = await rt.client.runtime.ListPodSandbox({});
     sandboxes.push(...items.map((i) => i.id));
   });
 });
