@@ -89,8 +89,20 @@ const memory = async (api: Api): Promise<Record<string, number>> => {
   };
 };
 
-const print = (what: string, r: LoadResult) =>
-  say(`${what.padEnd(34)} c=${String(r.clients).padStart(2)} ${String(r.perSecond).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (${r.ops} ops)`);
+/** A load figure with the CPU the apiserver and etcd spent per operation (steadier than rates on a shared machine). */
+export type CpuLoadResult = LoadResult & { apiserverCpuMsPerOp?: number; etcdCpuMsPerOp?: number };
+
+const print = (what: string, r: CpuLoadResult) => {
+  const cpu = r.apiserverCpuMsPerOp === undefined ? '' : `  CPU/op apiserver ${r.apiserverCpuMsPerOp} ms, etcd ${r.etcdCpuMsPerOp} ms`;
+  say(`${what.padEnd(34)} c=${String(r.clients).padStart(2)} ${String(r.perSecond).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (${r.ops} ops)${cpu}`);
+};
+
+/** Runs a load and adds the apiserver's and etcd's CPU milliseconds per operation. */
+const withCpu = async (api: Api, etcdPidValue: number | undefined, fn: () => Promise<LoadResult>): Promise<CpuLoadResult> => {
+  const { value, cpu } = await cpuDuring(api, etcdPidValue, fn);
+  const per = (s: number) => round((s * 1000) / Math.max(1, value.ops), 3);
+  return { ...value, apiserverCpuMsPerOp: per(cpu.apiserverCpuSeconds), etcdCpuMsPerOp: per(cpu.etcdCpuSeconds) };
+};
 
 /** The floor: raw etcd3 puts and gets of the stored pod's bytes, keys never repeated. */
 const etcdFloor = async (etcd: RunningEtcd, value: string) => {
@@ -148,22 +160,23 @@ const createPods = async (api: Api, ns: string, prefix: string, clients: number,
   return r;
 };
 
-const apiCrud = async (api: Api) => {
-  const create: LoadResult[] = [];
-  const get: LoadResult[] = [];
-  const list: LoadResult[] = [];
+const apiCrud = async (api: Api, etcdEndpoint: string) => {
+  const create: CpuLoadResult[] = [];
+  const get: CpuLoadResult[] = [];
+  const list: CpuLoadResult[] = [];
+  const ep = etcdPid(etcdEndpoint);
   await ensureNamespace(api, 'bench');
   for (const c of levels) {
-    create.push(await createPods(api, 'bench', `c${c}`, c, 20_000, 3000));
+    create.push(await withCpu(api, ep, () => createPods(api, 'bench', `c${c}`, c, 20_000, 3000)));
     print('apiserver pod create', create.at(-1) as LoadResult);
   }
   const n = create[1].ops;
   for (const c of levels) {
     const agent = newAgent(api.creds, c);
-    get.push(await load(c, 20_000, 2500, async (i) => {
+    get.push(await withCpu(api, ep, () => load(c, 20_000, 2500, async (i) => {
       const res = await request(agent, api.base, 'GET', `/api/v1/namespaces/bench/pods/c16-${i % n}`);
       if (res.status !== 200) throw new Error(`get: ${res.status}`);
-    }));
+    })));
     print('apiserver pod get', get.at(-1) as LoadResult);
     agent.destroy();
   }
@@ -171,10 +184,10 @@ const apiCrud = async (api: Api) => {
   await createPods(api, 'bench-list', 'l', 16, 100, 20_000);
   for (const c of levels) {
     const agent = newAgent(api.creds, c);
-    list.push(await load(c, 5000, 2500, async () => {
+    list.push(await withCpu(api, ep, () => load(c, 5000, 2500, async () => {
       const res = await request(agent, api.base, 'GET', '/api/v1/namespaces/bench-list/pods?resourceVersion=0');
       if (res.status !== 200) throw new Error(`list: ${res.status}`);
-    }));
+    })));
     print('apiserver list 100 pods (RV=0)', list.at(-1) as LoadResult);
     agent.destroy();
   }
@@ -382,7 +395,7 @@ const main = async () => {
       r.https = await httpsFloor(api, dir, stored);
       figures.floor = { etcdPut: r.floor.put, etcdGet: r.floor.get, httpsGet16: r.https };
     }
-    if (phases.has('crud')) figures.apiserver = r.crud = await apiCrud(api);
+    if (phases.has('crud')) figures.apiserver = r.crud = await apiCrud(api, etcd.endpoint);
     if (phases.has('watch')) figures.watch = await watchLevels(api, etcd.endpoint);
     await bigPhases(api, etcd.endpoint, dir, stored.length, r);
     Object.assign(figures, { list10k: r.list10k, fanoutFloor: r.fanoutFloor, burst: r.burst, rssMiB: r.rss, rssStepsMiB: r.rssSteps });
