@@ -2,6 +2,8 @@
 // that the pod workers use. Field names are the camelCase forms @grpc/proto-loader gives the
 // upstream CRI v1 messages (`pod_sandbox_id` → `podSandboxId`); int64 times are nanoseconds
 // since the epoch as numbers. The gRPC adapter is runtime-grpc.ts; tests use fake-runtime.ts.
+import type * as cri from '../runtime/cri-types';
+import type { ContainerState, PodSandboxState, RuntimeCondition } from '../runtime/cri-types';
 
 /** Labels the agent puts on sandboxes and containers, as upstream's kubelet (kuberuntime/labels.go). */
 export const labelPodName = 'io.kubernetes.pod.name';
@@ -13,142 +15,46 @@ export const annotationTerminationGracePeriod = 'io.kubernetes.pod.terminationGr
 
 export type StringMap = Record<string, string>;
 
-export interface PodSandboxMetadata { name: string; uid: string; namespace: string; attempt: number }
-export interface ContainerMetadata { name: string; attempt: number }
-export interface ImageSpec { image: string; annotations?: StringMap }
-export interface KeyValue { key: string; value: string }
+// The CRI message shapes are the runtime's (pkg/runtime/cri-types.ts, decoded from api/cri/api.proto);
+// the agent's view narrows them: what it always sends is required, what it never reads is left out.
+export type {
+  Capability, ContainerMetadata, ContainerState, DNSConfig, ImageSpec, Int64Value, KeyValue, LinuxContainerResources,
+  LinuxContainerSecurityContext, LinuxSandboxSecurityContext, Mount, MountPropagation, NamespaceMode, NamespaceOption,
+  PodSandboxMetadata, PodSandboxState, PortMapping, RuntimeCondition, SecurityProfile,
+} from '../runtime/cri-types';
 
-export interface LinuxContainerResources {
-  cpuPeriod?: number;
-  cpuQuota?: number;
-  cpuShares?: number;
-  memoryLimitInBytes?: number;
-  oomScoreAdj?: number;
-}
-
-export interface Int64Value { value: number }
-
-export interface DNSConfig { servers: string[]; searches: string[]; options: string[] }
-export interface PortMapping { protocol?: 'TCP' | 'UDP' | 'SCTP'; containerPort: number; hostPort?: number; hostIp?: string }
-export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
-/** CRI NamespaceOption: which network, PID and IPC namespaces a sandbox or container uses. */
-export interface NamespaceOption { network?: NamespaceMode; pid?: NamespaceMode; ipc?: NamespaceMode }
-
-export type MountPropagation = 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
-/** CRI Mount: a host path bound into the container. */
-export interface Mount { containerPath: string; hostPath: string; readonly?: boolean; selinuxRelabel?: boolean; propagation?: MountPropagation }
-
-/** CRI LinuxSandboxSecurityContext (the fields the agent sets). */
-export interface LinuxSandboxSecurityContext {
-  namespaceOptions?: NamespaceOption;
-  runAsUser?: Int64Value;
-  runAsGroup?: Int64Value;
-  supplementalGroups?: number[];
-  privileged?: boolean;
-}
-
-export interface PodSandboxConfig {
-  metadata: PodSandboxMetadata;
+/** The sandbox the agent asks for (kubelet generatePodSandboxConfig): these fields always set. */
+export interface PodSandboxConfig extends cri.PodSandboxConfig {
   hostname: string;
   logDirectory: string;
-  dnsConfig?: DNSConfig;
-  portMappings?: PortMapping[];
   labels: StringMap;
   annotations: StringMap;
-  /**
-   * cgroupParent is the pod's cgroup under its QoS class (`/kubepods/burstable/pod<uid>`), as kubelet
-   * sends it; the runtime nests it under its own cgroup parent. resources are the pod cgroup's limits.
-   */
-  linux?: { cgroupParent?: string; resources?: LinuxContainerResources; securityContext?: LinuxSandboxSecurityContext; sysctls?: StringMap };
 }
 
-/** CRI Capability: kubelet's names, without the CAP_ prefix; `ALL` allowed. */
-export interface Capability { addCapabilities?: string[]; dropCapabilities?: string[] }
-
-/** CRI LinuxContainerSecurityContext (the fields the agent sets). */
-export interface LinuxContainerSecurityContext {
-  capabilities?: Capability;
-  namespaceOptions?: NamespaceOption;
-  privileged?: boolean;
-  runAsUser?: Int64Value;
-  runAsGroup?: Int64Value;
-  readonlyRootfs?: boolean;
-  supplementalGroups?: number[];
-  noNewPrivs?: boolean;
-  seccomp?: SecurityProfile;
-}
-
-/** CRI SecurityProfile: a seccomp (or AppArmor) profile; localhostRef is the profile file's absolute path on the node. */
-export interface SecurityProfile { profileType: 'RuntimeDefault' | 'Unconfined' | 'Localhost'; localhostRef?: string }
-
-export interface ContainerConfig {
-  metadata: ContainerMetadata;
-  image: ImageSpec;
+/** A container the agent asks for (kubelet generateContainerConfig); logPath is relative to the sandbox's logDirectory. */
+export interface ContainerConfig extends cri.ContainerConfig {
   command: string[];
   args: string[];
   workingDir: string;
-  envs: KeyValue[];
-  mounts?: Mount[];
+  envs: cri.KeyValue[];
   labels: StringMap;
   annotations: StringMap;
-  /** Relative to the sandbox's logDirectory. */
   logPath: string;
-  stdin?: boolean;
-  stdinOnce?: boolean;
-  tty?: boolean;
-  linux?: { resources?: LinuxContainerResources; securityContext?: LinuxContainerSecurityContext };
 }
 
-export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
-export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
-
-export interface PodSandbox {
-  id: string;
-  metadata: PodSandboxMetadata;
-  state: PodSandboxState;
-  createdAt: number;
-  labels: StringMap;
-  annotations: StringMap;
-}
+export type PodSandbox = Omit<cri.PodSandbox, 'runtimeHandler'>;
 
 export interface PodSandboxStatus extends PodSandbox {
   network?: { ip: string; additionalIps?: { ip: string }[] };
 }
 
-export interface Container {
-  id: string;
-  podSandboxId: string;
-  metadata: ContainerMetadata;
-  image: ImageSpec;
-  imageRef: string;
-  state: ContainerState;
-  createdAt: number;
-  labels: StringMap;
-  annotations: StringMap;
-}
-
-export interface ContainerStatus {
-  id: string;
-  metadata: ContainerMetadata;
-  state: ContainerState;
-  createdAt: number;
-  startedAt: number;
-  finishedAt: number;
-  exitCode: number;
-  image: ImageSpec;
-  imageRef: string;
-  reason: string;
-  message: string;
-  labels: StringMap;
-  annotations: StringMap;
-  logPath: string;
-}
+export type Container = Omit<cri.Container, 'imageId'>;
+export type ContainerStatus = Omit<cri.ContainerStatus, 'mounts' | 'resources' | 'imageId'>;
 
 export interface PodSandboxFilter { id?: string; state?: PodSandboxState; labelSelector?: StringMap }
 export interface ContainerFilter { id?: string; state?: ContainerState; podSandboxId?: string; labelSelector?: StringMap }
 
 export interface VersionInfo { version: string; runtimeName: string; runtimeVersion: string; runtimeApiVersion: string }
-export interface RuntimeCondition { type: string; status: boolean; reason: string; message: string }
 export interface ImageInfo { id: string; repoTags: string[]; repoDigests: string[]; size: number }
 
 /** CRI v1 RuntimeService + ImageService, promise-based. Errors are thrown as they come (gRPC status errors). */

@@ -28,6 +28,7 @@ export interface LinuxSandboxSecurityContext {
   namespaceOptions?: NamespaceOption;
   runAsUser?: Int64Value;
   runAsGroup?: Int64Value;
+  supplementalGroups?: number[];
   readonlyRootfs?: boolean;
   privileged?: boolean;
   seccomp?: SecurityProfile | null;
