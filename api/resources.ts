@@ -11,8 +11,8 @@ import { EndpointSlice } from './discovery/v1';
 import { Event as EventsV1Event } from './events/v1';
 import { Ingress, IngressClass, NetworkPolicy } from './networking/v1';
 import { Eviction, PodDisruptionBudget } from './policy/v1';
-import { SelfSubjectReview, TokenRequest } from './authentication/v1';
-import { SelfSubjectAccessReview } from './authorization/v1';
+import { SelfSubjectReview, TokenRequest, TokenReview } from './authentication/v1';
+import { SelfSubjectAccessReview, SelfSubjectRulesReview } from './authorization/v1';
 import { PriorityClass } from './scheduling/v1';
 
 /** A column of the server-side Table (`kubectl get`); priority > 0 shows only with -o wide. */
@@ -195,9 +195,11 @@ export const resources: readonly ResourceInfo[] = [
 export const reviewResources: readonly ResourceInfo[] = [
   ...entries('authentication.k8s.io/v1', [
     { kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectReview, columns: [] },
+    { kind: 'TokenReview', plural: 'tokenreviews', namespaced: false, verbs: ['create'], schema: TokenReview, columns: [] },
   ]),
   ...entries('authorization.k8s.io/v1', [
     { kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectAccessReview, columns: [] },
+    { kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectRulesReview, columns: [] },
   ]),
 ];
 

@@ -34,8 +34,8 @@ export const modules: ModuleConfig[] = [
   { prefix: 'networking.v1', file: 'networking/v1', title: 'networking.k8s.io/v1: ingresses and network policies', roots: ['Ingress', 'IngressClass', 'NetworkPolicy'] },
   { prefix: 'autoscaling.v1', file: 'autoscaling/v1', title: 'autoscaling/v1: Scale (the body of every scale subresource) and the v1 view of horizontal pod autoscalers', roots: ['HorizontalPodAutoscaler'], extra: ['Scale'] },
   { prefix: 'autoscaling.v2', file: 'autoscaling/v2', title: 'autoscaling/v2: horizontal pod autoscalers', roots: ['HorizontalPodAutoscaler'] },
-  { prefix: 'authentication.v1', file: 'authentication/v1', title: 'authentication.k8s.io/v1: bodies of serviceaccounts/token and of the create-only SelfSubjectReview', roots: [], extra: ['TokenRequest', 'SelfSubjectReview'] },
-  { prefix: 'authorization.v1', file: 'authorization/v1', title: 'authorization.k8s.io/v1: the create-only SelfSubjectAccessReview', roots: [], extra: ['SelfSubjectAccessReview'] },
+  { prefix: 'authentication.v1', file: 'authentication/v1', title: 'authentication.k8s.io/v1: bodies of serviceaccounts/token and of the create-only TokenReview and SelfSubjectReview', roots: [], extra: ['TokenRequest', 'TokenReview', 'SelfSubjectReview'] },
+  { prefix: 'authorization.v1', file: 'authorization/v1', title: 'authorization.k8s.io/v1: the create-only SelfSubjectAccessReview and SelfSubjectRulesReview', roots: [], extra: ['SelfSubjectAccessReview', 'SelfSubjectRulesReview'] },
   { prefix: 'events.v1', file: 'events/v1', title: 'events.k8s.io/v1: the newer view of core Events (same storage)', roots: ['Event'] },
 ];
 

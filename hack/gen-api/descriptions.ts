@@ -141,6 +141,8 @@ export const descriptions: Record<string, string> = {
   'authentication.v1.TokenRequestStatus.token': 'The signed bearer token (a JWT).',
   'authentication.v1.SelfSubjectReview': 'Who the apiserver takes the requester to be (kubectl auth whoami).',
   'authorization.v1.SelfSubjectAccessReview': 'Whether the requester may perform an action (kubectl auth can-i).',
+  'authorization.v1.SelfSubjectRulesReview': 'What the requester may do in a namespace (kubectl auth can-i --list).',
+  'authentication.v1.TokenReview': 'Who a bearer token authenticates as (for webhook authenticators and tools).',
   'authorization.v1.SubjectAccessReviewStatus.allowed': 'Whether the action is allowed.',
   'autoscaling.v1.HorizontalPodAutoscaler': 'Scales a workload between bounds on CPU utilization (the autoscaling/v1 view of the stored autoscaling/v2 object).',
   'autoscaling.v1.HorizontalPodAutoscalerSpec.targetCPUUtilizationPercentage': 'Target average CPU utilization, in percent of the requested CPU.',

@@ -6,10 +6,10 @@ import type { NextFunction, Request, Response } from 'express';
 import { unauthorized } from '../apimachinery/errors';
 import { sendJson } from './handlers/respond';
 
-export interface UserInfo { name: string; groups: string[]; uid?: string; extra?: Record<string, string[]> }
+export interface UserInfo { name: string; groups: string[]; uid?: string; extra?: Record<string, string[]>; audiences?: string[] }
 
 /** Resolves a bearer token to its user; undefined refuses it (401). Service account tokens: serviceaccount-token.ts. */
-export type TokenAuthenticator = (token: string) => Promise<UserInfo | undefined>;
+export type TokenAuthenticator = (token: string, audiences?: string[]) => Promise<UserInfo | undefined>;
 
 const anonymousPaths = new Set(['/healthz', '/livez', '/readyz', '/version']);
 export const isAnonymousPath = (path: string): boolean => anonymousPaths.has(path) || path === '/openapi' || path.startsWith('/openapi/');

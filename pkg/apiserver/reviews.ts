@@ -1,7 +1,8 @@
-// The create-only reviews that answer about the requester and store nothing:
-// authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`) and authorization.k8s.io/v1
-// SelfSubjectAccessReview (`kubectl auth can-i`). There is no authorization yet (every
-// authenticated user may do everything), so every access review is allowed and says why.
+// The create-only reviews that store nothing: authentication.k8s.io/v1 SelfSubjectReview
+// (`kubectl auth whoami`) and TokenReview (who a bearer token is, for webhook authenticators and
+// tools), authorization.k8s.io/v1 SelfSubjectAccessReview (`kubectl auth can-i`) and
+// SelfSubjectRulesReview (`can-i --list`). There is no authorization yet (every authenticated user
+// may do everything), so every access review is allowed and says why, and the rules are `*`.
 import type { Request, Response } from 'express';
 import type { SelfSubjectAccessReview } from '../../api/authorization/v1';
 import { apiVersionOf, reviewResources, type ResourceInfo } from '../../api/resources';
@@ -11,6 +12,7 @@ import type { RequestInfo } from './request-info';
 import { parseBody } from './handlers/body';
 import { sendJson } from './handlers/respond';
 import type { UserInfo } from './authn';
+import { serviceAccountTokenAuthenticator } from './serviceaccount-token';
 
 export const allowedReason = 'berth has no authorization yet: every authenticated user may do everything';
 
@@ -64,9 +66,35 @@ const handleSelfSubjectAccessReview: Handler = (_ctx, ri, req, res) => {
   return Promise.resolve();
 };
 
+const handleSelfSubjectRulesReview: Handler = (_ctx, ri, req, res) => {
+  const review = bodyOf(req, ri) as { spec?: { namespace?: string } };
+  sendJson(res, 201, {
+    kind: 'SelfSubjectRulesReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null }, spec: review.spec ?? {},
+    status: {
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+      incomplete: false,
+    },
+  });
+  return Promise.resolve();
+};
+
+/** TokenReview: the service account token authenticator's answer for spec.token and spec.audiences. */
+const handleTokenReview: Handler = async (ctx, ri, req, res) => {
+  const review = bodyOf(req, ri) as { spec?: { token?: string; audiences?: string[] } };
+  const spec = review.spec ?? {};
+  const audiences = spec.audiences?.length ? spec.audiences : undefined;
+  const user = spec.token ? await serviceAccountTokenAuthenticator(ctx)(spec.token, audiences) : undefined;
+  const status = user
+    ? { authenticated: true, user: { username: user.name, uid: user.uid, groups: user.groups, extra: user.extra }, audiences: user.audiences }
+    : { user: {}, error: spec.token ? 'invalid bearer token' : 'no token' };
+  sendJson(res, 201, { kind: 'TokenReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null }, spec, status });
+};
+
 const byName: Record<string, Handler> = {
   'authentication.k8s.io/v1/selfsubjectreviews': handleSelfSubjectReview,
+  'authentication.k8s.io/v1/tokenreviews': handleTokenReview,
   'authorization.k8s.io/v1/selfsubjectaccessreviews': handleSelfSubjectAccessReview,
+  'authorization.k8s.io/v1/selfsubjectrulesreviews': handleSelfSubjectRulesReview,
 };
 // Keyed by the table's own entries: one Map lookup per request on the hot path.
 const handlers = new Map<ResourceInfo, Handler>(reviewResources.flatMap((r) => {

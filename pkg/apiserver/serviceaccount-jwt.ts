@@ -94,7 +94,7 @@ const parsePart = (part: string): Record<string, unknown> | undefined => {
  * (bad form, another algorithm or key, a broken signature, expired, not yet valid, wrong issuer
  * or audience). Whether the service account still exists is the caller's check.
  */
-export const verifyToken = (keys: ServiceAccountKeys, token: string, now: Date, audiences = [tokenIssuer]): TokenClaims | undefined => {
+export const verifyToken = (keys: ServiceAccountKeys, token: string, now: Date, audiences: string[] = [tokenIssuer]): TokenClaims | undefined => {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   const header = parsePart(parts[0]);

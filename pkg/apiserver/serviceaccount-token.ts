@@ -104,8 +104,8 @@ const stillThere = async (ctx: HandlerContext, key: string, uid: string): Promis
  * bound validators): our signature, time and audience, then the service account and the bound
  * object must exist with the uids the token names.
  */
-export const serviceAccountTokenAuthenticator = (ctx: HandlerContext): TokenAuthenticator => async (token) => {
-  const claims = verifyToken(serviceAccountKeys(ctx.pkiDir), token, ctx.now());
+export const serviceAccountTokenAuthenticator = (ctx: HandlerContext): TokenAuthenticator => async (token, audiences) => {
+  const claims = verifyToken(serviceAccountKeys(ctx.pkiDir), token, ctx.now(), audiences);
   if (!claims) return undefined;
   const k = claims['kubernetes.io'];
   if (!(await stillThere(ctx, objectKey('serviceaccounts', k.namespace, k.serviceaccount.name), k.serviceaccount.uid))) return undefined;
@@ -122,6 +122,6 @@ export const serviceAccountTokenAuthenticator = (ctx: HandlerContext): TokenAuth
   return {
     name: serviceAccountUser(k.namespace, k.serviceaccount.name),
     groups: ['system:serviceaccounts', `system:serviceaccounts:${k.namespace}`, 'system:authenticated'],
-    uid: k.serviceaccount.uid, extra,
+    uid: k.serviceaccount.uid, extra, audiences: claims.aud.filter((a) => (audiences ?? [tokenIssuer]).includes(a)),
   };
 };

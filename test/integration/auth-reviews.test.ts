@@ -63,6 +63,25 @@ describe('kubectl auth', () => {
     expect(await withToken(token, ['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 0, stdout: 'yes\n' });
   });
 
+  it('lists every rule as allowed with kubectl auth can-i --list (SelfSubjectRulesReview)', async () => {
+    const r = await kubectlRunner(c, bin('1.33'))(['auth', 'can-i', '--list']);
+    expect(r).toMatchObject({ code: 0 });
+    expect(r.stdout).toMatch(/^Resources +Non-Resource URLs +Resource Names +Verbs\n\*\.\* +\[\] +\[\] +\[\*\]\n +\[\*\] +\[\] +\[\*\]\n$/);
+  });
+
+  it('reviews tokens (TokenReview) for the apiserver audience or the ones asked for', async () => {
+    const k = kubectlRunner(c, bin('1.33'));
+    const token = (await k(['create', 'token', 'robot', '--audience=vault'])).stdout.trim();
+    const tr = '/apis/authentication.k8s.io/v1/tokenreviews';
+    const ok = await req('POST', tr, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, audiences: ['vault', 'other'] } } });
+    expect(ok).toMatchObject({ status: 201, json: { kind: 'TokenReview', status: { authenticated: true, audiences: ['vault'],
+      user: { username: 'system:serviceaccount:default:robot', groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] } } } });
+    // Without spec.audiences the apiserver's own audience is required, which this token lacks.
+    const other = await req('POST', tr, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });
+    expect(other).toMatchObject({ status: 201, json: { status: { user: {}, error: 'invalid bearer token' } } });
+    expect((other.json as { status: Json }).status).not.toHaveProperty('authenticated');
+  });
+
   it('says why it allows, validates, stores nothing and serves POST only', async () => {
     const ssar = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
     const r = await req('POST', ssar, { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
@@ -73,7 +92,10 @@ describe('kubectl auth', () => {
     expect(bad).toMatchObject({ status: 422, json: { reason: 'Invalid', details: { causes: [{ field: 'spec.resourceAttributes' }] } } });
     expect((await req('GET', ssar)).status).toBe(405);
     const disc = (await req('GET', '/apis/authorization.k8s.io/v1')).json as { resources: Json[] };
-    expect(disc.resources).toEqual([expect.objectContaining({ name: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] })]);
+    expect(disc.resources).toEqual([
+      expect.objectContaining({ name: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] }),
+      expect.objectContaining({ name: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', namespaced: false, verbs: ['create'] }),
+    ]);
     const api = await kubectlRunner(c, bin('1.33'))(['api-resources', '--api-group=authentication.k8s.io', '-o', 'wide']);
     expect(api.stdout).toMatch(/selfsubjectreviews +authentication\.k8s\.io\/v1 +false +SelfSubjectReview +create/);
   });

@@ -28,4 +28,11 @@ describe('authentication and authorization messages', () => {
     const ssr = envelope('authentication.k8s.io/v1', 'SelfSubjectReview', 'SelfSubjectReview', { metadata: {} });
     expect(decodeProtobufBody(ssr)).toMatchObject({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
   });
+
+  it('decodes a TokenReview and a SelfSubjectRulesReview (kubectl auth can-i --list)', () => {
+    const tr = envelope('authentication.k8s.io/v1', 'TokenReview', 'TokenReview', { metadata: {}, spec: { token: 'a.b.c', audiences: ['x'] } });
+    expect(decodeProtobufBody(tr)).toMatchObject({ kind: 'TokenReview', spec: { token: 'a.b.c', audiences: ['x'] } });
+    const rr = envelope('authorization.k8s.io/v1', 'SelfSubjectRulesReview', 'SelfSubjectRulesReview', { metadata: {}, spec: { namespace: 'd' } });
+    expect(decodeProtobufBody(rr)).toMatchObject({ kind: 'SelfSubjectRulesReview', spec: { namespace: 'd' } });
+  });
 });

@@ -9,6 +9,8 @@ export const authenticationV1: MessageSpecs = {
   TokenRequestSpec: { audiences: '1 string[]', expirationSeconds: '4 int64*', boundObjectRef: '3 BoundObjectReference*' },
   BoundObjectReference: { kind: '1 string', apiVersion: '2 string', name: '3 string', uid: '4 string' },
   SelfSubjectReview: { metadata: '1 ObjectMeta', status: '2 Skip' },
+  TokenReview: { metadata: '1 ObjectMeta', spec: '2 TokenReviewSpec', status: '3 Skip' },
+  TokenReviewSpec: { token: '1 string', audiences: '2 string[]' },
 };
 
 export const authorizationV1: MessageSpecs = {
@@ -19,4 +21,6 @@ export const authorizationV1: MessageSpecs = {
     name: '7 string', fieldSelector: '8 Skip', labelSelector: '9 Skip',
   },
   NonResourceAttributes: { path: '1 string', verb: '2 string' },
+  SelfSubjectRulesReview: { metadata: '1 ObjectMeta', spec: '2 SelfSubjectRulesReviewSpec', status: '3 Skip' },
+  SelfSubjectRulesReviewSpec: { namespace: '1 string' },
 };

@@ -34,7 +34,8 @@ export const protobufKinds: ReadonlyMap<string, string> = new Map([
   ['networking.k8s.io/v1/Ingress', 'Ingress'], ['policy/v1/Eviction', 'Eviction'],
   ['autoscaling/v1/HorizontalPodAutoscaler', 'HorizontalPodAutoscalerV1'], ['autoscaling/v2/HorizontalPodAutoscaler', 'HorizontalPodAutoscaler'],
   ['authentication.k8s.io/v1/TokenRequest', 'TokenRequest'], ['authentication.k8s.io/v1/SelfSubjectReview', 'SelfSubjectReview'],
-  ['authorization.k8s.io/v1/SelfSubjectAccessReview', 'SelfSubjectAccessReview'],
+  ['authorization.k8s.io/v1/SelfSubjectAccessReview', 'SelfSubjectAccessReview'], ['authorization.k8s.io/v1/SelfSubjectRulesReview', 'SelfSubjectRulesReview'],
+  ['authentication.k8s.io/v1/TokenReview', 'TokenReview'],
 ]);
 
 export const protobufMessageOf = (apiVersion: string, kind: string): string | undefined =>
