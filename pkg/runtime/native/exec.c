@@ -119,29 +119,13 @@ static int open_pty(char *slave, size_t cap) {
   return master;
 }
 
-static void default_signals(void) {
-  sigset_t none;
-  for (int sig = 1; sig < NSIG; sig++) {
-    if (sig == SIGKILL || sig == SIGSTOP) continue;
-    if (signal(sig, SIG_DFL) == SIG_ERR && errno != EINVAL) fail("signal", "SIG_DFL");
-  }
-  if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "");
-}
-
 static void child(struct exec_spec *spec, struct targets *t, const char *slave) {
   for (size_t i = 0; i < t->n_cgroups; i++) {
     if (write_all(t->cgroups[i], "0", 1) < 0) fail("write", "cgroup join file");
     close(t->cgroups[i]);
   }
-  default_signals();
-  if (slave) {
-    if (setsid() < 0) fail("setsid", "");
-    int fd = open(slave, O_RDWR);
-    if (fd < 0) fail("open", slave);
-    if (ioctl(fd, TIOCSCTTY, 0) < 0) fail("ioctl", "TIOCSCTTY");
-    for (int i = 0; i <= 2; i++) if (dup2(fd, i) < 0) fail("dup2", slave);
-    if (fd > 2) close(fd);
-  }
+  default_signal_dispositions();
+  if (slave) take_terminal(slave);
   exec_process(spec);
 }
 

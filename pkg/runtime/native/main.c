@@ -23,7 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,6 +95,75 @@ int open_cgroup_join(const char *dir, char *path, size_t cap) {
   if (fd >= 0 || errno != ENOENT) return fd;
   snprintf(path, cap, "%s/cgroup.procs", dir);
   return open(path, O_WRONLY | O_CLOEXEC);
+}
+
+void join_cgroup_dirs(char *const *dirs, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char path[4096];
+    int fd = open_cgroup_join(dirs[i], path, sizeof path);
+    if (fd < 0) fail("open", path);
+    if (write_all(fd, "0", 1) < 0) fail("write", path);
+    close(fd);
+  }
+}
+
+void default_signal_dispositions(void) {
+  sigset_t none;
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    /* Signals 32 and 33 are reserved by glibc for threads and refuse changes: EINVAL is expected. */
+    if (signal(sig, SIG_DFL) == SIG_ERR && errno != EINVAL) fail("signal", "SIG_DFL");
+  }
+  if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "");
+}
+
+void daemonize(const char *stage_name, int subreaper) {
+  stage(stage_name);
+  pid_t pid = fork();
+  if (pid < 0) fail("fork", "");
+  if (pid > 0) {
+    int status;
+    if (waitpid(pid, &status, 0) < 0) fail("waitpid", "");
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+  }
+  if (setsid() < 0) fail("setsid", "");
+  pid = fork();
+  if (pid < 0) fail("fork", "");
+  if (pid > 0) _exit(0);
+  if (subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) fail("prctl", "PR_SET_CHILD_SUBREAPER");
+  /* The caller waits for every copy of stdout/stderr to close, too. */
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull < 0) fail("open", "/dev/null");
+  for (int fd = 0; fd <= 2; fd++) if (dup2(devnull, fd) < 0) fail("dup2", "/dev/null");
+  if (chdir("/") < 0) fail("chdir", "/");
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+}
+
+void write_exit_file(const char *path, int status) {
+  char json[160], when[40];
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  rfc3339_now(when);
+  snprintf(json, sizeof json, "{\"exitCode\":%d,\"signal\":%d,\"finishedAt\":\"%s\"}\n", code, sig, when);
+  if (write_file_atomic(path, json) < 0) fail("write", path);
+}
+
+void take_terminal(const char *slave) {
+  if (setsid() < 0) fail("setsid", "");
+  int fd = open(slave, O_RDWR);
+  if (fd < 0) fail("open", slave);
+  if (ioctl(fd, TIOCSCTTY, 0) < 0) fail("ioctl", "TIOCSCTTY");
+  for (int i = 0; i <= 2; i++) if (dup2(fd, i) < 0) fail("dup2", slave);
+  if (fd > 2) close(fd);
+}
+
+pid_t clone_on_new_stack(int (*fn)(void *), void *arg, size_t stack_size, int flags) {
+  void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) fail("mmap", "clone stack");
+  pid_t pid = clone(fn, (char *)stack + stack_size, flags | SIGCHLD, arg);
+  if (pid < 0) fail("clone", "");
+  return pid;
 }
 
 void rfc3339_now(char out[40]) {

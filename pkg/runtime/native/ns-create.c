@@ -131,19 +131,14 @@ static int pause_init(void *arg) {
   return pause_loop(); /* the shim's binary went away: pause in place */
 }
 
-static void pause_join_cgroups(const char **dirs, size_t n) {
+static void pause_join_cgroups(char **dirs, size_t n) {
   stage("pause:cgroup");
-  for (size_t i = 0; i < n; i++) {
-    char path[4096];
-    int fd = open_cgroup_join(dirs[i], path, sizeof path);
-    if (fd < 0) fail("open", path);
-    if (write_all(fd, "0", 1) < 0) fail("write", path);
-    close(fd);
-  }
+  join_cgroup_dirs(dirs, n);
 }
 
 int cmd_pause(int argc, char **argv) {
-  const char *ns_file = NULL, *cgroups[PAUSE_MAX_CGROUPS];
+  const char *ns_file = NULL;
+  char *cgroups[PAUSE_MAX_CGROUPS];
   size_t n_cgroups = 0;
   for (int i = 1; i < argc; i += 2) {
     if (i + 1 >= argc) { errno = EINVAL; fail("parse-args", argv[i]); }
@@ -165,11 +160,7 @@ int cmd_pause(int argc, char **argv) {
   pause_join_cgroups(cgroups, n_cgroups);
 
   stage("pause:clone");
-  const size_t stack_size = 64 << 10;
-  void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED) fail("mmap", "pause stack");
-  pid_t init = clone(pause_init, (char *)stack + stack_size, CLONE_NEWPID | SIGCHLD, NULL);
-  if (init < 0) fail("clone", "CLONE_NEWPID");
+  pid_t init = clone_on_new_stack(pause_init, NULL, 64 << 10, CLONE_NEWPID);
 
   stage("pause:bind");
   char src[64], ok[48];

@@ -55,29 +55,6 @@ static void parse_oci_args(int argc, char **argv, struct oci_args *a) {
   a->argv = argv + i + 1;
 }
 
-static void oci_daemonize(void) {
-  stage("oci:daemon");
-  pid_t pid = fork();
-  if (pid < 0) fail("fork", "");
-  if (pid > 0) {
-    int status;
-    if (waitpid(pid, &status, 0) < 0) fail("waitpid", "");
-    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
-  }
-  if (setsid() < 0) fail("setsid", "");
-  pid = fork();
-  if (pid < 0) fail("fork", "");
-  if (pid > 0) _exit(0);
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) fail("prctl", "PR_SET_CHILD_SUBREAPER");
-  /* The caller waits for our stderr to close too. */
-  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (devnull < 0) fail("open", "/dev/null");
-  for (int fd = 0; fd <= 2; fd++) if (dup2(devnull, fd) < 0) fail("dup2", "/dev/null");
-  if (chdir("/") < 0) fail("chdir", "/");
-  signal(SIGPIPE, SIG_IGN);
-  signal(SIGHUP, SIG_IGN);
-}
-
 static pid_t spawn_runtime(struct oci_args *a, int out_w, int err_w) {
   stage("oci:runtime");
   pid_t pid = fork();
@@ -108,15 +85,6 @@ static pid_t read_pid_file(const char *path) {
   return (pid_t)pid;
 }
 
-static void write_exit(const char *path, int status) {
-  char json[160], when[40];
-  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  rfc3339_now(when);
-  snprintf(json, sizeof json, "{\"exitCode\":%d,\"signal\":%d,\"finishedAt\":\"%s\"}\n", code, sig, when);
-  if (write_file_atomic(path, json) < 0) fail("write", path);
-}
-
 /* As a subreaper we inherit every orphan of the container; reap them all until the container. */
 static void reap_until(pid_t target, const char *exit_file) {
   stage("oci:reap");
@@ -125,7 +93,7 @@ static void reap_until(pid_t target, const char *exit_file) {
     pid_t got = waitpid(-1, &status, 0);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) fail("waitpid", "container");
-    if (got == target) { write_exit(exit_file, status); return; }
+    if (got == target) { write_exit_file(exit_file, status); return; }
   }
 }
 
@@ -139,7 +107,7 @@ int cmd_oci_run(int argc, char **argv) {
   if (log_fd < 0) fail("open", a.log);
   if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) fail("pipe2", "");
 
-  oci_daemonize();
+  daemonize("oci:daemon", 1); /* subreaper: runc's init is re-parented to us */
   pid_t runtime = spawn_runtime(&a, out[1], err[1]);
   close(out[1]); close(err[1]);
   stage("oci:sync");

@@ -78,28 +78,6 @@ static int ns_flag(const char *type) {
   fail("namespace-type", type);
 }
 
-/* The first process returns to the caller once the daemon exists; the daemon continues. */
-static void daemonize(void) {
-  stage("shim:daemon");
-  pid_t pid = fork();
-  if (pid < 0) fail("fork", "");
-  if (pid > 0) {
-    int status;
-    if (waitpid(pid, &status, 0) < 0) fail("waitpid", "");
-    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
-  }
-  if (setsid() < 0) fail("setsid", "");
-  pid = fork();
-  if (pid < 0) fail("fork", "");
-  if (pid > 0) _exit(0);
-  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (devnull < 0) fail("open", "/dev/null");
-  for (int fd = 0; fd <= 2; fd++) if (dup2(devnull, fd) < 0) fail("dup2", "/dev/null");
-  if (chdir("/") < 0) fail("chdir", "/");
-  signal(SIGPIPE, SIG_IGN);
-  signal(SIGHUP, SIG_IGN);
-}
-
 static void join_namespaces(struct exec_spec *spec, int *clone_flags) {
   stage("shim:setns");
   *clone_flags = 0;
@@ -115,25 +93,7 @@ static void join_namespaces(struct exec_spec *spec, int *clone_flags) {
 
 static void join_cgroups(struct exec_spec *spec) {
   stage("ctr:cgroup");
-  for (size_t i = 0; i < spec->n_cgroups; i++) {
-    char path[4096];
-    int fd = open_cgroup_join(spec->cgroups[i], path, sizeof path);
-    if (fd < 0) fail("open", path);
-    if (write_all(fd, "0", 1) < 0) fail("write", path);
-    close(fd);
-  }
-}
-
-/* Ignored signals and the blocked mask survive execve: whatever the shim (or whoever started the
- * runtime) ignored or blocked, the container starts with every disposition at its default. */
-static void reset_signals(void) {
-  sigset_t none;
-  for (int sig = 1; sig < NSIG; sig++) {
-    if (sig == SIGKILL || sig == SIGSTOP) continue;
-    /* Signals 32 and 33 are reserved by glibc for threads and refuse changes: EINVAL is expected. */
-    if (signal(sig, SIG_DFL) == SIG_ERR && errno != EINVAL) fail("signal", "SIG_DFL");
-  }
-  if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "");
+  join_cgroup_dirs(spec->cgroups, spec->n_cgroups);
 }
 
 /* Stage ctr:console: a pty of the container's own devpts (so `tty` names it inside), the slave as
@@ -145,12 +105,7 @@ static void setup_console(int console_w) {
   if (master < 0) fail("posix_openpt", "/dev/ptmx");
   if (grantpt(master) < 0 || unlockpt(master) < 0) fail("unlockpt", "/dev/ptmx");
   if (ptsname_r(master, slave, sizeof slave) != 0) fail("ptsname", "");
-  if (setsid() < 0) fail("setsid", "");
-  int fd = open(slave, O_RDWR);
-  if (fd < 0) fail("open", slave);
-  if (ioctl(fd, TIOCSCTTY, 0) < 0) fail("ioctl", "TIOCSCTTY");
-  for (int i = 0; i <= 2; i++) if (dup2(fd, i) < 0) fail("dup2", slave);
-  if (fd > 2) close(fd);
+  take_terminal(slave);
   char byte = 'm';
   struct iovec iov = { &byte, 1 };
   union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
@@ -186,7 +141,7 @@ static int receive_console(int console_r) {
 static int child_main(void *arg) {
   struct child_ctx *c = arg;
   report_fd = c->sync_w;
-  reset_signals();
+  default_signal_dispositions();
   join_cgroups(c->spec);
   if (write_all(c->sync_w, "c", 1) < 0) fail("write", "sync pipe");
   int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -200,12 +155,7 @@ static int child_main(void *arg) {
 
 static pid_t clone_child(struct child_ctx *ctx, int clone_flags) {
   stage("shim:clone");
-  const size_t stack_size = 1 << 20;
-  void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED) fail("mmap", "child stack");
-  pid_t pid = clone(child_main, (char *)stack + stack_size, clone_flags | SIGCHLD, ctx);
-  if (pid < 0) fail("clone", "");
-  return pid;
+  return clone_on_new_stack(child_main, ctx, 1 << 20, clone_flags);
 }
 
 /* Reads the child's sync pipe until EOF; returns the bytes (NUL-terminated, possibly empty). */
@@ -218,15 +168,6 @@ static void read_sync(int fd, char *buf, size_t cap, size_t *len) {
     if (n == 0 || (*len += (size_t)n) == cap - 1) break;
   }
   buf[*len] = '\0';
-}
-
-static void write_exit_file(const char *path, int status) {
-  char json[160], when[40];
-  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  rfc3339_now(when);
-  snprintf(json, sizeof json, "{\"exitCode\":%d,\"signal\":%d,\"finishedAt\":\"%s\"}\n", code, sig, when);
-  if (write_file_atomic(path, json) < 0) fail("write", path);
 }
 
 static int reap(pid_t pid, const char *exit_file) {
@@ -270,7 +211,7 @@ int cmd_run(int argc, char **argv) {
   if (a.stdin_fifo && !a.tty && pipe2(in, O_CLOEXEC) < 0) fail("pipe2", "stdin");
   if (a.tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0) fail("socketpair", "console");
 
-  daemonize();
+  daemonize("shim:daemon", 0);
   join_namespaces(&spec, &clone_flags);
   struct child_ctx ctx = { &spec, sync[1], out[1], err[1], in[0], console[1], a.tty };
   pid_t child = clone_child(&ctx, clone_flags);
