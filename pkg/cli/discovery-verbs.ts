@@ -46,7 +46,10 @@ export class ApiResourcesCommand extends Connected<ApiResourcesFlags> {
 
   async run(io: IO): Promise<void> {
     const { resources } = await discover(this.client);
-    let list = resources.filter((r) => (this.flags.apiGroup === undefined || r.group === this.flags.apiGroup)
+    // ServerPreferredResources: one entry per group and resource, from the first (preferred) version serving it.
+    const seen = new Set<string>();
+    const preferred = resources.filter((r) => !seen.has(`${r.group}/${r.name}`) && seen.add(`${r.group}/${r.name}`));
+    let list = preferred.filter((r) => (this.flags.apiGroup === undefined || r.group === this.flags.apiGroup)
       && (this.flags.namespaced === undefined || String(r.namespaced) === this.flags.namespaced));
     const key = (r: (typeof list)[number]): string => (this.flags.sort === 'name' ? r.name : this.flags.sort === 'kind' ? r.kind : r.group);
     // sortableResource: by group (or --sort-by), ties by resource name.
