@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +79,21 @@ describe('unpackLayer', () => {
     await expect(unpack(entries)).rejects.toThrow(UnsafeLayerError);
     await expect(stat('/tmp/owned')).rejects.toThrow('ENOENT');
     await expect(stat(join(tmp, 'evil'))).rejects.toThrow('ENOENT');
+  });
+
+  test('a zstd layer (tar+zstd) through the zstd program: same files, diff_id of the tar; a corrupt one fails', async () => {
+    const tarBytes = await buildLayerTar([{ path: 'etc', type: 'directory' }, { path: 'etc/z', type: 'file', content: 'zstd-layer\n' }], true);
+    const zst = spawnSync('zstd', ['-q', '-c'], { input: tarBytes });
+    expect(zst.status).toBe(0);
+    const dest = join(tmp, 'fs-zstd');
+    await mkdir(dest);
+    const res = await unpackLayer({ blob: Readable.from([zst.stdout]), mediaType: MediaType.ociLayerZstd, dest, lowerDirs: [], applyMarks: noMarks });
+    expect(await readFile(join(dest, 'etc', 'z'), 'utf8')).toBe('zstd-layer\n');
+    expect(res.diffID).toBe(`sha256:${createHash('sha256').update(tarBytes).digest('hex')}`);
+    const bad = join(tmp, 'fs-bad');
+    await mkdir(bad);
+    await expect(unpackLayer({ blob: Readable.from([Buffer.from('not zstd at all')]), mediaType: MediaType.ociLayerZstd, dest: bad, lowerDirs: [], applyMarks: noMarks }))
+      .rejects.toThrow(/zstd -d exited with 1/);
   });
 
   test('a hardlink to a file in a lower layer copies it up', async () => {

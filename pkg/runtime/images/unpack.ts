@@ -6,13 +6,14 @@
 import { createWriteStream } from 'node:fs';
 import { copyFile, chmod, lchown, link, lstat, lutimes, mkdir, rm, symlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, type Readable, type Transform } from 'node:stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { DigestingStream } from './digest';
 import { entryBytes, type TarEntry } from './tar-types';
 import { applyOverlayMarks, type ApplyOverlayMarks, type OverlayMarks } from './overlay-marks';
+import { createZstdDecompress } from './zstd';
 
 const whiteoutPrefix = '.wh.';
 const opaqueMarker = '.wh..wh..opq';
@@ -50,8 +51,8 @@ interface UnpackState {
   safeDirs: Set<string>;
 }
 
-const decompressor = (mediaType: string): Transform => {
-  if (mediaType.includes('zstd')) throw new Error(`layer media type ${mediaType} is not supported yet (zstd)`);
+const decompressor = (mediaType: string): Duplex => {
+  if (mediaType.includes('zstd')) return createZstdDecompress();
   return mediaType.includes('gzip') ? createGunzip() : new PassThrough();
 };
 
