@@ -28,12 +28,12 @@ const rolledOut = async (name: string) => {
 const sizes = async (app: string) => Object.fromEntries((await replicaSets(app)).map((rs) => [rs.metadata.name, rs.spec.replicas]));
 
 // Traps SIGTERM so that scaled-down pods go at once rather than after the grace period.
-const manifest = (image: string) => JSON.stringify({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+const manifest = (image: string, name = 'web', strategy: Record<string, unknown> = {}) => JSON.stringify({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
   spec: {
-    replicas: 2, selector: { matchLabels: { app: 'web' } },
+    replicas: 2, selector: { matchLabels: { app: name } }, ...strategy,
     template: {
-      metadata: { labels: { app: 'web' } },
+      metadata: { labels: { app: name } },
       spec: { terminationGracePeriodSeconds: 2, containers: [{ name: 'c', image, command: ['sh', '-c', "trap 'exit 0' TERM; sleep 3600 & wait"] }] },
     },
   },
@@ -101,4 +101,19 @@ test('scale, berthctl rollout status, and delete cascading to ReplicaSets and po
   await ok(['delete', 'deployment', 'web']);
   await waitFor(async () => (await replicaSets('web')).length === 0, 'the ReplicaSets to be collected');
   await waitFor(async () => (await json<{ items: unknown[] }>(['get', 'pods', '-l', 'app=web'])).items.length === 0, 'the pods to be collected');
+});
+
+test('Recreate takes every old pod down before the new ReplicaSet scales up', async () => {
+  await ok(['apply', '-f', '-'], manifest('busybox', 'rec', { strategy: { type: 'Recreate' } }));
+  expect(await ok(['wait', '--for=condition=Available', 'deployment/rec', '--timeout=60s'])).toBe('deployment.apps/rec condition met\n');
+  const [first] = await replicaSets('rec');
+  await ok(['set', 'image', 'deployment/rec', 'c=busybox:latest']);
+  await rolledOut('rec');
+  const second = (await replicaSets('rec')).find((rs) => rs.metadata.uid !== first.metadata.uid);
+  const events = (await json<{ items: { message: string; firstTimestamp: string }[] }>(['get', 'events', '--field-selector', 'involvedObject.name=rec'])).items
+    .map((e) => e.message);
+  const down = events.indexOf(`Scaled down replica set ${first.metadata.name} from 2 to 0`);
+  const up = events.indexOf(`Scaled up replica set ${second?.metadata.name} from 0 to 2`);
+  expect(down).toBeGreaterThanOrEqual(0);
+  expect(up).toBeGreaterThan(down);
 });
