@@ -28,7 +28,7 @@ export class ConfigCommand implements Verb<ConfigFlags> {
   async complete(ctx: CommandContext<ConfigFlags>): Promise<void> {
     [this.sub, ...this.args] = ctx.args;
     this.context = ctx.globals.context;
-    const { kubeconfigPath, kubeconfigPaths } = await import('../client');
+    const { kubeconfigPath, kubeconfigPaths } = await import('../client/kubeconfig');
     const env = ctx.deps.host?.env ?? process.env;
     const explicit = defaultKubeconfig(ctx.globals.kubeconfig, env);
     this.file = kubeconfigPath(explicit, env);

@@ -20,7 +20,9 @@ export const defaultKubeconfig = (flag: string | undefined, env: NodeJS.ProcessE
 };
 
 export const connect = async (globals: GlobalFlags): Promise<Connection> => {
-  const { loadKubeconfig, createClient } = await import('../client');
+  // The modules themselves, not the package index, which also loads informers, leader election, events… (start-up).
+  const { loadKubeconfig } = await import('../client/kubeconfig');
+  const { createClient } = await import('../client/rest');
   const config = loadKubeconfig({ path: defaultKubeconfig(globals.kubeconfig), context: globals.context });
   const timeoutMs = globals.requestTimeout ? requestTimeoutMs(globals.requestTimeout) : undefined;
   const client = createClient({ ...config, ...(timeoutMs ? { timeoutMs } : {}), userAgent: config.userAgent ?? `berthctl/v1.33.0-berth (${process.platform}/${process.arch})` });
