@@ -5,7 +5,7 @@
 import type { PodStatus } from '../../api/core/v1';
 import { computePodRequests } from '../scheduler';
 import type { ApiPod } from './pod-util';
-import { sysctlRejection } from './security-context';
+import { appArmorRejection, sysctlRejection } from './security-context';
 import { rfc3339 } from './status';
 
 export interface NodeAllocatable { milliCPU: number; memory: number; pods: number }
@@ -14,8 +14,8 @@ export interface Rejection { reason: string; message: string }
 
 /** Undefined when `pod` fits next to `admitted` (the node's other live pods). */
 export const admitPod = (pod: ApiPod, admitted: ApiPod[], alloc: NodeAllocatable): Rejection | undefined => {
-  const sysctls = sysctlRejection(pod);
-  if (sysctls) return sysctls;
+  const confinement = sysctlRejection(pod) ?? appArmorRejection(pod);
+  if (confinement) return confinement;
   if (admitted.length + 1 > alloc.pods) {
     return { reason: 'OutOfpods', message: `Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: ${admitted.length}, capacity: ${alloc.pods}` };
   }

@@ -1,5 +1,5 @@
 import type { Pod } from '../../api/core/v1';
-import { dottedSysctl, sysctlRejection } from './security-context';
+import { appArmorRejection, dottedSysctl, hostAppArmorEnabled, sysctlRejection } from './security-context';
 
 const podWith = (spec: Partial<NonNullable<Pod['spec']>>, sysctls: { name: string; value: string }[]): Pod =>
   ({ metadata: { name: 'p' }, spec: { containers: [], ...spec, securityContext: { sysctls } } });
@@ -20,4 +20,17 @@ test.each([
 test('sysctl names with / separators read as dotted ones (a dot inside a part becomes /)', () => {
   expect(dottedSysctl('net/ipv4/conf/eth0.100/forwarding')).toBe('net.ipv4.conf.eth0/100.forwarding');
   expect(dottedSysctl('kernel.shm_rmid_forced')).toBe('kernel.shm_rmid_forced');
+});
+
+test('AppArmor admission: a pod asking for a profile (field or beta annotation) on a node without AppArmor is rejected', () => {
+  const off = () => false;
+  const withProfile: Pod = { metadata: { name: 'p' }, spec: { containers: [], securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } } };
+  expect(appArmorRejection(withProfile, off)).toEqual({ reason: 'AppArmor', message: 'Cannot enforce AppArmor: AppArmor is not enabled on the host' });
+  expect(appArmorRejection(withProfile, () => true)).toBeUndefined();
+  const annotated: Pod = { metadata: { name: 'p', annotations: { 'container.apparmor.security.beta.kubernetes.io/main': 'localhost/k8s-x' } }, spec: { containers: [] } };
+  expect(appArmorRejection(annotated, off)?.reason).toBe('AppArmor');
+  const unconfined: Pod = { metadata: { name: 'p', annotations: { 'container.apparmor.security.beta.kubernetes.io/main': 'unconfined' } }, spec: { containers: [{ name: 'main', securityContext: { appArmorProfile: { type: 'Unconfined' } } }] } };
+  expect(appArmorRejection(unconfined, off)).toBeUndefined();
+  expect(hostAppArmorEnabled(() => { throw Object.assign(new Error('gone'), { code: 'ENOENT' }); })).toBe(false);
+  expect(hostAppArmorEnabled(() => 'Y\n')).toBe(true);
 });

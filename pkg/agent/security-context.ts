@@ -1,6 +1,7 @@
 // Pod and container securityContext → CRI security contexts, as kubelet does it
 // (pkg/kubelet/kuberuntime/security_context.go determineEffectiveSecurityContext +
 // convertToRuntimeSecurityContext, kuberuntime_sandbox.go for the sandbox).
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/core/v1';
 // container-config.ts imports this file too; the class is only used at call time, so the cycle is safe.
@@ -104,4 +105,31 @@ export const sysctlRejection = (pod: Pod): { reason: string; message: string } |
     if (err) return { reason: 'SysctlForbidden', message: `forbidden sysctl: ${err}` };
   }
   return undefined;
+};
+
+const appArmorAnnotationPrefix = 'container.apparmor.security.beta.kubernetes.io/';
+
+/** Whether the pod asks for any AppArmor profile other than unconfined (fields or the beta annotations). */
+export const requiresAppArmor = (pod: Pod): boolean => {
+  const all = [...(pod.spec?.initContainers ?? []), ...containersOf(pod)];
+  const fields = [pod.spec?.securityContext?.appArmorProfile, ...all.map((c) => c.securityContext?.appArmorProfile)];
+  if (fields.some((p) => p && p.type !== 'Unconfined')) return true;
+  return Object.entries(pod.metadata?.annotations ?? {}).some(([k, v]) => k.startsWith(appArmorAnnotationPrefix) && v !== 'unconfined');
+};
+
+/**
+ * kubelet's AppArmor admission (lifecycle NewAppArmorAdmitHandler): a pod that asks for a profile
+ * on a node whose kernel has no AppArmor is rejected (the runtime could not apply it).
+ */
+export const appArmorRejection = (pod: Pod, appArmorEnabled: () => boolean = hostAppArmorEnabled): { reason: string; message: string } | undefined =>
+  requiresAppArmor(pod) && !appArmorEnabled() ? { reason: 'AppArmor', message: 'Cannot enforce AppArmor: AppArmor is not enabled on the host' } : undefined;
+
+/** Whether this kernel has AppArmor enabled (/sys/module/apparmor/parameters/enabled is "Y"). */
+export const hostAppArmorEnabled = (read: () => string = () => fs.readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8')): boolean => {
+  try {
+    return read().trim() === 'Y';
+  } catch (err) {
+    if (typeof err === 'object' && err !== null && (err as { code?: string }).code === 'ENOENT') return false;
+    throw err;
+  }
 };

@@ -141,3 +141,14 @@ test('seccompProfile: RuntimeDefault filters (unshare refused), Localhost reads 
   expect(await logsWith('sc-none', 'end-42')).toMatch(/^Seccomp:\t0\n/);
   expect((await c.kubectl(['delete', 'pod', 'sc-default', 'sc-local', 'sc-none', '--wait=true'])).code).toBe(0);
 });
+
+test('an AppArmor profile on this node (no AppArmor in the kernel) is refused at admission, as kubelet does', async () => {
+  await apply({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'apparmor' },
+    spec: { securityContext: { appArmorProfile: { type: 'RuntimeDefault' } }, containers: [{ name: 'main', image: 'busybox', command: ['true'] }] },
+  });
+  await waitFor(async () => (await jsonpath('apparmor', '{.status.phase}')) === 'Failed', 'apparmor pod Failed');
+  expect(await jsonpath('apparmor', '{.status.reason}')).toBe('AppArmor');
+  expect(await jsonpath('apparmor', '{.status.message}')).toBe('Cannot enforce AppArmor: AppArmor is not enabled on the host');
+  expect((await c.kubectl(['delete', 'pod', 'apparmor', '--wait=true'])).code).toBe(0);
+});
