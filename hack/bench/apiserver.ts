@@ -15,13 +15,14 @@ import { freePort, startEtcd, waitFor, type RunningEtcd } from '../../test/integ
 import {
   benchPod, load, newAgent, nowMs, percentile, request, round, TimedWatch, type Credentials, type LoadResult,
 } from './apiserver-lib/client';
+import { cpuSeconds, etcdPid, rssMiB } from './apiserver-lib/proc';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const out = process.argv[2] ?? path.join(root, 'hack', 'bench', 'results', 'apiserver.json');
 const levels = [1, 16, 64];
 const figures: Record<string, unknown> = {};
 const say = (line: string) => process.stdout.write(`${line}\n`);
-/** BENCH_PHASES=crud,burst runs a subset (when profiling one part). */
+/** BENCH_PHASES=crud,burst runs a subset (when profiling one part); `steady` (not in the default set) compares builds. */
 const phases = new Set((process.env.BENCH_PHASES ?? 'floor,crud,watch,list,burst').split(','));
 
 interface Api { base: string; child: ChildProcess; creds: Credentials }
@@ -40,28 +41,6 @@ const startApiserver = async (etcd: RunningEtcd, dir: string): Promise<Api> => {
   agent.destroy();
   return { base, child, creds };
 };
-
-const rssMiB = (pid: number): { rss: number; hwm: number } => {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: round(kb('VmRSS') / 1024), hwm: round(kb('VmHWM') / 1024) };
-};
-
-/** CPU seconds used so far by a process (user + system). */
-const cpuSeconds = (pid: number): number => {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-
-/** The etcd process serving `endpoint` (found by its command line). */
-const etcdPid = (endpoint: string): number | undefined => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)
-  .find((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(endpoint);
-    } catch (err) {
-      return !err; // the process went away while we looked
-    }
-  });
 
 /** Where the CPU went during `fn`: seconds of this process, the apiserver and etcd. */
 const cpuDuring = async <T>(api: Api, etcdPidValue: number | undefined, fn: () => Promise<T>) => {
@@ -192,6 +171,26 @@ const apiCrud = async (api: Api, etcdEndpoint: string) => {
     agent.destroy();
   }
   return { create, get, list };
+};
+
+/**
+ * Steady state, for comparing builds on a busy machine: after a warm-up (JIT, connections), pod
+ * creates at 64 clients and gets at 16 for `seconds` each, with CPU milliseconds per operation.
+ */
+const steady = async (api: Api, etcdEndpoint: string, seconds = 5) => {
+  const ep = etcdPid(etcdEndpoint);
+  await ensureNamespace(api, 'steady');
+  await createPods(api, 'steady', 'warm', 16, 2000, 60_000);
+  const create = await withCpu(api, ep, () => createPods(api, 'steady', 's', 64, 1e9, seconds * 1000));
+  print('steady pod create', create);
+  const agent = newAgent(api.creds, 16);
+  const get = await withCpu(api, ep, () => load(16, 1e9, seconds * 1000, async (i) => {
+    const res = await request(agent, api.base, 'GET', `/api/v1/namespaces/steady/pods/warm-${i % 2000}`);
+    if (res.status !== 200) throw new Error(`get: ${res.status}`);
+  }));
+  agent.destroy();
+  print('steady pod get', get);
+  return { create, get };
 };
 
 /** `watchers` watches of one namespace, then `count` creates; every delivery's latency. */
@@ -396,6 +395,7 @@ const main = async () => {
       figures.floor = { etcdPut: r.floor.put, etcdGet: r.floor.get, httpsGet16: r.https };
     }
     if (phases.has('crud')) figures.apiserver = r.crud = await apiCrud(api, etcd.endpoint);
+    if (phases.has('steady')) figures.steady = await steady(api, etcd.endpoint);
     if (phases.has('watch')) figures.watch = await watchLevels(api, etcd.endpoint);
     await bigPhases(api, etcd.endpoint, dir, stored.length, r);
     Object.assign(figures, { list10k: r.list10k, fanoutFloor: r.fanoutFloor, burst: r.burst, rssMiB: r.rss, rssStepsMiB: r.rssSteps });
