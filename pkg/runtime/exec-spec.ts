@@ -26,7 +26,7 @@
 import path from 'node:path';
 import type { CgroupBind } from './cgroups';
 import { defaultDevices, defaultDevSymlinks, type OciCapabilities, type OciMount, type OciNamespaceType, type OciSpec } from './oci-spec';
-import { bpfHex, compileSeccomp } from './seccomp-bpf';
+import { seccompProgramHex } from './seccomp-bpf';
 import { capMask } from './security';
 
 // mount(2) flags from <sys/mount.h>.
@@ -141,7 +141,7 @@ export const renderExecSpec = ({ spec, rootPath, overlay, cgroupDirs, cgroupBind
   if (spec.process.capabilities) lines.push(capsRecord(spec.process.capabilities));
   if (spec.process.noNewPrivileges) lines.push('nonewprivs');
   if (spec.process.oomScoreAdj !== undefined) lines.push(record('oomscoreadj', spec.process.oomScoreAdj));
-  if (spec.linux.seccomp) lines.push(record('seccomp', bpfHex(compileSeccomp(spec.linux.seccomp))));
+  if (spec.linux.seccomp) lines.push(record('seccomp', seccompProgramHex(spec.linux.seccomp)));
   lines.push(record('cwd', spec.process.cwd));
   for (const e of spec.process.env) lines.push(record('env', e));
   for (const a of spec.process.args) lines.push(record('arg', a));

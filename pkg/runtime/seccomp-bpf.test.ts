@@ -1,4 +1,4 @@
-import { bpfHex, compileSeccomp, type BpfInsn } from './seccomp-bpf';
+import { bpfHex, compileSeccomp, seccompProgramHex, type BpfInsn } from './seccomp-bpf';
 import { appArmorStatus, checkAppArmor, containerSeccomp, parseProfile, runtimeDefaultProfile, type OciSeccomp } from './seccomp-profile';
 import { x86_64Syscalls as nr } from './seccomp-syscalls';
 import { defaultCapabilities } from './oci-spec';
@@ -124,4 +124,12 @@ test('AppArmor: reported unsupported either way; a Localhost profile is refused,
   expect(appArmorStatus(() => 'Y\n')).toMatch(/^unsupported: the kernel has AppArmor but Berth loads no AppArmor profiles/);
   expect(() => checkAppArmor({ profileType: 'Localhost', localhostRef: 'k8s-nginx' }, 'web')).toThrow(/AppArmor profile "k8s-nginx" requested but AppArmor is not supported/);
   expect(() => checkAppArmor({ profileType: 'RuntimeDefault' }, 'web')).not.toThrow();
+});
+
+test('seccompProgramHex: the compiled program, once per distinct profile', () => {
+  const p = runtimeDefaultProfile(defaultCapabilities);
+  const first = seccompProgramHex(p);
+  expect(first).toBe(bpfHex(compileSeccomp(p)));
+  expect(seccompProgramHex(runtimeDefaultProfile(defaultCapabilities))).toBe(first);
+  expect(seccompProgramHex(runtimeDefaultProfile([...defaultCapabilities, 'CAP_SYS_ADMIN']))).not.toBe(first);
 });
