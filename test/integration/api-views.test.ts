@@ -115,6 +115,9 @@ describe('events.k8s.io/v1 Events', () => {
     // core's field selectors find it (kubectl describe pod asks for involvedObject.*).
     const sel = await req('GET', `${core}?fieldSelector=involvedObject.name%3Dweb-1,involvedObject.kind%3DPod`);
     expect((sel.json as { items: Json[] }).items.map((i) => (i.metadata as Json).name)).toEqual(['backoff']);
+    const v1sel = await req('GET', `${v1}?fieldSelector=regarding.name%3Dweb-1,reportingController%3Dberth.dev%2Fagent`);
+    expect((v1sel.json as { items: Json[] }).items.map((i) => (i.metadata as Json).name)).toEqual(['backoff']);
+    expect((await req('GET', `${v1}?fieldSelector=involvedObject.name%3Dweb-1`)).status).toBe(400);
     const again = (await req('GET', `${v1}/backoff`)).json as Json;
     expect(again).toMatchObject({ ...newEvent('backoff'), metadata: { name: 'backoff', namespace: 'views' } });
     for (const f of ['message', 'involvedObject', 'reportingComponent', 'count', 'source', 'firstTimestamp']) expect(again).not.toHaveProperty(f);

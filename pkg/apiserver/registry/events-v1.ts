@@ -52,8 +52,17 @@ const validate = (obj: ApiObject): StatusCause[] => {
   return causes;
 };
 
-/** Validates in the events.k8s.io shape; field selectors are core's (involvedObject.*, …) on the stored form. */
+/** events.k8s.io field selector → the core field label it is (AddFieldLabelConversionsForEvent). */
+const fieldLabelsV1: Array<[string, string]> = [
+  ...['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((f): [string, string] => [`regarding.${f}`, `involvedObject.${f}`]),
+  ['reason', 'reason'], ['reportingController', 'reportingComponent'], ['type', 'type'],
+];
+
+/** Validates in the events.k8s.io shape; field selectors are core's, under their events.k8s.io names. */
 export const eventsV1Strategy: ResourceStrategy = {
   ...simpleStrategy({ validate }),
-  fieldLabels: (obj) => eventStrategy.fieldLabels(eventFromEventsV1(obj)),
+  fieldLabels: (obj) => {
+    const core = eventStrategy.fieldLabels(eventFromEventsV1(obj));
+    return Object.fromEntries(fieldLabelsV1.map(([v1, c]) => [v1, core[c] ?? '']));
+  },
 };
