@@ -2,6 +2,7 @@
 // APIService): NodeMetrics and PodMetrics from the agents' /metrics/resource, for kubectl top.
 import type express from 'express';
 import type { Request, Response } from 'express';
+import { methodNotAllowed } from '../../apimachinery';
 import type { HandlerContext } from '../handlers/context';
 import { queryOf, queryString } from '../handlers/common';
 import { sendError, sendJson } from '../handlers/respond';
@@ -28,8 +29,18 @@ export const metricsApiRoutes = (app: express.Express, ctx: HandlerContext): voi
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     }),
   };
-  const get = (path: string, fn: (req: Request) => unknown) => app.get(path, (req: Request, res: Response) => {
-    const table = negotiateTable(req.headers.accept, queryOf(req).includeObject);
+  const get = (path: string, fn: (req: Request) => unknown, resource?: string) => app.all(path, (req: Request, res: Response) => {
+    const q = queryOf(req);
+    // Only get and list, as metrics-server serves them (no watch, no writes).
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendError(res, methodNotAllowed('the server does not allow this method on the requested resource'), ctx.log);
+      return;
+    }
+    if (resource && (q.watch === 'true' || q.watch === '1')) {
+      sendError(res, methodNotAllowed(`watch is not supported on resources of kind "${resource}.${metricsGroup}"`), ctx.log);
+      return;
+    }
+    const table = negotiateTable(req.headers.accept, q.includeObject);
     Promise.resolve().then(() => fn(req)).then((body) => {
       const b = body as { kind?: string; items?: (NodeMetricsItem | PodMetricsItem)[] };
       const metrics = b.kind === 'NodeMetrics' || b.kind === 'PodMetrics' ? [body as NodeMetricsItem] : b.kind?.endsWith('MetricsList') ? b.items ?? [] : undefined;
@@ -39,9 +50,9 @@ export const metricsApiRoutes = (app: express.Express, ctx: HandlerContext): voi
   const gv = `/apis/${metricsGroup}/${metricsVersion}`;
   get(`/apis/${metricsGroup}`, () => metricsAPIGroupDoc());
   get(gv, () => metricsAPIResourceList());
-  get(`${gv}/nodes`, (req) => listNodeMetrics(d, selection(req)));
+  get(`${gv}/nodes`, (req) => listNodeMetrics(d, selection(req)), 'nodemetrics');
   get(`${gv}/nodes/:name`, (req) => getNodeMetrics(d, req.params.name));
-  get(`${gv}/pods`, (req) => listPodMetrics(d, '', selection(req)));
-  get(`${gv}/namespaces/:namespace/pods`, (req) => listPodMetrics(d, req.params.namespace, selection(req)));
+  get(`${gv}/pods`, (req) => listPodMetrics(d, '', selection(req)), 'podmetrics');
+  get(`${gv}/namespaces/:namespace/pods`, (req) => listPodMetrics(d, req.params.namespace, selection(req)), 'podmetrics');
   get(`${gv}/namespaces/:namespace/pods/:name`, (req) => getPodMetrics(d, req.params.namespace, req.params.name));
 };
