@@ -85,4 +85,14 @@ describe('metrics.k8s.io NodeMetrics and PodMetrics', () => {
     expect(fetched.filter((n) => n === 'a')).toHaveLength(3);
     expect(warm.window).toBe('15s');
   });
+
+  it('a label-filtered list keeps the other nodes warm', async () => {
+    const { d, fetched, advance } = await setup();
+    await listNodeMetrics(d, {});
+    advance(15_000);
+    await listNodeMetrics(d, { labelSelector: 'zone=x' });
+    advance(1000);
+    await getNodeMetrics(d, 'b');
+    expect(fetched.filter((n) => n === 'b')).toHaveLength(3); // cold pair, then one warm scrape
+  });
 });

@@ -52,8 +52,9 @@ const typed = <T extends object>(kind: string, obj: T) => ({ kind, apiVersion: m
 
 export const listNodeMetrics = async (d: MetricsDeps, sel: Selection) => {
   const selector = parseLabelSelector(sel.labelSelector ?? '');
-  const nodes = (await list<Node>(d.store, resourcePrefix('nodes'))).filter((n) => selector.matches(n.metadata?.labels));
-  d.scraper.retain(new Set(nodes.map((n) => n.metadata?.name ?? '')));
+  const all = await list<Node>(d.store, resourcePrefix('nodes'));
+  d.scraper.retain(new Set(all.map((n) => n.metadata?.name ?? ''))); // forget only nodes that are gone, not those filtered out
+  const nodes = all.filter((n) => selector.matches(n.metadata?.labels));
   const scrapes = await scrapeAll(d, nodes);
   const items = nodes.flatMap((n) => nodeMetrics(d, n, scrapes.get(n.metadata?.name ?? '')) ?? []);
   return { kind: 'NodeMetricsList', apiVersion: metricsGroupVersion, metadata: {}, items };
