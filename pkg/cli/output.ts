@@ -14,7 +14,23 @@ export type OutputFormat =
   | { kind: 'yaml' }
   | { kind: 'name' }
   | { kind: 'jsonpath'; template: Template; raw: string }
-  | { kind: 'custom-columns'; printer: CustomColumnsPrinter };
+  | { kind: 'custom-columns'; printer: CustomColumnsPrinter }
+  | { kind: 'go-template'; tree: GoTemplate; raw: string };
+
+type GoTemplate = ReturnType<typeof import('./go-template').parseGoTemplate>;
+/** go-template.ts only when -o asks for it (start-up of every other get). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const goTemplates = (): typeof import('./go-template') => require('./go-template') as typeof import('./go-template');
+
+const goTemplateOf = (raw: string): OutputFormat => {
+  const g = goTemplates();
+  try {
+    return { kind: 'go-template', tree: g.parseGoTemplate(raw), raw };
+  } catch (err) {
+    if (err instanceof g.GoTemplateError) throw new UsageError(`error parsing template ${raw}, template: output:1: ${err.message}`);
+    throw err;
+  }
+};
 
 const ALLOWED = 'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
 
@@ -44,6 +60,12 @@ export const parseOutput = (output: string | undefined, opts: { noHeaders?: bool
     case 'jsonpath-file':
       if (!arg) throw new UsageError('template format specified but no template file given');
       return jsonPathOf(fs.readFileSync(arg, 'utf8'));
+    case 'go-template': case 'template':
+      if (arg === undefined || arg === '') throw new UsageError('template format specified but no template given');
+      return goTemplateOf(arg);
+    case 'go-template-file': case 'templatefile':
+      if (!arg) throw new UsageError('template format specified but no template file given');
+      return goTemplateOf(fs.readFileSync(arg, 'utf8'));
     case 'custom-columns':
       return { kind: 'custom-columns', printer: new CustomColumnsPrinter(columnsFromSpec(arg ?? ''), opts.noHeaders) };
     case 'custom-columns-file':
@@ -104,6 +126,15 @@ export class ObjectPrinter {
           if (err instanceof JsonPathError) throw new UsageError(`error executing jsonpath "${f.raw}": Error executing template: ${err.message}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t${f.raw}\n`);
           throw err;
         }
+      case 'go-template': {
+        const g = goTemplates();
+        try {
+          return g.executeGoTemplate(f.tree, sortKeys(doc));
+        } catch (err) {
+          if (err instanceof g.GoTemplateError) throw new UsageError(`error executing template "${f.raw}": template: output:1: ${err.message}`);
+          throw err;
+        }
+      }
       default:
         throw new Error(`ObjectPrinter: ${f.kind} is printed as a table`);
     }
