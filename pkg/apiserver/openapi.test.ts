@@ -28,6 +28,23 @@ describe('openapi v3', () => {
     expect(schemas(core)['io.k8s.api.core.v1.Binding']).toMatchObject({ properties: { target: expect.anything() } });
   });
 
+  it('describes serviceaccounts/token as a POST of TokenRequest and the reviews as create-only', () => {
+    const token = paths(core)['/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token'];
+    expect(Object.keys(token).filter((k) => k !== 'parameters')).toEqual(['post']);
+    expect(token.post).toMatchObject({ 'x-kubernetes-group-version-kind': { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' } });
+    const byGvk = (doc: Json | undefined, kind: string) => Object.values(schemas(doc))
+      .find((x) => (x['x-kubernetes-group-version-kind'] as Array<{ kind: string }> | undefined)?.[0]?.kind === kind);
+    expect(byGvk(core, 'TokenRequest')).toMatchObject({ properties: { spec: expect.anything() } });
+    const authz = openApiV3Document('authorization.k8s.io', 'v1');
+    expect(Object.keys(paths(authz))).toEqual(['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews']);
+    expect(Object.keys(paths(authz)['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'])).toEqual(['parameters', 'post']);
+    expect(byGvk(authz, 'SelfSubjectAccessReview')).toMatchObject({ properties: { spec: expect.anything(), status: expect.anything() } });
+  });
+
+  it('describes namespaces/finalize as a PUT', () => {
+    expect(Object.keys(paths(core)['/api/v1/namespaces/{name}/finalize']).filter((k) => k !== 'parameters')).toEqual(['put']);
+  });
+
   it('has an autoscaling/v1 document with the v1 HorizontalPodAutoscaler', () => {
     const doc = openApiV3Document('autoscaling', 'v1');
     expect(schemas(doc)['io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler']).toMatchObject({
