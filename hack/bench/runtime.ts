@@ -17,7 +17,9 @@ import { cleanupAll, createRuntimeClient, importImage, runRuntime, type Containe
 
 const out = process.argv[2] ?? path.resolve(__dirname, '..', '..', '..', 'hack', 'bench', 'results', 'runtime.json');
 const rounds = Number(process.env.BERTH_BENCH_ROUNDS ?? 60);
-const executors = ['native', 'runc', 'crun'] as const;
+// native-seccomp: the native executor with the RuntimeDefault seccomp filter (compiled and installed per start).
+const executors = ['native', 'native-seccomp', 'runc', 'crun'] as const;
+const handlerOf = (ex: typeof executors[number]): string => (ex === 'native-seccomp' ? 'native' : ex);
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
@@ -65,7 +67,7 @@ const main = async () => {
     const pods = new Map<string, { id: string; config: PodSandboxConfig }>();
     for (const ex of executors) {
       const config = sandbox(`pod-${ex}`);
-      pods.set(ex, { id: (await rt.RunPodSandbox({ config, runtimeHandler: ex })).podSandboxId, config });
+      pods.set(ex, { id: (await rt.RunPodSandbox({ config, runtimeHandler: handlerOf(ex) })).podSandboxId, config });
     }
     const startMs = new Map<string, number[]>(executors.map((e) => [e, []]));
     const createMs = new Map<string, number[]>(executors.map((e) => [e, []]));
@@ -75,7 +77,9 @@ const main = async () => {
         const pod = pods.get(ex);
         if (!pod) throw new Error(`no pod for ${ex}`);
         const t0 = now();
-        const { containerId } = await rt.CreateContainer({ podSandboxId: pod.id, config: container(n++), sandboxConfig: pod.config });
+        const base = container(n++);
+        const config: ContainerConfig = ex === 'native-seccomp' ? { ...base, linux: { ...base.linux, securityContext: { seccomp: { profileType: 'RuntimeDefault' } } } } : base;
+        const { containerId } = await rt.CreateContainer({ podSandboxId: pod.id, config, sandboxConfig: pod.config });
         const t1 = now();
         await rt.StartContainer({ containerId });
         const pid = Number(fs.readFileSync(path.join(root, 'containers', containerId, 'pid'), 'utf8'));
@@ -108,6 +112,7 @@ const main = async () => {
       containerCreateOnly: create,
       ratioNativeVsRuncMedian: round(start.native.medianMs / start.runc.medianMs),
       ratioNativeVsCrunMedian: round(start.native.medianMs / start.crun.medianMs),
+      ratioSeccompVsNativeMedian: round(start['native-seccomp'].medianMs / start.native.medianMs),
       runPodSandboxWithCni: summary(sandboxMs),
       execSyncTrue: summary(execMs),
       pullImage: pull,
@@ -117,6 +122,7 @@ const main = async () => {
     for (const ex of executors) line(`start ${ex} (create+start → running)`, `median ${start[ex].medianMs} ms  p99 ${start[ex].p99Ms} ms  (create ${create[ex].medianMs} ms, n=${start[ex].n})`);
     line('ratio native/runc (median)', `${figures.ratioNativeVsRuncMedian}   target ${targets.containerStartVsRuncMedian}`);
     line('ratio native/crun (median)', `${figures.ratioNativeVsCrunMedian}`);
+    line('ratio native+RuntimeDefault/native (median)', `${figures.ratioSeccompVsNativeMedian}`);
     line('RunPodSandbox with CNI', `median ${figures.runPodSandboxWithCni.medianMs} ms  p99 ${figures.runPodSandboxWithCni.p99Ms} ms   target median ${targets.runPodSandboxMedianMs} ms`);
     line('ExecSync true', `median ${figures.execSyncTrue.medianMs} ms  p99 ${figures.execSyncTrue.p99Ms} ms`);
     line('PullImage busybox, cold (local registry)', `median ${pull.coldPullMedianMs} ms  p99 ${pull.coldPullP99Ms} ms  (${pull.imageBytes} bytes, n=${pull.rounds})`);
