@@ -88,16 +88,23 @@ export const handleTokenRequest = async (ctx: HandlerContext, ri: RequestInfo, r
   });
 };
 
-const stillThere = async (ctx: HandlerContext, key: string, uid: string): Promise<boolean> => {
-  let obj: ApiObject;
+const getOrUndefined = async (get: () => Promise<ApiObject>): Promise<ApiObject | undefined> => {
   try {
-    obj = await ctx.store.get(key);
+    return await get();
   } catch (err) {
-    if (isNotFound(err)) return false;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
-  return obj.metadata.uid === uid && !obj.metadata.deletionTimestamp;
 };
+
+const isLive = (obj: ApiObject | undefined, uid: string): boolean => obj?.metadata.uid === uid && !obj.metadata.deletionTimestamp;
+
+/**
+ * Whether the object at `key` exists with `uid`: from the watch cache (upstream reads a lister),
+ * and from etcd only when the cache does not say yes (an object created moments ago).
+ */
+const stillThere = async (ctx: HandlerContext, key: string, uid: string): Promise<boolean> =>
+  isLive(await getOrUndefined(() => ctx.store.get(key, { resourceVersion: '0' })), uid) || isLive(await getOrUndefined(() => ctx.store.get(key)), uid);
 
 /**
  * Upstream's service account token authenticator (pkg/serviceaccount/jwt.go + the legacy and

@@ -23,6 +23,11 @@ describe('viewStore', () => {
     expect(created).toMatchObject({ apiVersion: 'view/v1', b: 1 });
     expect(await backing.get('/registry/x/d/o')).toMatchObject({ apiVersion: 'store/v1', a: 1, kept: 'new' });
     expect(await store.get('/registry/x/d/o')).toMatchObject({ b: 1 });
+    // Get options (resourceVersion 0: from the watch cache) reach the wrapped store.
+    const asked: unknown[] = [];
+    const spy = viewStore({ ...backing, get: (key: string, opts?: unknown) => { asked.push(opts); return backing.get(key); } } as typeof backing, view);
+    await spy.get('/registry/x/d/o', { resourceVersion: '0' });
+    expect(asked).toEqual([{ resourceVersion: '0' }]);
     expect((await store.list('/registry/x/')).items).toEqual([expect.objectContaining({ b: 1 })]);
     let seen: unknown;
     const updated = await store.guaranteedUpdate('/registry/x/d/o', (cur) => {

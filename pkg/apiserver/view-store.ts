@@ -33,7 +33,7 @@ async function* convertEvents(view: StorageView, events: AsyncIterable<WatchEven
 export const viewStore = (store: Store, view: StorageView): Store => {
   const overrides: Partial<Store> = {
     create: async (key, obj) => view.fromStorage(await store.create(key, view.toStorage(obj))),
-    get: async (key) => convertOut(view, await store.get(key)),
+    get: async (key, opts) => convertOut(view, await store.get(key, opts)),
     list: async (prefix, opts) => {
       const page = await store.list(prefix, opts);
       return { ...page, items: page.items.map((o) => convertOut(view, o)) };

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, pod, type TestCluster } from './apiserver-helpers';
 import { kubectlRunner, type Run } from './protobuf-kubectl';
+import { waitFor } from './harness';
 
 jest.setTimeout(60_000);
 
@@ -69,6 +70,8 @@ describe('serviceaccounts/token', () => {
     expect(bad.stderr).toContain('error: You must be logged in to the server (Unauthorized)');
     expect((await withToken(token, ['get', 'pods', '-n', 'tok'])).code).toBe(0);
     expect((await req('DELETE', '/api/v1/namespaces/tok/serviceaccounts/bot')).status).toBe(200);
+    // The authenticator reads the watch cache first, as upstream's lister: wait until it saw the delete.
+    await waitFor(async () => (await req('GET', '/api/v1/namespaces/tok/serviceaccounts/bot?resourceVersion=0')).status === 404, { what: 'the cache to see the delete' });
     expect((await withToken(token, ['get', 'pods', '-n', 'tok'])).stderr).toContain('(Unauthorized)');
   });
 
