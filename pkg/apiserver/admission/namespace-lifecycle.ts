@@ -58,7 +58,10 @@ export const admitCreate = async (store: Pick<Store, 'get'>, info: Pick<Resource
 /** Refuses the deletion of an immortal namespace, with upstream's 403. */
 export const admitNamespaceDelete = (name: string): void => {
   if (!immortalNamespaces.has(name)) {
-    forceLiveLookup.set(name, Date.now() + forceLiveLookupMs);
+    const now = Date.now();
+    // Expired entries go here too, so names deleted once and never used again do not pile up.
+    for (const [ns, until] of forceLiveLookup) if (until <= now) forceLiveLookup.delete(ns);
+    forceLiveLookup.set(name, now + forceLiveLookupMs);
     return;
   }
   const err = forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`);
