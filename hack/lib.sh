@@ -14,7 +14,7 @@ export BUSYBOX_ARCHIVE
 APT_PACKAGES=(
   etcd-server iptables containernetworking-plugins busybox-static iproute2 util-linux
   attr procps psmisc gcc libc6-dev make openssl kubectl runc crun hyperfine
-  docker-registry skopeo
+  docker-registry skopeo zstd
 )
 
 log() { printf 'hack: %s\n' "$*" >&2; }
