@@ -128,7 +128,7 @@ test('a failure Status that is not an exit code is printed as the server\'s erro
 test.each([
   { argv: ['exec', 'hello'], err: /^error: you must specify at least one command for the container/ },
   { argv: ['exec'], err: /^error: expected 'exec POD_NAME COMMAND/ },
-  { argv: ['exec', 'svc/web', '--', 'ls'], err: /only pods are supported/ },
+  { argv: ['exec', 'cm/web', '--', 'ls'], err: /only pods and workloads or services that select pods are supported/ },
 ])('usage: $argv', async ({ argv, err }) => {
   const r = await run(argv);
   expect(r.code).toBe(1);

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { dialWebSocket } from '../client/websocket';
-import { checkRunnable, fetchPod, pickContainer, podNameOf } from './pod-target';
+import { checkRunnable, parseTarget, pickContainer, resolvePod, type TargetRef } from './pod-target';
 import { execWebSocketProtocols, streamRemoteCommand, type RemoteStreams, type TerminalSize } from './remotecommand';
 import { resolveType, resourcePath } from './resource';
 import { UsageError, type CommandContext, type Connection, type IO, type Verb } from './types';
@@ -23,7 +23,7 @@ const asTTYOut = (s: unknown): WriteStream | undefined => ((s as Partial<WriteSt
 export class ExecCommand implements Verb<ExecFlags> {
   private conn?: Connection;
   private namespace = 'default';
-  private pod = '';
+  private target: TargetRef = { kind: 'Pod', name: '', typed: 'pods' };
   private command: string[] = [];
   private signal?: AbortSignal;
 
@@ -32,7 +32,7 @@ export class ExecCommand implements Verb<ExecFlags> {
   async complete(ctx: CommandContext<ExecFlags>): Promise<void> {
     const [target, ...command] = ctx.args;
     if (!target) throw new UsageError('expected \'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]\'.\nPOD_NAME and COMMAND are required arguments for the exec command\nSee \'berthctl exec -h\' for help and examples');
-    this.pod = podNameOf(target, 'exec into');
+    this.target = parseTarget(target, 'exec into');
     this.command = command;
     this.conn = await ctx.deps.connect(ctx.globals);
     this.namespace = ctx.globals.namespace ?? this.conn.namespace;
@@ -45,7 +45,8 @@ export class ExecCommand implements Verb<ExecFlags> {
 
   async run(io: IO): Promise<void> {
     if (!this.conn) throw new Error('exec: complete() was not called');
-    const pod = await fetchPod(this.conn.client, this.namespace, this.pod, this.signal);
+    const { pod } = await resolvePod(this.conn.client, this.namespace, this.target, this.signal);
+    const podName = pod.metadata?.name ?? this.target.name;
     checkRunnable(pod);
     const container = pickContainer(pod, this.flags.container, io.err);
     const terminal = this.terminal(io);
@@ -53,7 +54,7 @@ export class ExecCommand implements Verb<ExecFlags> {
       command: this.command, container, stdin: this.flags.stdin || undefined, stdout: true,
       stderr: terminal ? undefined : true, tty: terminal ? true : undefined,
     };
-    const session = await dialWebSocket(this.conn.client.config, resourcePath(resolveType('pods'), this.namespace, this.pod, 'exec'),
+    const session = await dialWebSocket(this.conn.client.config, resourcePath(resolveType('pods'), this.namespace, podName, 'exec'),
       { query, protocols: execWebSocketProtocols, signal: this.signal });
     const streams: RemoteStreams = { stdin: this.flags.stdin ? io.in : undefined, stdout: io.out, stderr: terminal ? undefined : io.err };
     const onAbort = () => session.ws.close(1000);

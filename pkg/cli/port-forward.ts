@@ -5,10 +5,10 @@
 // (`Forwarding from 127.0.0.1:L -> R`, `Handling connection for L`) and runs until interrupted.
 import { once } from 'node:events';
 import net from 'node:net';
-import type { Pod } from '../../api/core/v1';
+import type { Pod, Service } from '../../api/core/v1';
 import type { ClientConfig } from '../client/types';
 import { dialWebSocket } from '../client/websocket';
-import { fetchPod, podNameOf } from './pod-target';
+import { parseTarget, resolvePod, type TargetRef } from './pod-target';
 import { resolveType, resourcePath } from './resource';
 import { UsageError, type CommandContext, type Connection, type IO, type Out, type Verb } from './types';
 
@@ -45,6 +45,18 @@ export const resolveRemotePort = (pod: Pod, remote: string): number => {
   throw new UsageError(`Pod '${pod.metadata?.name ?? ''}' does not have a named port '${remote}'`);
 };
 
+/**
+ * kubectl's translation of a service port to the pod's: the port is the Service's (number or
+ * name), forwarded to its targetPort (a number, or a container port name); no targetPort is the port.
+ */
+export const servicePortTarget = (svc: Service, remote: string): string => {
+  const numeric = /^\d+$/.test(remote);
+  const sp = (svc.spec?.ports ?? []).find((p) => (numeric ? p.port === Number(remote) : p.name === remote));
+  if (!sp) throw new UsageError(`Service ${svc.metadata?.name ?? ''} does not have a service port ${remote}`);
+  const target = sp.targetPort ?? sp.port;
+  return String(target === 0 || target === '' ? sp.port : target);
+};
+
 /** kubectl's --address: `localhost` is 127.0.0.1 and ::1; anything else is taken as an IP. */
 export const listenAddresses = (addresses: string[] | undefined): string[] =>
   (addresses?.length ? addresses : ['localhost']).flatMap((a) => (a === 'localhost' ? ['127.0.0.1', '::1'] : [a]));
@@ -54,7 +66,7 @@ const hostPort = (host: string, port: number): string => (host.includes(':') ? `
 export class PortForwardCommand implements Verb<PortForwardFlags> {
   private conn?: Connection;
   private namespace = 'default';
-  private pod = '';
+  private target: TargetRef = { kind: 'Pod', name: '', typed: 'pods' };
   private specs: PortSpec[] = [];
   private signal?: AbortSignal;
 
@@ -63,7 +75,7 @@ export class PortForwardCommand implements Verb<PortForwardFlags> {
   async complete(ctx: CommandContext<PortForwardFlags>): Promise<void> {
     const [target, ...ports] = ctx.args;
     if (!target || ports.length === 0) throw new UsageError('TYPE/NAME and list of ports are required for port-forward\nSee \'berthctl port-forward -h\' for help and examples');
-    this.pod = podNameOf(target, 'port-forward to');
+    this.target = parseTarget(target, 'port-forward to');
     this.specs = ports.map(parsePortSpec);
     this.conn = await ctx.deps.connect(ctx.globals);
     this.namespace = ctx.globals.namespace ?? this.conn.namespace;
@@ -76,14 +88,14 @@ export class PortForwardCommand implements Verb<PortForwardFlags> {
 
   async run(io: IO): Promise<void> {
     if (!this.conn) throw new Error('port-forward: complete() was not called');
-    const pod = await fetchPod(this.conn.client, this.namespace, this.pod, this.signal);
+    const { pod, service } = await resolvePod(this.conn.client, this.namespace, this.target, this.signal);
     if (pod.status?.phase !== 'Running') throw new UsageError(`unable to forward port because pod is not running. Current status=${pod.status?.phase ?? 'Unknown'}`);
-    const path = resourcePath(resolveType('pods'), this.namespace, this.pod, 'portforward');
+    const path = resourcePath(resolveType('pods'), this.namespace, pod.metadata?.name ?? this.target.name, 'portforward');
     const { config } = this.conn.client;
     const servers: net.Server[] = [];
     try {
       for (const spec of this.specs) {
-        const remote = resolveRemotePort(pod, spec.remote);
+        const remote = resolveRemotePort(pod, service ? servicePortTarget(service, spec.remote) : spec.remote);
         servers.push(...await listenAll(listenAddresses(this.flags.address), spec.local, remote, io,
           (socket, local) => forwardConnection(config, path, socket, { local, remote, out: io.out, err: io.err })));
       }

@@ -15,7 +15,7 @@ const children: ChildProcess[] = [];
 const script = 'mkdir -p /www && echo hello-from-httpd > /www/index.html && httpd -p 80 -h /www; '
   + 'while true; do sleep 1; done';
 const podJson = JSON.stringify({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'box' },
+  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'box', labels: { app: 'box' } },
   spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', script], ports: [{ name: 'http', containerPort: 80 }] }] },
 });
 
@@ -23,6 +23,8 @@ beforeAll(async () => {
   c = await startCluster('berthctl-stream');
   env = { ...process.env, KUBECONFIG: c.kubeconfig };
   expect((await c.kubectl(['apply', '-f', '-'], { input: podJson })).code).toBe(0);
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'box' }, ports: [{ name: 'web', port: 8080, targetPort: 'http' }] } };
+  expect((await c.kubectl(['apply', '-f', '-'], { input: JSON.stringify(svc) })).code).toBe(0);
   expect((await c.kubectl(['wait', '--for=condition=Ready', 'pod/box', '--timeout=120s'])).code).toBe(0);
 });
 afterAll(async () => {
@@ -109,6 +111,18 @@ test('port-forward to a port nothing listens on reports the error and keeps serv
   await fetchText(port).catch(() => '');
   await waitFor(async () => err.includes(`an error occurred forwarding ${port} -> 81`), 'the forwarding error', 30_000);
   expect(p.exitCode).toBeNull();
+  p.kill('SIGINT');
+  await waitFor(async () => p.exitCode !== null || p.signalCode !== null, 'port-forward to exit', 10_000);
+});
+
+test('svc/NAME: exec into the pod the service selects, and forward a service port to its targetPort', async () => {
+  expect(berthctl(['exec', 'svc/web', '--', 'hostname'])).toEqual({ code: 0, stdout: 'box\n', stderr: '' });
+  const p = spawn(process.execPath, [berthctlMain, 'port-forward', 'svc/web', ':8080'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(p);
+  let out = '';
+  p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  const port = await waitFor(async () => Number(/Forwarding from 127\.0\.0\.1:(\d+) -> 80\n/.exec(out)?.[1]) || undefined, 'port-forward to listen', 30_000);
+  expect(await fetchText(port)).toBe('hello-from-httpd\n');
   p.kill('SIGINT');
   await waitFor(async () => p.exitCode !== null || p.signalCode !== null, 'port-forward to exit', 10_000);
 });
