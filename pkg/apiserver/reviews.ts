@@ -4,12 +4,14 @@
 // SelfSubjectRulesReview (`can-i --list`). There is no authorization yet (every authenticated user
 // may do everything), so every access review is allowed and says why, and the rules are `*`.
 import type { Request, Response } from 'express';
+import type { ApiObject } from '../../api/meta/v1';
 import type { SelfSubjectAccessReview } from '../../api/authorization/v1';
 import { apiVersionOf, reviewResources, type ResourceInfo } from '../../api/resources';
 import { badRequest, invalid, methodNotAllowed } from '../apimachinery/errors';
 import type { HandlerContext } from './handlers/context';
 import type { RequestInfo } from './request-info';
-import { parseBody } from './handlers/body';
+import { checkSchema, fieldValidationOf, parseBody } from './handlers/body';
+import { queryOf } from './handlers/common';
 import { sendJson } from './handlers/respond';
 import type { UserInfo } from './authn';
 import { serviceAccountTokenAuthenticator } from './serviceaccount-token';
@@ -25,16 +27,28 @@ export const requester = (res: Response): UserInfo => {
   return authenticated ? { ...u, groups: [...u.groups, 'system:authenticated'] } : u;
 };
 
-const bodyOf = (req: Request, ri: RequestInfo): Record<string, unknown> => {
+/** The object without null-valued fields: Go's JSON decoding leaves a field unset for null (kubectl's JSON sends `"field": null`). */
+export const withoutNulls = <T>(v: T): T => {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(withoutNulls) as T;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)])) as T;
+};
+
+/** The request body as the review's kind, checked against its schema (wrong types are a 4xx, as for any write). */
+const bodyOf = (ctx: HandlerContext, req: Request, res: Response, ri: RequestInfo): Record<string, unknown> => {
   const body = parseBody(req);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest(`the body of a ${ri.resource.kind} must be an object`);
   const kind = (body as { kind?: unknown }).kind;
   if (kind !== undefined && kind !== ri.resource.kind) throw badRequest(`not a ${ri.resource.kind}: ${JSON.stringify(kind)}`);
-  return body as Record<string, unknown>;
+  // status is the server's answer: what a client sends there (kubectl's zero values) is not checked.
+  const { status: _status, ...rest } = body as Record<string, unknown>;
+  void _status;
+  const obj = withoutNulls({ ...rest, metadata: (body as { metadata?: unknown }).metadata ?? {} }) as ApiObject;
+  return checkSchema(ctx, ri.resource, obj, fieldValidationOf(queryOf(req)), res) as unknown as Record<string, unknown>;
 };
 
-const handleSelfSubjectReview: Handler = (_ctx, ri, req, res) => {
-  bodyOf(req, ri);
+const handleSelfSubjectReview: Handler = (ctx, ri, req, res) => {
+  bodyOf(ctx, req, res, ri);
   const u = requester(res);
   sendJson(res, 201, {
     kind: 'SelfSubjectReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null },
@@ -56,8 +70,8 @@ const validateAccessReview = (review: SelfSubjectAccessReview): void => {
   }
 };
 
-const handleSelfSubjectAccessReview: Handler = (_ctx, ri, req, res) => {
-  const review = bodyOf(req, ri) as unknown as SelfSubjectAccessReview;
+const handleSelfSubjectAccessReview: Handler = (ctx, ri, req, res) => {
+  const review = bodyOf(ctx, req, res, ri) as unknown as SelfSubjectAccessReview;
   validateAccessReview(review);
   sendJson(res, 201, {
     kind: 'SelfSubjectAccessReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null },
@@ -66,8 +80,8 @@ const handleSelfSubjectAccessReview: Handler = (_ctx, ri, req, res) => {
   return Promise.resolve();
 };
 
-const handleSelfSubjectRulesReview: Handler = (_ctx, ri, req, res) => {
-  const review = bodyOf(req, ri) as { spec?: { namespace?: string } };
+const handleSelfSubjectRulesReview: Handler = (ctx, ri, req, res) => {
+  const review = bodyOf(ctx, req, res, ri) as { spec?: { namespace?: string } };
   sendJson(res, 201, {
     kind: 'SelfSubjectRulesReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null }, spec: review.spec ?? {},
     status: {
@@ -80,7 +94,7 @@ const handleSelfSubjectRulesReview: Handler = (_ctx, ri, req, res) => {
 
 /** TokenReview: the service account token authenticator's answer for spec.token and spec.audiences. */
 const handleTokenReview: Handler = async (ctx, ri, req, res) => {
-  const review = bodyOf(req, ri) as { spec?: { token?: string; audiences?: string[] } };
+  const review = bodyOf(ctx, req, res, ri) as { spec?: { token?: string; audiences?: string[] } };
   const spec = review.spec ?? {};
   const audiences = spec.audiences?.length ? spec.audiences : undefined;
   const user = spec.token ? await serviceAccountTokenAuthenticator(ctx)(spec.token, audiences) : undefined;

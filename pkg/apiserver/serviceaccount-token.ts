@@ -9,7 +9,10 @@ import { badRequest, conflict, invalid, isNotFound } from '../apimachinery/error
 import { objectKey } from '../storage';
 import type { HandlerContext } from './handlers/context';
 import type { RequestInfo } from './request-info';
-import { parseBody } from './handlers/body';
+import { checkSchema, fieldValidationOf, parseBody } from './handlers/body';
+import { queryOf } from './handlers/common';
+import { withoutNulls } from './reviews';
+import { subresourceKinds, type ResourceInfo } from '../../api/resources';
 import { rfc3339, sendJson } from './handlers/respond';
 import type { TokenAuthenticator } from './authn';
 import {
@@ -27,12 +30,23 @@ const bindable: Record<string, { claim: 'pod' | 'secret' | 'node'; resource: str
   Node: { claim: 'node', resource: 'nodes', namespaced: false },
 };
 
-const asTokenRequest = (body: unknown): TokenRequest => {
+/** What the body is checked against: TokenRequest is no stored resource, only this subresource's body. */
+const tokenRequestInfo: ResourceInfo = {
+  group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', listKind: 'TokenRequestList', plural: 'tokenrequests', singular: 'tokenrequest',
+  namespaced: true, shortNames: [], categories: [], subresources: [], schema: subresourceKinds.TokenRequest, columns: [],
+};
+
+const asTokenRequest = (ctx: HandlerContext, req: Request, res: Response, body: unknown): TokenRequest => {
   const tr = body as Partial<TokenRequest> | undefined;
-  if (!tr || typeof tr !== 'object' || (tr.kind !== undefined && tr.kind !== 'TokenRequest')) {
+  if (!tr || typeof tr !== 'object' || Array.isArray(tr) || (tr.kind !== undefined && tr.kind !== 'TokenRequest')) {
     throw badRequest(`not a TokenRequest: ${JSON.stringify((tr as { kind?: unknown } | undefined)?.kind ?? null)}`);
   }
-  return { ...tr, spec: { ...(tr.spec ?? {}), audiences: tr.spec?.audiences ?? [] } } as TokenRequest;
+  const spec = typeof tr.spec === 'object' && tr.spec !== null ? tr.spec : {};
+  // Typed clients send `audiences: null` for none (the schema wants a list) and null for other unset fields.
+  const { status: _status, ...rest } = tr;
+  void _status; // set by the server only
+  const obj = withoutNulls({ ...rest, metadata: tr.metadata ?? {}, spec: { ...spec, audiences: (spec as { audiences?: unknown }).audiences ?? [] } }) as ApiObject;
+  return checkSchema(ctx, tokenRequestInfo, obj, fieldValidationOf(queryOf(req)), res) as unknown as TokenRequest;
 };
 
 /** ValidateTokenRequest (pkg/apis/authentication/validation). */
@@ -64,7 +78,7 @@ const boundClaim = async (ctx: HandlerContext, namespace: string, saName: string
 };
 
 export const handleTokenRequest = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
-  const tr = asTokenRequest(parseBody(req));
+  const tr = asTokenRequest(ctx, req, res, parseBody(req));
   const sa = await ctx.store.get(objectKey('serviceaccounts', ri.namespace, ri.name));
   const seconds = tr.spec.expirationSeconds ?? defaultExpirationSeconds;
   validateExpiration(seconds, ri.name);

@@ -50,6 +50,12 @@ describe('kubectl auth', () => {
     expect(await k(['auth', 'can-i', 'get', '/healthz'])).toMatchObject({ code: 0, stdout: 'yes\n' });
   });
 
+  it('kubectl 1.27 auth can-i (a JSON SelfSubjectAccessReview with null and zero fields)', async () => {
+    const k = kubectlRunner(c, bin('1.27'));
+    expect(await k(['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    expect(await k(['auth', 'can-i', 'list', 'secrets', '-n', 'kube-system'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+  });
+
   it('answers for a service account token', async () => {
     const token = (await kubectlRunner(c, bin('1.33'))(['create', 'token', 'robot'])).stdout.trim();
     const who = await withToken(token, ['auth', 'whoami', '-o', 'json']);
@@ -98,5 +104,22 @@ describe('kubectl auth', () => {
     ]);
     const api = await kubectlRunner(c, bin('1.33'))(['api-resources', '--api-group=authentication.k8s.io', '-o', 'wide']);
     expect(api.stdout).toMatch(/selfsubjectreviews +authentication\.k8s\.io\/v1 +false +SelfSubjectReview +create/);
+  });
+
+  it('answers malformed review and token bodies with a 4xx Status, never a 5xx', async () => {
+    expect((await req('POST', '/api/v1/namespaces/default/serviceaccounts', { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'fuzz' } } })).status).toBe(201);
+    const paths = ['/apis/authentication.k8s.io/v1/selfsubjectreviews', '/apis/authentication.k8s.io/v1/tokenreviews',
+      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+      '/api/v1/namespaces/default/serviceaccounts/fuzz/token'];
+    const bodies: unknown[] = ['"text"', '[]', 'null', '42', '{', { kind: 'Pod' }, { spec: 'x' }, { spec: { token: 7, audiences: 'a' } },
+      { spec: { resourceAttributes: 'x', nonResourceAttributes: [] } }, { spec: { expirationSeconds: 'soon', boundObjectRef: { kind: 'Pod', name: 'nope' } } },
+      { spec: { boundObjectRef: { kind: 'ConfigMap', name: 'x' } } }, { spec: { audiences: [1, {}] , expirationSeconds: -1 } }];
+    for (const p of paths) {
+      for (const body of bodies) {
+        const r = await req('POST', p, { body: typeof body === 'string' ? body : body });
+        expect({ p, body, status: r.status < 500 }).toEqual({ p, body, status: true });
+        if (r.status >= 400) expect(r.json).toMatchObject({ kind: 'Status', code: r.status });
+      }
+    }
   });
 });
