@@ -187,3 +187,24 @@ describe('openapi consumers', () => {
     expect(Object.keys(doc.paths['/api/v1/namespaces/{namespace}/pods/{name}/eviction'])).toEqual(['parameters', 'post']);
   });
 });
+
+describe('malformed writes to the views', () => {
+  it('answer 2xx or a 4xx Status, never a 5xx', async () => {
+    const hpa = '/apis/autoscaling/v1/namespaces/views/horizontalpodautoscalers';
+    const ev = '/apis/events.k8s.io/v1/namespaces/views/events';
+    expect((await req('POST', hpa, { body: { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'fz' },
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 2 } } })).status).toBe(201);
+    const bodies: unknown[] = ['[]', 'null', '{', { spec: 'x' }, { spec: { maxReplicas: 'many', targetCPUUtilizationPercentage: {} } },
+      { spec: { scaleTargetRef: null, metrics: [1] } }, { status: { currentCPUUtilizationPercentage: 'hot' } }, { regarding: 5, note: [], series: { count: 'x' } },
+      { eventTime: 'yesterday', deprecatedCount: -1, reportingController: {} }, { metadata: { name: 7 } }];
+    for (const body of bodies) {
+      for (const [method, path, type] of [['POST', hpa, undefined], ['PUT', `${hpa}/fz`, undefined], ['PATCH', `${hpa}/fz`, 'application/merge-patch+json'],
+        ['PATCH', `${hpa}/fz/status`, 'application/merge-patch+json'], ['POST', ev, undefined], ['PATCH', `${ev}/backoff`, 'application/merge-patch+json'],
+        ['PATCH', `${hpa}/fz`, 'application/apply-patch+yaml']] as const) {
+        const r = await req(method, `${path}${type === 'application/apply-patch+yaml' ? '?fieldManager=fz' : ''}`, { body, contentType: type });
+        expect({ method, path, body, ok: r.status < 500 }).toEqual({ method, path, body, ok: true });
+        if (r.status >= 400) expect(r.json).toMatchObject({ kind: 'Status', code: r.status });
+      }
+    }
+  });
+});
