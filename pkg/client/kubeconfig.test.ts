@@ -129,12 +129,32 @@ clusters:
 users:
 - { name: admin, user: { token: token-b } }
 - { name: filed, user: { tokenFile: token } }
-- { name: plugin, user: { exec: { command: aws, apiVersion: client.authentication.k8s.io/v1 } } }
+- { name: plugin, user: { exec: { command: berth-no-such-plugin, apiVersion: client.authentication.k8s.io/v1, installHint: 'install it' } } }
+- { name: script, user: { token: ignored, exec: { command: ./plugin.sh, args: [tok], apiVersion: client.authentication.k8s.io/v1, provideClusterInfo: true, env: [{ name: EXTRA, value: x }] } } }
+- { name: bad, user: { exec: { command: ./plugin.sh, args: [bad], apiVersion: client.authentication.k8s.io/v1beta1 } } }
+- { name: fails, user: { exec: { command: ./plugin.sh, args: [fail], apiVersion: client.authentication.k8s.io/v1 } } }
+- { name: certs, user: { exec: { command: ./plugin.sh, args: [certs], apiVersion: client.authentication.k8s.io/v1 } } }
+- { name: provider, user: { auth-provider: { name: gcp } } }
 contexts:
 - { name: shared, context: { cluster: only-b, user: admin } }
 - { name: b, context: { cluster: only-b, user: filed, namespace: team-b } }
 - { name: plugin, context: { cluster: only-b, user: plugin } }
+- { name: script, context: { cluster: only-b, user: script } }
+- { name: bad, context: { cluster: only-b, user: bad } }
+- { name: fails, context: { cluster: only-b, user: fails } }
+- { name: certs, context: { cluster: only-b, user: certs } }
+- { name: provider, context: { cluster: only-b, user: provider } }
 `);
+    // A credential plugin: echoes what it was given into the token, so the test sees the request.
+    write('b/plugin.sh', `#!/bin/sh
+case "$1" in
+  tok) printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"token":"%s|%s"}}' "$EXTRA" "$(echo "$KUBERNETES_EXEC_INFO" | tr -d '"')";;
+  bad) echo '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"token":"t"}}';;
+  certs) echo '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"clientCertificateData":"CERT","clientKeyData":"KEY"}}';;
+  *) exit 3;;
+esac
+`);
+    fs.chmodSync(path.join(dir, 'b/plugin.sh'), 0o755);
     write('c/config', 'current-context: from-c\n');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -161,9 +181,19 @@ contexts:
     expect(loadKubeconfig({ env: env('b/config'), context: 'b' }).tokenFile).toBe(path.join(dir, 'b', 'token'));
   });
 
-  test('exec credential plugins are refused with a clear message', () => {
-    expect(() => loadKubeconfig({ env: env('b/config'), context: 'plugin' }))
-      .toThrow(/user "plugin" in kubeconfig .* uses an exec credential plugin, which berth does not support/);
+  test('an exec credential plugin (relative to its kubeconfig) gives the token or the client certificate', () => {
+    const cfg = loadKubeconfig({ env: env('b/config'), context: 'script' });
+    expect(cfg.token).toBe('x|{kind:ExecCredential,apiVersion:client.authentication.k8s.io/v1,spec:{interactive:false,cluster:{server:https://only-b:6443,insecure-skip-tls-verify:false}}}');
+    const certs = loadKubeconfig({ env: env('b/config'), context: 'certs' });
+    expect([certs.cert?.toString(), certs.key?.toString()]).toEqual(['CERT', 'KEY']);
+  });
+
+  test('plugin failures in client-go\'s words; auth-provider is refused', () => {
+    const load = (context: string) => () => loadKubeconfig({ env: env('b/config'), context });
+    expect(load('plugin')).toThrow('getting credentials: exec: executable berth-no-such-plugin not found\n\ninstall it');
+    expect(load('bad')).toThrow('getting credentials: exec plugin is configured to use API version client.authentication.k8s.io/v1beta1, plugin returned version client.authentication.k8s.io/v1');
+    expect(load('fails')).toThrow('getting credentials: exec: executable ./plugin.sh failed with exit code 3');
+    expect(load('provider')).toThrow(/user "provider" in kubeconfig .* uses an auth-provider, which berth does not support/);
   });
 
   test('a context missing from every file names them all; none existing is an error', () => {

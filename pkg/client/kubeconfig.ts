@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
+import { ExecCredentialError, runExecPlugin, type ExecConfig } from './exec-credential';
 import type { ClientConfig } from './types';
 
 export interface LoadKubeconfigOptions {
@@ -121,12 +122,27 @@ const lookup = (m: MergedKubeconfig, kind: 'cluster' | 'user' | 'context', name:
   return e;
 };
 
-/** exec and auth-provider need a plugin process / provider code we do not ship. */
+/** auth-provider (gcp, azure, oidc) needs provider code we do not ship; exec plugins run (exec-credential.ts). */
 const rejectPlugins = (user: Entry, userName: string) => {
-  for (const k of ['exec', 'auth-provider']) {
-    if (user.value[k] !== undefined) {
-      throw new KubeconfigError(`error: user "${userName}" in kubeconfig ${user.file} uses ${k === 'exec' ? 'an exec credential plugin' : 'an auth-provider'}, which berth does not support; use a client certificate or a token`);
-    }
+  if (user.value['auth-provider'] !== undefined) {
+    throw new KubeconfigError(`error: user "${userName}" in kubeconfig ${user.file} uses an auth-provider, which berth does not support; use a client certificate, a token or an exec credential plugin`);
+  }
+};
+
+/** The exec plugin's credential, when the user has one (its token and certificate win over the user's own, as client-go). */
+const execCredential = (user: Entry, cluster: Entry, server: string): Partial<ClientConfig> => {
+  const exec = user.value.exec;
+  if (!isDict(exec)) return {};
+  try {
+    const s = runExecPlugin(exec as ExecConfig, user.file, { server, 'certificate-authority-data': str(cluster.value, 'certificate-authority-data'),
+      'insecure-skip-tls-verify': cluster.value['insecure-skip-tls-verify'] === true });
+    return {
+      ...(s.token ? { token: s.token } : {}),
+      ...(s.clientCertificateData && s.clientKeyData ? { cert: Buffer.from(s.clientCertificateData), key: Buffer.from(s.clientKeyData) } : {}),
+    };
+  } catch (err) {
+    if (err instanceof ExecCredentialError) throw new KubeconfigError(err.message);
+    throw err;
   }
 };
 
@@ -166,5 +182,8 @@ export const loadKubeconfig = (opts: LoadKubeconfigOptions = {}): ClientConfig =
     insecureSkipTLSVerify: cluster.value['insecure-skip-tls-verify'] === true,
   };
   if (fromFile.tokenFile) cfg.tokenFile = fromFile.tokenFile;
+  const plugin = execCredential(user, cluster, cfg.server);
+  if (plugin.token) { cfg.token = plugin.token; delete cfg.tokenFile; }
+  if (plugin.cert) { cfg.cert = plugin.cert; cfg.key = plugin.key; }
   return cfg;
 };

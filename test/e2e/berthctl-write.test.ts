@@ -1,8 +1,10 @@
-// berthctl's writes beside the real kubectl on one cluster: client-side apply's strategic merge
-// patch (another writer's container and an edited field survive a re-apply, as with kubectl).
+// berthctl beside the real kubectl on one cluster: client-side apply's strategic merge patch
+// (another writer's container and an edited field survive a re-apply, as with kubectl), delete
+// --wait by watch, and an exec credential plugin.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startCluster, type TestCluster } from './cluster';
+import { repoRoot, startCluster, type TestCluster } from './cluster';
 
 jest.setTimeout(180_000);
 
@@ -72,4 +74,27 @@ test('delete --wait returns once a terminating pod is gone, having watched rathe
   const requests = r.stderr.split('\n').filter((l) => / (GET|DELETE) /.test(l));
   expect(requests.filter((l) => l.includes('/pods/slow') && l.includes(' GET '))).toEqual([]); // no polling GETs
   expect(requests.some((l) => / GET \S+\/namespaces\/default\/pods OK/.test(l))).toBe(true); // the watch
+});
+
+test('an exec credential plugin in the kubeconfig authenticates berthctl as it does kubectl', async () => {
+  const { load, dump } = await import('js-yaml');
+  const kc = load(fs.readFileSync(c.kubeconfig, 'utf8')) as { users: { user: Record<string, string> }[] } & Record<string, unknown>;
+  const { 'client-certificate-data': cert, 'client-key-data': key } = kc.users[0].user;
+  const dir = fs.mkdtempSync(path.join(c.home, 'plugin-'));
+  fs.writeFileSync(path.join(dir, 'cred.json'), JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1',
+    status: { clientCertificateData: Buffer.from(cert, 'base64').toString(), clientKeyData: Buffer.from(key, 'base64').toString() } }));
+  fs.writeFileSync(path.join(dir, 'plugin.sh'), `#!/bin/sh\ncat "${path.join(dir, 'cred.json')}"\n`, { mode: 0o755 });
+  kc.users[0].user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './plugin.sh', interactiveMode: 'Never' } } as unknown as Record<string, string>;
+  const pluginConfig = path.join(dir, 'kubeconfig');
+  fs.writeFileSync(pluginConfig, dump(kc));
+  // Only the plugin's kubeconfig, so that nothing else can authenticate the request.
+  const env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: pluginConfig };
+  const run = (cmd: string, args: string[]) => {
+    const r = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 60_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const ours = run(process.execPath, [path.join(repoRoot, 'dist', 'cmd', 'berthctl', 'main.js'), 'get', 'ns', 'default', '-o', 'name']);
+  const theirs = run('kubectl', ['get', 'ns', 'default', '-o', 'name']);
+  expect(ours).toEqual({ code: 0, stdout: 'namespace/default\n', stderr: '' });
+  expect(ours).toEqual(theirs);
 });
