@@ -6,6 +6,7 @@
 // ratios against the issue's targets are printed and written to results/apiserver.json; nothing
 // is asserted. BENCH_PROFILE=<dir> writes a CPU profile of the apiserver there.
 import { spawn, type ChildProcess } from 'node:child_process';
+import type https from 'node:https';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,6 +115,7 @@ const httpsFloor = async (api: Api, dir: string, body: string): Promise<LoadResu
   const agent = newAgent(api.creds, 16);
   const base = `https://127.0.0.1:${port}`;
   await waitFor(async () => (await request(agent, base, 'GET', '/')).status === 200, { what: 'https floor server' });
+  await Promise.all(Array.from({ length: 16 }, () => request(agent, base, 'GET', '/'))); // connections open, as warm() does
   const r = await load(16, 20_000, 2500, async () => { await request(agent, base, 'GET', '/'); });
   print('bare node https GET (floor)', r);
   agent.destroy();
@@ -128,8 +130,18 @@ const ensureNamespace = async (api: Api, name: string) => {
 };
 
 /** Creates `count` pods in `ns` with `clients` concurrent clients; `acked[i]` is when pod i's create returned. */
+/**
+ * Opens the agent's `clients` connections before a timed load: a TLS handshake with a client
+ * certificate costs the server milliseconds, and 16 or 64 of them at a level's start would be
+ * the p99 of a 3 s level (long-lived clients such as kubectl's and controllers' keep theirs).
+ */
+const warm = async (api: Api, agent: https.Agent, clients: number, ns: string): Promise<void> => {
+  await Promise.all(Array.from({ length: clients }, () => request(agent, api.base, 'GET', `/api/v1/namespaces/${ns}`)));
+};
+
 const createPods = async (api: Api, ns: string, prefix: string, clients: number, count: number, maxMs: number, acked?: Float64Array): Promise<LoadResult> => {
   const agent = newAgent(api.creds, clients);
+  await warm(api, agent, clients, ns);
   const r = await load(clients, count, maxMs, async (i) => {
     const res = await request(agent, api.base, 'POST', `/api/v1/namespaces/${ns}/pods`, benchPod(`${prefix}-${i}`, nowMs()));
     if (res.status !== 201) throw new Error(`create: ${res.status} ${res.body.toString().slice(0, 200)}`);
@@ -152,6 +164,7 @@ const apiCrud = async (api: Api, etcdEndpoint: string) => {
   const n = create[1].ops;
   for (const c of levels) {
     const agent = newAgent(api.creds, c);
+    await warm(api, agent, c, 'bench');
     get.push(await withCpu(api, ep, () => load(c, 20_000, 2500, async (i) => {
       const res = await request(agent, api.base, 'GET', `/api/v1/namespaces/bench/pods/c16-${i % n}`);
       if (res.status !== 200) throw new Error(`get: ${res.status}`);
@@ -163,6 +176,7 @@ const apiCrud = async (api: Api, etcdEndpoint: string) => {
   await createPods(api, 'bench-list', 'l', 16, 100, 20_000);
   for (const c of levels) {
     const agent = newAgent(api.creds, c);
+    await warm(api, agent, c, 'bench-list');
     list.push(await withCpu(api, ep, () => load(c, 5000, 2500, async () => {
       const res = await request(agent, api.base, 'GET', '/api/v1/namespaces/bench-list/pods?resourceVersion=0');
       if (res.status !== 200) throw new Error(`list: ${res.status}`);
@@ -184,6 +198,7 @@ const steady = async (api: Api, etcdEndpoint: string, seconds = 5) => {
   const create = await withCpu(api, ep, () => createPods(api, 'steady', 's', 64, 1e9, seconds * 1000));
   print('steady pod create', create);
   const agent = newAgent(api.creds, 16);
+  await warm(api, agent, 16, 'steady');
   const get = await withCpu(api, ep, () => load(16, 1e9, seconds * 1000, async (i) => {
     const res = await request(agent, api.base, 'GET', `/api/v1/namespaces/steady/pods/warm-${i % 2000}`);
     if (res.status !== 200) throw new Error(`get: ${res.status}`);
