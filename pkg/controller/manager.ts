@@ -20,6 +20,11 @@ import type { ApiPodDisruptionBudget } from '../../api/policy/v1';
 import { newDisruptionController } from './disruption';
 import { newDeploymentController } from './deployment';
 import type { ApiDeployment } from '../../api/apps/v1';
+import type { ApiEndpoints, ApiService } from '../../api/core/v1';
+import type { ApiEndpointSlice } from '../../api/discovery/v1';
+import { newEndpointsController } from './endpoints';
+import { newEndpointSliceController, serviceNameIndex, serviceNameIndexFunc } from './endpointslice';
+import { newServiceAccountController } from './serviceaccount';
 
 export interface ControllerManagerOptions {
   kubeconfig: string;
@@ -62,12 +67,17 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const rsClient = client.resource<ApiReplicaSet>(resource('apps', 'v1', 'replicasets'));
   const pdbClient = client.resource<ApiPodDisruptionBudget>(resource('policy', 'v1', 'poddisruptionbudgets'));
   const deploymentClient = client.resource<ApiDeployment>(resource('apps', 'v1', 'deployments'));
+  const endpointsClient = client.resource<ApiEndpoints>(resource('', 'v1', 'endpoints'));
+  const sliceClient = client.resource<ApiEndpointSlice>(resource('discovery.k8s.io', 'v1', 'endpointslices'));
   // Shared informers: one per resource, whatever the number of controllers reading them.
   const informers = {
     pods: createInformer(podClient, { log }),
     replicaSets: createInformer(rsClient, { log }),
     pdbs: createInformer(pdbClient, { log }),
     deployments: createInformer(deploymentClient, { log }),
+    services: createInformer(client.resource<ApiService>(resource('', 'v1', 'services')), { log }),
+    endpoints: createInformer(endpointsClient, { log }),
+    slices: createInformer(sliceClient, { log, indexers: { [serviceNameIndex]: serviceNameIndexFunc } }),
   };
   const replicaSet = newReplicaSetController({
     replicaSets: informers.replicaSets, pods: informers.pods, podClient, rsClient,
@@ -81,8 +91,17 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     recorder: createEventRecorder(client, 'deployment-controller', log), log, workers: opts.workers ?? 5, metrics,
   });
   metrics.watchQueue(deployment);
+  const endpoints = newEndpointsController({
+    services: informers.services, pods: informers.pods, endpoints: informers.endpoints, endpointsClient, log, workers: opts.workers ?? 5, metrics,
+  });
+  metrics.watchQueue(endpoints);
+  const endpointSlice = newEndpointSliceController({
+    services: informers.services, pods: informers.pods, slices: informers.slices, sliceClient, log, workers: opts.workers ?? 5, metrics,
+  });
+  metrics.watchQueue(endpointSlice);
   const shared: Record<string, Informer<ApiObject>> = {
     '/pods': informers.pods, 'apps/replicasets': informers.replicaSets, 'policy/poddisruptionbudgets': informers.pdbs, 'apps/deployments': informers.deployments,
+    '/services': informers.services, '/endpoints': informers.endpoints, 'discovery.k8s.io/endpointslices': informers.slices,
   };
   const monitors = gcMonitors(client, shared, log);
   const garbageCollector = newGarbageCollector({ monitors, access: clientAccess(client), log, workers: opts.workers ?? 5, metrics });
@@ -91,6 +110,12 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   if (!namespaceInformer) throw new Error('namespaces are not watched');
   const namespace = newNamespaceController({ namespaces: namespaceInformer, access: clientNamespaceAccess(client), log, metrics });
   metrics.watchQueue(namespace);
+  const serviceAccountInformer = monitors.find((m) => m.info.group === '' && m.info.plural === 'serviceaccounts')?.informer;
+  if (!serviceAccountInformer) throw new Error('serviceaccounts are not watched');
+  const serviceAccount = newServiceAccountController({
+    namespaces: namespaceInformer, serviceAccounts: serviceAccountInformer, saClient: client.resource(resource('', 'v1', 'serviceaccounts')), log, metrics,
+  });
+  metrics.watchQueue(serviceAccount);
   const extraInformers = monitors.filter((m) => !Object.values(shared).includes(m.informer));
 
   let failure: unknown;
@@ -98,7 +123,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? undefined : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, disruption.name, garbageCollector.name, namespace.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, endpoints.name, endpointSlice.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -111,12 +136,18 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise('informer/replicasets', informers.replicaSets.run(ac.signal)),
       supervise('informer/poddisruptionbudgets', informers.pdbs.run(ac.signal)),
       supervise('informer/deployments', informers.deployments.run(ac.signal)),
+      supervise('informer/services', informers.services.run(ac.signal)),
+      supervise('informer/endpoints', informers.endpoints.run(ac.signal)),
+      supervise('informer/endpointslices', informers.slices.run(ac.signal)),
       ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
       supervise(replicaSet.name, replicaSet.run(ac.signal)),
       supervise(deployment.name, deployment.run(ac.signal)),
+      supervise(endpoints.name, endpoints.run(ac.signal)),
+      supervise(endpointSlice.name, endpointSlice.run(ac.signal)),
       supervise(disruption.name, disruption.run(ac.signal)),
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),
+      supervise(serviceAccount.name, serviceAccount.run(ac.signal)),
     ]);
   };
   try {
