@@ -95,7 +95,7 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
     runtime, pods, informer, clock: realClock, log: log.child('pods'), recorder,
     nodeName, nodeIP, podLogDir: opts.podLogDir, memoryCapacity: info.memoryBytes, activePollMs: 1000, resyncMs: 10_000,
     allocatable: { milliCPU: info.cpus * 1000, memory: info.memoryBytes, pods: 110 }, metrics, volumes, dns,
-    seccompProfileRoot: path.join(agentRoot, 'seccomp'),
+    seccompProfileRoot: path.join(agentRoot, 'seccomp'), exec: streaming,
   });
   informer.addEventHandler(manager.handler);
 

@@ -10,13 +10,17 @@ import { syncPod, type SyncDeps } from './pod-sync';
 import { killPod, runtimePodUIDs, terminatePod, gracePeriodOf } from './pod-teardown';
 import { isTerminalPhase, podDesc, type ApiPod } from './pod-util';
 import { PodWorkers } from './pod-workers';
+import { ProbeManager } from './probe-manager';
+import type { ExecSyncer } from './prober';
 import { StatusManager } from './status-manager';
 
 export const housekeepingMs = 10_000;
 /** Upstream's minimum grace for pods that vanished from the API (force deletes). */
 const minimumGracePeriodSeconds = 2;
 
-export interface PodManagerDeps extends Omit<SyncDeps, 'statusManager' | 'backoff'> {
+export interface PodManagerDeps extends Omit<SyncDeps, 'statusManager' | 'backoff' | 'probes'> {
+  /** CRI ExecSync for exec probes (without it exec probes fail). */
+  exec?: ExecSyncer;
   pods: ResourceClient<ApiPod>;
   informer: Informer<ApiPod>;
   allocatable: NodeAllocatable;
@@ -32,11 +36,13 @@ export class PodManager {
   private statusManager: StatusManager;
   private backoff: Backoff;
   readonly workers: PodWorkers;
+  readonly probes: ProbeManager;
 
   constructor(private d: PodManagerDeps) {
     this.statusManager = new StatusManager(d.pods, d.log);
     this.backoff = new Backoff(d.clock);
     this.workers = new PodWorkers((uid) => this.timedSync(uid), d.clock, d.log, (n) => d.metrics?.podWorkers.set(n));
+    this.probes = new ProbeManager({ clock: d.clock, log: d.log.child('prober'), recorder: d.recorder, exec: d.exec, onChange: (uid) => this.workers.enqueue(uid) });
   }
 
   readonly handler: EventHandler<ApiPod> = {
@@ -75,11 +81,12 @@ export class PodManager {
       return undefined;
     }
     if (pod.metadata.deletionTimestamp) {
+      this.probes.removePod(uid);
       await terminatePod(pod, this.d.pods, this.d);
       return this.d.resyncMs;   // the informer's delete event ends the worker
     }
     if (this.rejected.has(uid) || !(await this.admit(pod))) return this.d.resyncMs;
-    return syncPod(pod, { ...this.d, statusManager: this.statusManager, backoff: this.backoff });
+    return syncPod(pod, { ...this.d, statusManager: this.statusManager, backoff: this.backoff, probes: this.probes });
   }
 
   /** Admits a pod the first time it is seen unless it already started (an agent restart must not reject running pods). */
@@ -103,6 +110,7 @@ export class PodManager {
   }
 
   private forget(uid: string): void {
+    this.probes.removePod(uid);
     this.lastKnown.delete(uid);
     this.admitted.delete(uid);
     this.rejected.delete(uid);
@@ -133,6 +141,7 @@ export class PodManager {
       await this.housekeeping().catch((err: unknown) => this.d.log.warn('housekeeping failed', { err }));
       await delay(this.d.clock, housekeepingMs, signal);
     }
+    this.probes.stopAll();
     await this.workers.stop();
   }
 }

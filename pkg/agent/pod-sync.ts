@@ -18,6 +18,8 @@ import type { PodVolumes, VolumeManager } from './volumes';
 import { observePod, type PodRuntimeState } from './runtime-state';
 import { buildPodStatus, type Waiting } from './status';
 import type { StatusManager } from './status-manager';
+import { initContainersOf, initPlan } from './init-containers';
+import type { ProbeManager } from './probe-manager';
 
 export interface SyncDeps {
   runtime: RuntimeService;
@@ -40,6 +42,8 @@ export interface SyncDeps {
   dns?: DNSOptions;
   /** Where Localhost seccomp profiles live (kubelet: <root-dir>/seccomp). */
   seccompProfileRoot?: string;
+  /** The probe workers; without it probes are ignored (every running container is ready). */
+  probes?: ProbeManager;
 }
 
 /** What to do with one container of the spec. */
@@ -84,9 +88,9 @@ export const pullPolicy = (c: Container): string => {
 /** Syncs `pod` and returns when to look again (ms). */
 export const syncPod = async (pod: Pod, d: SyncDeps): Promise<number> => {
   const { uid } = podIdentity(pod);
-  let state = await observePod(d.runtime, uid);
+  let state = await killUnhealthy(pod, await observePod(d.runtime, uid), d);
   const waiting = new Map<string, Waiting>();
-  const actions = new Map(containersOf(pod).map((c) => [c.name, containerAction(pod, c, state.containers.get(c.name) ?? [], d.backoff, d.clock.now())]));
+  const actions = podActions(pod, state, d);
   const wantsStart = [...actions.values()].some((a) => a.kind === 'start' || a.kind === 'startCreated');
   let retryMs = Infinity;
   for (const [name, a] of actions) {
@@ -107,26 +111,64 @@ export const syncPod = async (pod: Pod, d: SyncDeps): Promise<number> => {
   }
   if (sandboxId && sbConfig && !(volumes instanceof VolumeError)) {
     const podVolumes = volumes ?? d.volumes?.volumePaths(pod) ?? new Map();
-    for (const c of containersOf(pod)) {
+    for (const c of [...initContainersOf(pod), ...containersOf(pod)]) {
       const a = actions.get(c.name);
       if (a?.kind !== 'start' && a?.kind !== 'startCreated') continue;
       const w = await startContainer(pod, c, a, { sandboxId, sbConfig, podIP: pod.spec?.hostNetwork ? d.nodeIP : state.podIPs[0] ?? '', volumes: podVolumes }, d);
       if (w) { waiting.set(c.name, w.waiting); retryMs = Math.min(retryMs, w.retryMs); }
     }
   } else if (wantsStart) {
-    for (const c of containersOf(pod)) waiting.set(c.name, { reason: 'ContainerCreating' });
+    for (const name of actions.keys()) waiting.set(name, { reason: initContainersOf(pod).length ? 'PodInitializing' : 'ContainerCreating' });
     retryMs = Math.min(retryMs, d.backoff.get(`sandbox/${uid}`) || 10_000);
   }
 
   state = await observePod(d.runtime, uid);
   await removeOldContainers(state, d);
-  const status = buildPodStatus(pod, state, waiting, { now: d.clock.now(), hostIP: d.nodeIP });
+  const podIP = pod.spec?.hostNetwork ? d.nodeIP : state.podIPs[0] ?? '';
+  d.probes?.syncPod(pod, (name) => state.containers.get(name)?.[0], podIP);
+  const probes = d.probes && {
+    ready: (name: string, id: string) => d.probes?.ready(uid, name, id, pod) ?? true,
+    started: (name: string, id: string) => d.probes?.started(uid, name, id, pod) ?? true,
+  };
+  const status = buildPodStatus(pod, state, waiting, { now: d.clock.now(), hostIP: d.nodeIP, probes });
   await d.statusManager.setStatus(pod, status);
   if (isTerminalPhase(status.phase)) {
+    d.probes?.removePod(uid);
     await stopSandboxes(state, d);
     return d.resyncMs;
   }
   return Math.max(100, Math.min(retryMs, d.activePollMs));
+};
+
+/** The init container to run next, or (once initialized) what to do with each app container. */
+const podActions = (pod: Pod, state: PodRuntimeState, d: SyncDeps): Map<string, ContainerAction> => {
+  const now = d.clock.now();
+  const init = initPlan(pod, state, d.backoff, now);
+  if (init.kind === 'next') return new Map([[init.container.name, init.action]]);
+  if (init.kind === 'failed') return new Map();
+  return new Map(containersOf(pod).map((c) => [c.name, containerAction(pod, c, state.containers.get(c.name) ?? [], d.backoff, now)]));
+};
+
+/**
+ * Kills running containers whose liveness or startup probe failed (upstream computePodActions:
+ * "Container x failed liveness probe, will be restarted"); the restart policy then decides.
+ */
+const killUnhealthy = async (pod: Pod, state: PodRuntimeState, d: SyncDeps): Promise<PodRuntimeState> => {
+  const { uid } = podIdentity(pod);
+  let killed = false;
+  for (const c of containersOf(pod)) {
+    const latest = state.containers.get(c.name)?.[0];
+    if (!d.probes || latest?.state !== 'CONTAINER_RUNNING') continue;
+    const why = d.probes.failed(uid, c.name, latest.id);
+    if (!why) continue;
+    const probe = why === 'liveness' ? c.livenessProbe : c.startupProbe;
+    const grace = probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    d.log.info('killing unhealthy container', { pod: podDesc(pod), container: c.name, probe: why });
+    d.recorder?.event(podRef(pod), 'Normal', 'Killing', `Container ${c.name} failed ${why} probe, will be restarted`);
+    await d.runtime.stopContainer(latest.id, grace);
+    killed = true;
+  }
+  return killed ? observePod(d.runtime, uid) : state;
 };
 
 /**
