@@ -98,3 +98,24 @@ test('an exec credential plugin in the kubeconfig authenticates berthctl as it d
   expect(ours).toEqual({ code: 0, stdout: 'namespace/default\n', stderr: '' });
   expect(ours).toEqual(theirs);
 });
+
+test('rollout status, restart and history against the real Deployment controller, as kubectl', async () => {
+  const dep = JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'roll' }, spec: {
+    replicas: 2, selector: { matchLabels: { app: 'roll' } },
+    template: { metadata: { labels: { app: 'roll' } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } },
+  } });
+  expect((await c.kubectl(['apply', '-f', '-'], { input: dep })).code).toBe(0);
+  const done = 'deployment "roll" successfully rolled out\n';
+  const status = await c.berthctl(['rollout', 'status', 'deploy/roll', '--timeout=120s']);
+  expect(status.code).toBe(0);
+  expect(status.stdout.endsWith(done)).toBe(true);
+  expect(await c.kubectl(['rollout', 'status', 'deploy/roll', '--timeout=10s'])).toMatchObject({ code: 0, stdout: done });
+  expect(await c.berthctl(['rollout', 'restart', 'deploy/roll'])).toMatchObject({ code: 0, stdout: 'deployment.apps/roll restarted\n' });
+  const again = await c.berthctl(['rollout', 'status', 'deploy/roll', '--timeout=120s']);
+  expect(again.code).toBe(0);
+  expect(again.stdout.endsWith(done)).toBe(true);
+  expect(await c.berthctl(['rollout', 'status', 'deploy/roll'])).toEqual(await c.kubectl(['rollout', 'status', 'deploy/roll']));
+  const history = await c.berthctl(['rollout', 'history', 'deploy/roll']);
+  expect(history).toEqual(await c.kubectl(['rollout', 'history', 'deploy/roll']));
+  expect(history.stdout).toMatch(/^deployment\.apps\/roll \nREVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n\n$/);
+});
