@@ -1,6 +1,6 @@
 // berthctl beside the real kubectl on one cluster: client-side apply's strategic merge patch
 // (another writer's container and an edited field survive a re-apply, as with kubectl), delete
-// --wait by watch, and an exec credential plugin.
+// --wait by watch, an exec credential plugin, and rollout against the real Deployment controller.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
