@@ -10,3 +10,4 @@ export { newDeploymentController, deploymentControllerName, type DeploymentContr
 export { newServiceAccountController, reconcileServiceAccounts, defaultServiceAccounts, serviceAccountControllerName, type ServiceAccountControllerDeps } from './serviceaccount';
 export { newEndpointsController, type EndpointsControllerDeps } from './endpoints';
 export { newEndpointSliceController, type EndpointSliceControllerDeps } from './endpointslice';
+export { newJobController, type JobControllerDeps } from './job';

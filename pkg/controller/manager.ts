@@ -23,6 +23,8 @@ import type { ApiDeployment } from '../../api/apps/v1';
 import type { ApiEndpoints, ApiService } from '../../api/core/v1';
 import type { ApiEndpointSlice } from '../../api/discovery/v1';
 import { newEndpointsController } from './endpoints';
+import { newJobController } from './job';
+import type { ApiJob } from '../../api/batch/v1';
 import { newEndpointSliceController, serviceNameIndex, serviceNameIndexFunc } from './endpointslice';
 import { newServiceAccountController } from './serviceaccount';
 
@@ -68,6 +70,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const pdbClient = client.resource<ApiPodDisruptionBudget>(resource('policy', 'v1', 'poddisruptionbudgets'));
   const deploymentClient = client.resource<ApiDeployment>(resource('apps', 'v1', 'deployments'));
   const endpointsClient = client.resource<ApiEndpoints>(resource('', 'v1', 'endpoints'));
+  const jobClient = client.resource<ApiJob>(resource('batch', 'v1', 'jobs'));
   const sliceClient = client.resource<ApiEndpointSlice>(resource('discovery.k8s.io', 'v1', 'endpointslices'));
   // Shared informers: one per resource, whatever the number of controllers reading them.
   const informers = {
@@ -77,6 +80,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     deployments: createInformer(deploymentClient, { log }),
     services: createInformer(client.resource<ApiService>(resource('', 'v1', 'services')), { log }),
     endpoints: createInformer(endpointsClient, { log }),
+    jobs: createInformer(jobClient, { log }),
     slices: createInformer(sliceClient, { log, indexers: { [serviceNameIndex]: serviceNameIndexFunc } }),
   };
   const replicaSet = newReplicaSetController({
@@ -99,9 +103,15 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     services: informers.services, pods: informers.pods, slices: informers.slices, sliceClient, log, workers: opts.workers ?? 5, metrics,
   });
   metrics.watchQueue(endpointSlice);
+  const job = newJobController({
+    jobs: informers.jobs, pods: informers.pods, podClient, jobClient,
+    recorder: createEventRecorder(client, 'job-controller', log), log, workers: opts.workers ?? 5, metrics,
+  });
+  metrics.watchQueue(job);
   const shared: Record<string, Informer<ApiObject>> = {
     '/pods': informers.pods, 'apps/replicasets': informers.replicaSets, 'policy/poddisruptionbudgets': informers.pdbs, 'apps/deployments': informers.deployments,
     '/services': informers.services, '/endpoints': informers.endpoints, 'discovery.k8s.io/endpointslices': informers.slices,
+    'batch/jobs': informers.jobs,
   };
   const monitors = gcMonitors(client, shared, log);
   const garbageCollector = newGarbageCollector({ monitors, access: clientAccess(client), log, workers: opts.workers ?? 5, metrics });
@@ -123,7 +133,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? undefined : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, endpoints.name, endpointSlice.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, endpoints.name, endpointSlice.name, job.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -139,11 +149,13 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise('informer/services', informers.services.run(ac.signal)),
       supervise('informer/endpoints', informers.endpoints.run(ac.signal)),
       supervise('informer/endpointslices', informers.slices.run(ac.signal)),
+      supervise('informer/jobs', informers.jobs.run(ac.signal)),
       ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
       supervise(replicaSet.name, replicaSet.run(ac.signal)),
       supervise(deployment.name, deployment.run(ac.signal)),
       supervise(endpoints.name, endpoints.run(ac.signal)),
       supervise(endpointSlice.name, endpointSlice.run(ac.signal)),
+      supervise(job.name, job.run(ac.signal)),
       supervise(disruption.name, disruption.run(ac.signal)),
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),
