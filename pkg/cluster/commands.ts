@@ -142,6 +142,19 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
         { kubeconfig: o.kubeconfig, healthPort: o.healthPort, leaderElection: { enabled: o.leaderElect } }, logger('scheduler'), signal);
     });
 
+  sub('proxy', 'program iptables so that Service cluster IPs and node ports reach their endpoints')
+    .option('--kubeconfig <path>').option('--health-port <n>', '', int, 10256).option('--bridge <name>', 'the pod bridge (names the chains)', 'berth0')
+    .option('--cluster-cidr <cidr>', 'the pod CIDR; service traffic from outside it is masqueraded')
+    .option('--cleanup', 'remove the rules and routes of this proxy, then exit', false)
+    .action((o) => {
+      chosen.run = async (signal) => {
+        const proxy = await import('../proxy');
+        if (o.cleanup) return proxy.cleanupProxy(o.bridge, logger('proxy'));
+        if (!o.kubeconfig) throw new Error('--kubeconfig is required');
+        return proxy.runProxy({ kubeconfig: o.kubeconfig, healthPort: o.healthPort, bridge: o.bridge, clusterCIDR: o.clusterCidr }, logger('proxy'), signal);
+      };
+    });
+
   sub('controller-manager', 'run the controllers')
     .requiredOption('--kubeconfig <path>').option('--health-port <n>', '', int, 10257)
     .option('--leader-elect <bool>', 'take the kube-system/kube-controller-manager Lease before running controllers', bool, true)

@@ -6,7 +6,7 @@ const runtimeArgs = (overrides: Partial<ReturnType<typeof defaultConfig>>) =>
 
 test('components start in dependency order', () => {
   expect(componentSpecs(defaultConfig('/tmp/h')).map((s) => s.name))
-    .toEqual(['etcd', 'apiserver', 'runtime', 'agent', 'scheduler', 'controller-manager']);
+    .toEqual(['etcd', 'apiserver', 'runtime', 'agent', 'scheduler', 'proxy', 'controller-manager']);
 });
 
 test('a port offset moves every listener', () => {
@@ -30,4 +30,10 @@ test.each([
   const args = runtimeArgs(cfg);
   const start = args.findIndex((a) => a === '--registry-mirror' || a === '--insecure-registry' || a === '--pull-from-origin');
   expect(start === -1 ? [] : args.slice(start, start + want.length)).toEqual(want);
+});
+
+test('a config saved before the proxy existed gets its port from the scheduler\'s', () => {
+  const { proxy: _unused, ...old } = portsWithOffset(100);
+  const args = componentSpecs({ ...defaultConfig('/tmp/h'), ports: old }).find((s) => s.name === 'proxy')!.args;
+  expect(args.join(' ')).toContain('--health-port 10356');
 });

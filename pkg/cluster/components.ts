@@ -27,6 +27,9 @@ const httpOk = (url: string, pkiDir?: string): Promise<boolean> => new Promise((
 /** Path of the compiled `berth` entry point that the supervisor re-executes. */
 export const berthMain = (): string => path.resolve(__dirname, '..', '..', 'cmd', 'berth', 'main.js');
 
+/** A config saved before the proxy existed has no port for it: the scheduler's minus 3, as the defaults. */
+export const proxyPort = (cfg: ClusterConfig): number => cfg.ports.proxy ?? cfg.ports.scheduler - 3;
+
 export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
   const p = paths(cfg.home);
   const { ports } = cfg;
@@ -72,6 +75,11 @@ export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
       name: 'scheduler',
       ...node('scheduler', ['--kubeconfig', p.kubeconfig, '--health-port', String(ports.scheduler)]),
       ready: () => httpOk(`http://127.0.0.1:${ports.scheduler}/healthz`),
+    },
+    {
+      name: 'proxy',
+      ...node('proxy', ['--kubeconfig', p.kubeconfig, '--health-port', String(proxyPort(cfg)), '--bridge', cfg.bridge, '--cluster-cidr', cfg.podCidr]),
+      ready: () => httpOk(`http://127.0.0.1:${proxyPort(cfg)}/healthz`),
     },
     {
       name: 'controller-manager',

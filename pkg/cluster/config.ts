@@ -15,6 +15,8 @@ export interface Ports {
   runtimeHealth: number;
   scheduler: number;
   controllerManager: number;
+  /** Service proxy /healthz and /metrics (kube-proxy's healthz port); absent in configs saved before it existed. */
+  proxy?: number;
 }
 
 export interface ClusterConfig {
@@ -37,7 +39,7 @@ export interface ClusterConfig {
 
 export const defaultPorts: Ports = {
   etcdClient: 2379, etcdPeer: 2380, apiserver: 6443, agent: 10250, agentHealth: 10248,
-  runtimeHealth: 10249, scheduler: 10259, controllerManager: 10257,
+  runtimeHealth: 10249, scheduler: 10259, controllerManager: 10257, proxy: 10256,
 };
 
 /** Ports shifted by `offset`, so a second cluster on the machine uses its own. */

@@ -2,6 +2,7 @@
 // containers, mounts, cgroups and namespaces, so nothing of the cluster is left running.
 // `--purge` also deletes $BERTH_HOME.
 import fs from 'node:fs';
+import { cleanupProxy } from '../proxy';
 import { cleanupAll } from '../runtime';
 import type { Logger } from '../log';
 import { paths, readConfig } from './config';
@@ -17,6 +18,7 @@ export const down = async (home: string, purge: boolean, log: Logger): Promise<v
   }
   fs.rmSync(p.serverPid, { force: true });
   if (cfg) {
+    await cleanupProxy(cfg.bridge, log);
     await cleanupAll({ root: p.runtime, cgroupParent: cfg.cgroupParent, bridge: cfg.bridge, podCidr: cfg.podCidr, networkName: cfg.networkName }, log);
   }
   if (purge) {

@@ -58,7 +58,7 @@ export const up = async (opts: UpOptions): Promise<ClusterConfig> => {
     await importImage(p.runtime, archive, opts.log);
   }
   if (serverPid(cfg.home) === undefined) {
-    opts.progress('starting etcd, apiserver, runtime, agent, scheduler and controller-manager');
+    opts.progress('starting etcd, apiserver, runtime, agent, scheduler, proxy and controller-manager');
     const out = fs.openSync(path.join(p.logs, 'server.log'), 'a');
     const child = spawn(process.execPath, [berthMain(), 'server'], {
       detached: true, stdio: ['ignore', out, out], env: { ...process.env, BERTH_HOME: cfg.home },
