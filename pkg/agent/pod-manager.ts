@@ -11,7 +11,6 @@ import { killPod, runtimePodUIDs, terminatePod, gracePeriodOf } from './pod-tear
 import { isTerminalPhase, podDesc, type ApiPod } from './pod-util';
 import { PodWorkers } from './pod-workers';
 import { ProbeManager } from './probe-manager';
-import type { ExecSyncer } from './prober';
 import { StatusManager } from './status-manager';
 
 export const housekeepingMs = 10_000;
@@ -19,8 +18,6 @@ export const housekeepingMs = 10_000;
 const minimumGracePeriodSeconds = 2;
 
 export interface PodManagerDeps extends Omit<SyncDeps, 'statusManager' | 'backoff' | 'probes'> {
-  /** CRI ExecSync for exec probes (without it exec probes fail). */
-  exec?: ExecSyncer;
   pods: ResourceClient<ApiPod>;
   informer: Informer<ApiPod>;
   allocatable: NodeAllocatable;

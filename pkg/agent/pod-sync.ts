@@ -20,6 +20,8 @@ import { buildPodStatus, type Waiting } from './status';
 import type { StatusManager } from './status-manager';
 import { initContainersOf, initPlan } from './init-containers';
 import type { ProbeManager } from './probe-manager';
+import type { ExecSyncer } from './prober';
+import { runPostStart, stopContainerWithHook } from './lifecycle';
 
 export interface SyncDeps {
   runtime: RuntimeService;
@@ -44,6 +46,8 @@ export interface SyncDeps {
   seccompProfileRoot?: string;
   /** The probe workers; without it probes are ignored (every running container is ready). */
   probes?: ProbeManager;
+  /** CRI ExecSync for exec probes and hooks (without it they fail). */
+  exec?: ExecSyncer;
 }
 
 /** What to do with one container of the spec. */
@@ -165,7 +169,7 @@ const killUnhealthy = async (pod: Pod, state: PodRuntimeState, d: SyncDeps): Pro
     const grace = probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     d.log.info('killing unhealthy container', { pod: podDesc(pod), container: c.name, probe: why });
     d.recorder?.event(podRef(pod), 'Normal', 'Killing', `Container ${c.name} failed ${why} probe, will be restarted`);
-    await d.runtime.stopContainer(latest.id, grace);
+    await stopContainerWithHook(pod, c, latest.id, pod.spec?.hostNetwork ? d.nodeIP : state.podIPs[0] ?? '', grace, d);
     killed = true;
   }
   return killed ? observePod(d.runtime, uid) : state;
@@ -250,6 +254,7 @@ const startContainer = async (pod: Pod, c: Container, a: ContainerAction, s: Sta
   if (started) return started;
   d.log.info('started container', { pod: podDesc(pod), container: c.name, id, attempt: a.attempt });
   d.recorder?.event(podRef(pod), 'Normal', 'Started', `Started container ${c.name}`);
+  await runPostStart(pod, { container: c, containerId: id, podIP: s.podIP }, d);
   return undefined;
 };
 

@@ -4,11 +4,18 @@
 import type { Logger } from '../log';
 import type { EventRecorder, ResourceClient } from '../client/types';
 import { isConflict, isNotFound } from '../apimachinery/errors';
-import { isRuntimeNotFound, labelPodUID, type RuntimeService } from './runtime-client';
+import { isRuntimeNotFound, labelContainerName, labelPodUID, type RuntimeService } from './runtime-client';
+import type { Clock } from './clock';
+import { stopContainerWithHook } from './lifecycle';
+import type { ExecSyncer } from './prober';
 import { podIdentity, type ApiPod } from './pod-util';
 import type { VolumeManager } from './volumes';
 
-export interface TeardownDeps { runtime: RuntimeService; log: Logger; recorder?: EventRecorder; volumes?: VolumeManager }
+export interface TeardownDeps {
+  runtime: RuntimeService; log: Logger; recorder?: EventRecorder; volumes?: VolumeManager;
+  /** With both, preStop hooks run before the containers are stopped. */
+  clock?: Clock; exec?: ExecSyncer;
+}
 
 const ignoreGone = (log: Logger, what: string, id: string) => (err: unknown): void => {
   if (isRuntimeNotFound(err)) return;
@@ -47,6 +54,7 @@ export const terminatePod = async (pod: ApiPod, pods: ResourceClient<ApiPod>, d:
   for (const c of pod.spec?.containers ?? []) {
     d.recorder?.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Normal', 'Killing', `Stopping container ${c.name}`);
   }
+  await stopWithPreStopHooks(pod, gracePeriodOf(pod), d);
   await killPod(uid, gracePeriodOf(pod), d);
   try {
     await pods.delete(namespace, name, { gracePeriodSeconds: 0, preconditions: { uid } });
@@ -56,6 +64,22 @@ export const terminatePod = async (pod: ApiPod, pods: ResourceClient<ApiPod>, d:
     if (isNotFound(err) || isConflict(err)) return;
     throw err;
   }
+};
+
+/** Stops the pod's running containers in parallel, those with a preStop hook after running it (kubelet killContainersWithSyncResult). */
+const stopWithPreStopHooks = async (pod: ApiPod, grace: number, d: TeardownDeps): Promise<void> => {
+  const { clock } = d;
+  const specs = pod.spec?.containers ?? [];
+  if (!clock || !specs.some((c) => c.lifecycle?.preStop)) return;
+  const { uid } = podIdentity(pod);
+  const running = (await d.runtime.listContainers({ labelSelector: { [labelPodUID]: uid } })).filter((c) => c.state === 'CONTAINER_RUNNING');
+  await Promise.all(running.map(async (rc) => {
+    const spec = specs.find((c) => c.name === (rc.labels?.[labelContainerName] ?? rc.metadata.name));
+    const stop = spec?.lifecycle?.preStop
+      ? stopContainerWithHook(pod, spec, rc.id, pod.status?.podIP ?? '', grace, { ...d, clock })
+      : d.runtime.stopContainer(rc.id, grace);
+    await stop.catch(ignoreGone(d.log, 'stop container', rc.id));
+  }));
 };
 
 /** UIDs of pods the runtime still holds (sandboxes or containers). */

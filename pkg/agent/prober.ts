@@ -55,7 +55,7 @@ const runExec = async (cmd: string[], t: ProbeTarget, timeoutSeconds: number, ex
 
 const hostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
-const runHTTP = (g: HTTPGetAction, t: ProbeTarget, timeoutSeconds: number): Promise<ProbeOutcome> => {
+export const runHTTP = (g: HTTPGetAction, t: ProbeTarget, timeoutSeconds: number): Promise<ProbeOutcome> => {
   const port = resolvePort(g.port as number | string, t.container);
   const host = g.host || t.podIP;
   const scheme = (g.scheme || 'HTTP').toLowerCase();
