@@ -32,7 +32,7 @@ const setup = () => {
     const id = await runtime.createContainer(sb, {
       metadata: { name, attempt: 0 }, image: { image: 'busybox' }, command: [], args: [], workingDir: '', envs: [],
       labels: { 'io.kubernetes.pod.uid': 'uid-1', 'io.kubernetes.container.name': name }, annotations: {}, logPath: 'x.log',
-    }, { metadata: { name: 'web', namespace: 'default', uid: 'uid-1', attempt: 0 }, hostname: 'web', logDirectory: '/l', labels: {}, annotations: {} });
+    });
     await runtime.startContainer(id);
     return id;
   };
