@@ -3,7 +3,7 @@ import { RecordingSyscalls } from './syscalls';
 
 test('the bridge network never masquerades', () => {
   expect(bridgeConfig({ root: '/r', bridge: 'b0', podCidr: '10.1.2.0/24', networkName: 'n' })).toEqual({
-    cniVersion: '1.0.0', name: 'n', type: 'bridge', bridge: 'b0', isGateway: true, ipMasq: false,
+    cniVersion: '1.0.0', name: 'n', type: 'bridge', bridge: 'b0', isGateway: true, ipMasq: false, hairpinMode: true,
     ipam: { type: 'host-local', ranges: [[{ subnet: '10.1.2.0/24' }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: '/r/cni/ipam' },
   });
 });

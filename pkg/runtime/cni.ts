@@ -25,6 +25,9 @@ export const bridgeConfig = (o: NetworkOptions): object => ({
   bridge: o.bridge,
   isGateway: true,
   ipMasq: false,
+  // A pod reaching itself through its Service: with br_netfilter the DNATed frame goes back out
+  // the port it came in on, which the bridge only allows on hairpin ports (kube-proxy's hairpin).
+  hairpinMode: true,
   ipam: {
     type: 'host-local',
     ranges: [[{ subnet: o.podCidr }]],
