@@ -2,6 +2,7 @@
 // wake that pod's worker; the worker syncs, terminates (deletionTimestamp) or tears down (gone
 // from the API) the pod; housekeeping hands orphaned runtime pods to workers too.
 import type { EventHandler, Informer, ResourceClient } from '../client/types';
+import { objectFromDeleted } from '../client/tombstone';
 import { admitPod, rejectedStatus, type NodeAllocatable } from './admission';
 import { Backoff } from './backoff';
 import { delay } from './clock';
@@ -45,8 +46,8 @@ export class PodManager {
   readonly handler: EventHandler<ApiPod> = {
     add: (p) => this.upsert(p),
     update: (_old, p) => this.upsert(p),
-    delete: (p) => {
-      const uid = p.metadata.uid ?? '';
+    delete: (deleted) => {
+      const uid = objectFromDeleted(deleted).metadata.uid ?? '';
       this.podsByUID.delete(uid);
       this.workers.enqueue(uid);
     },

@@ -8,6 +8,7 @@ import { isConflict } from '../apimachinery/errors';
 import type { Logger } from '../log';
 import { realClock, type Clock } from './clock';
 import { metaNamespaceKey } from './cache';
+import { objectFromDeleted } from './tombstone';
 import { createWorkQueue, type RateLimitedWorkQueue } from './workqueue';
 import type { Informer } from './types';
 
@@ -72,14 +73,14 @@ export const defineController = <T extends ApiObject>(opts: ControllerOptions<T>
   opts.informer.addEventHandler({
     add: (o) => enqueue(metaNamespaceKey(o)),
     update: (_, n) => enqueue(metaNamespaceKey(n)),
-    delete: (o) => enqueue(metaNamespaceKey(o)),
+    delete: (o) => enqueue(metaNamespaceKey(objectFromDeleted(o))),
   });
   for (const { informer, ownerKind } of opts.owns ?? []) {
     informer.addEventHandler({
       add: (o) => enqueue(ownerKey(o, ownerKind)),
       // A changed controller ref means both the old and the new owner must look again.
       update: (o, n) => { enqueue(ownerKey(o, ownerKind)); enqueue(ownerKey(n, ownerKind)); },
-      delete: (o) => enqueue(ownerKey(o, ownerKind)),
+      delete: (o) => enqueue(ownerKey(objectFromDeleted(o), ownerKind)),
     });
   }
 

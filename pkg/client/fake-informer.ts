@@ -2,6 +2,7 @@
 // indexer): tests seed the cache and fire events directly. Test-only: not exported from index.ts.
 import type { ApiObject } from '../../api/meta/v1';
 import { IndexedCache, deepFreeze, metaNamespaceKey, type IndexFunc } from './cache';
+import { DeletedFinalStateUnknown } from './tombstone';
 import type { EventHandler, Informer } from './types';
 
 export class FakeInformer<T extends ApiObject> implements Informer<T> {
@@ -37,5 +38,12 @@ export class FakeInformer<T extends ApiObject> implements Informer<T> {
   remove(obj: T): void {
     const old = this.cache.delete(metaNamespaceKey(obj)) ?? obj;
     for (const h of this.handlers) h.delete?.(old);
+  }
+
+  /** Drops `obj` and fires delete with a DeletedFinalStateUnknown, as a relist that finds it gone does. */
+  vanish(obj: T): void {
+    const key = metaNamespaceKey(obj);
+    const last = this.cache.delete(key) ?? deepFreeze(obj);
+    for (const h of this.handlers) h.delete?.(new DeletedFinalStateUnknown(key, last));
   }
 }

@@ -4,6 +4,7 @@ export * from './types';
 export { loadKubeconfig, kubeconfigPath, kubeconfigPaths, mergeKubeconfigs, KubeconfigError, type LoadKubeconfigOptions, type MergedKubeconfig } from './kubeconfig';
 export { createClient, collectionPath, objectPath, patchContentTypes, siblingResource, type ClientOptions, type RestClient } from './rest';
 export { TokenBucket, rateLimits, unlimited, type RateLimiter, type RateLimiterOptions } from './rate-limiter';
+export { DeletedFinalStateUnknown, objectFromDeleted, type DeletedObject } from './tombstone';
 export { createInformer, type InformerOptions, type ResourceInformer } from './informer';
 export { metaNamespaceKey, splitMetaNamespaceKey, namespaceIndex, labelIndex, labelIndexFunc, nodeNameIndex, podNodeNameIndexFunc, type IndexFunc } from './cache';
 export { createWorkQueue, type WorkQueueOptions, type RateLimitedWorkQueue } from './workqueue';

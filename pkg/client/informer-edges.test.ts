@@ -7,6 +7,7 @@ import { createClient, type RestClient } from './rest';
 import { createInformer, type InformerOptions } from './informer';
 import { labelIndex, labelIndexFunc, nodeNameIndex, podNodeNameIndexFunc } from './cache';
 import { FakeApiserver } from './fake-apiserver';
+import { DeletedFinalStateUnknown } from './tombstone';
 import { FakeClock, waitFor } from './fake-clock';
 
 const pods = findResource('', 'v1', 'pods') as ResourceInfo;
@@ -49,7 +50,8 @@ describe('informer edges', () => {
     inf.addEventHandler({
       add: (p) => events.push(`add ${p.metadata.name}`),
       update: (p, n) => events.push(`update ${n.metadata.name} ${p.metadata.resourceVersion}->${n.metadata.resourceVersion}`),
-      delete: (p) => events.push(`delete ${p.metadata.name}`),
+      delete: (d) => events.push(d instanceof DeletedFinalStateUnknown
+        ? `tombstone ${d.key} ${d.obj.metadata.resourceVersion}` : `delete ${d.metadata.name} ${d.metadata.resourceVersion}`),
     });
     running = inf.run(ac.signal);
     return { inf, events };

@@ -4,6 +4,7 @@ import { createLogger } from '../log';
 import { createClient } from './rest';
 import { createInformer } from './informer';
 import { FakeApiserver } from './fake-apiserver';
+import { DeletedFinalStateUnknown } from './tombstone';
 import { FakeClock, waitFor } from './fake-clock';
 
 const pods = findResource('', 'v1', 'pods') as ResourceInfo;
@@ -47,7 +48,8 @@ describe('informer', () => {
     inf.addEventHandler({
       add: (o) => events.push(`add ${o.metadata.name}`),
       update: (o, n) => events.push(`update ${n.metadata.name} ${o.metadata.resourceVersion}->${n.metadata.resourceVersion}`),
-      delete: (o) => events.push(`delete ${o.metadata.name}`),
+      delete: (d) => events.push(d instanceof DeletedFinalStateUnknown
+        ? `tombstone ${d.key} ${d.obj.metadata.resourceVersion}` : `delete ${d.metadata.name} ${d.metadata.resourceVersion}`),
     });
     running = inf.run(ac.signal);
     return { inf, events };
@@ -69,7 +71,7 @@ describe('informer', () => {
     server.upsert(COLL, pod('a', 'n2'));
     server.remove(COLL, 'other', 'b');
     await waitFor(() => events.length === 5, 'events');
-    expect(events.slice(2)).toEqual(['add c', 'update a 1->4', 'delete b']);
+    expect(events.slice(2)).toEqual(['add c', 'update a 1->4', 'delete b 5']); // DELETED carries the final state (rv 5), not the cached one
     expect(inf.get('default/a')?.kind).toBe('Pod');
     expect(inf.byIndex('namespace', 'default').map((p) => p.metadata.name).sort()).toEqual(['a', 'c']);
     expect(inf.byIndex('nodeName', 'n2').map((p) => p.metadata.name)).toEqual(['a']);
@@ -95,7 +97,7 @@ describe('informer', () => {
     expect(events).toEqual(['add a', 'add b', 'add c']);
   });
 
-  test('410 on re-watch: relists and delivers the add/update/delete difference', async () => {
+  test('410 on re-watch: relists and delivers the difference; a vanished object as a tombstone with its last state', async () => {
     for (const n of ['a', 'b', 'c']) server.upsert(COLL, pod(n));
     const { inf, events } = start();
     await inf.waitForSync(ac.signal);
@@ -108,7 +110,8 @@ describe('informer', () => {
     server.compact();                                       // and rv 3 is gone
     clock.step(clock.pendingDelays()[0]);
     await waitFor(() => events.length === 6, 'diff');
-    expect(events.slice(3).sort()).toEqual(['add d', 'delete c', 'update b 2->4']);
+    expect(events.slice(3).sort()).toEqual(['add d', 'tombstone default/c 3', 'update b 2->4']); // c's deletion (rv 5) was never seen
+    expect(inf.get('default/c')).toBeUndefined();
     expect(lists()).toHaveLength(2);
     expect(inf.list().map((p) => p.metadata.name).sort()).toEqual(['a', 'b', 'd']);
     expect(lines.some((l) => l.includes('watch expired, relisting'))).toBe(true);

@@ -3,7 +3,9 @@
 // into an indexed cache; each change is pushed to every handler's listener (./processor.ts),
 // so a slow handler never holds up the watch. A watch that ends is resumed from the last
 // resourceVersion seen (a BOOKMARK moves it without touching the cache); an expired one (410) is
-// replaced by a relist whose difference from the cache is delivered as add/update/delete. An
+// replaced by a relist whose difference from the cache is delivered as add/update/delete — an
+// object that vanished meanwhile is delivered as a DeletedFinalStateUnknown tombstone holding its
+// last cached state, since its real final state was never seen (./tombstone.ts). An
 // expired continue token restarts the list without pages (client-go pager's full-list
 // fallback). Failures back off with jitter on the injected clock.
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
@@ -13,6 +15,7 @@ import type { Logger } from '../log';
 import { Backoff, realClock, sleep, type Clock, type TimerHandle } from './clock';
 import { IndexedCache, deepFreeze, metaNamespaceKey, type IndexFunc } from './cache';
 import { Listener, type Notification } from './processor';
+import { DeletedFinalStateUnknown } from './tombstone';
 import type { EventHandler, Informer, ResourceClient } from './types';
 
 export interface InformerOptions<T extends ApiObject> {
@@ -64,9 +67,16 @@ export const createInformer = <T extends ApiObject>(rc: ResourceClient<T>, opts:
     notify(old ? { type: 'update', old, obj } : { type: 'add', obj });
   };
 
+  /** A DELETED event carries the object's final state: that is what handlers get (client-go). */
   const remove = (obj: T) => {
-    const old = cache.delete(metaNamespaceKey(obj));
-    notify({ type: 'delete', obj: old ?? obj });
+    cache.delete(metaNamespaceKey(obj));
+    notify({ type: 'delete', obj });
+  };
+
+  /** Gone from a relist: the deletion was missed, so handlers get a tombstone with the last state we held. */
+  const vanished = (key: string) => {
+    const last = cache.delete(key);
+    if (last) notify({ type: 'delete', obj: new DeletedFinalStateUnknown(key, last) });
   };
 
   /**
@@ -99,7 +109,7 @@ export const createInformer = <T extends ApiObject>(rc: ResourceClient<T>, opts:
     const list = await listAll(signal);
     const fresh = new Map(list.items.map((o) => [metaNamespaceKey(o), prepare(o)]));
     for (const key of cache.keys()) {
-      if (!fresh.has(key)) remove(cache.get(key) as T);
+      if (!fresh.has(key)) vanished(key);
     }
     for (const obj of fresh.values()) {
       const old = cache.get(metaNamespaceKey(obj));

@@ -5,12 +5,13 @@
 // watch, the cache or the other handlers. A synchronous handler is called at once (the common
 // case: enqueue a key). A throw or a rejection is logged and delivery continues.
 import type { Logger } from '../log';
+import type { DeletedObject } from './tombstone';
 import type { EventHandler } from './types';
 
 export type Notification<T> =
   | { type: 'add'; obj: T }
   | { type: 'update'; old: T; obj: T }
-  | { type: 'delete'; obj: T };
+  | { type: 'delete'; obj: DeletedObject<T> };
 
 /** Buffered notifications past this are logged once: the handler is not keeping up. */
 const WARN_PENDING = 1000;

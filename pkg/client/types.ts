@@ -1,6 +1,7 @@
 // The client contract every component codes against. Implementations live beside this file.
 import type { ApiObject, DeleteOptions, List, WatchEvent } from '../../api/meta/v1';
 import type { ResourceRef } from '../../api/resources';
+import type { DeletedObject } from './tombstone';
 
 /** What a kubeconfig context resolves to. */
 export interface ClientConfig {
@@ -83,7 +84,12 @@ export interface Client {
 export type EventHandler<T> = {
   add?(obj: T): unknown;
   update?(oldObj: T, newObj: T): unknown;
-  delete?(obj: T): unknown;
+  /**
+   * The final state from a DELETED watch event, or a DeletedFinalStateUnknown when a relist found
+   * the object gone (unwrap with objectFromDeleted). A property, not a method, so that the
+   * compiler rejects a handler that only accepts T.
+   */
+  delete?: (obj: DeletedObject<T>) => unknown;
 };
 
 /** A shared informer: list, then watch, into an indexed cache; handlers only enqueue keys. */

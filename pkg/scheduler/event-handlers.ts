@@ -2,7 +2,7 @@
 // scheduler go to the queue; assigned pods go to the cache (confirming our assumed ones);
 // events that may free room or add capacity move the unschedulable pool back to active.
 import type { Node, Pod } from '../../api/core/v1';
-import type { EventHandler } from '../client';
+import { objectFromDeleted, type EventHandler } from '../client';
 import type { SchedulerCache } from './cache';
 import { isNodeReady } from './plugins/node-ready';
 import type { SchedulingQueue } from './queue';
@@ -38,7 +38,8 @@ export const podEventHandler = ({ queue, cache, schedulerName }: HandlerDeps): E
     queue.delete(pod);
     cache.forgetPod(pod);
   },
-  delete(pod) {
+  delete(deleted) {
+    const pod = objectFromDeleted(deleted);
     if (isAssigned(pod)) {
       cache.removePod(pod);
       queue.moveAllToActiveOrBackoffQueue('AssignedPodDelete');
@@ -63,5 +64,5 @@ export const nodeEventHandler = ({ queue, cache }: HandlerDeps): EventHandler<No
     cache.updateNode(oldNode, node);
     if (schedulingView(oldNode) !== schedulingView(node)) queue.moveAllToActiveOrBackoffQueue('NodeUpdate');
   },
-  delete(node) { cache.removeNode(node); },
+  delete(node) { cache.removeNode(objectFromDeleted(node)); },
 });

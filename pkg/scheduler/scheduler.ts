@@ -6,7 +6,7 @@
 import { findResource, type ResourceInfo } from '../../api/resources';
 import type { ApiObject } from '../../api/meta/v1';
 import {
-  createClient, createEventRecorder, createInformer, loadKubeconfig, rateLimits, realClock, runLeaderElected,
+  objectFromDeleted, createClient, createEventRecorder, createInformer, loadKubeconfig, rateLimits, realClock, runLeaderElected,
   type EventHandler, type LeaderElectionConfig,
 } from '../client';
 import type { Logger } from '../log';
@@ -40,7 +40,7 @@ const guarded = <T extends ApiObject>(h: EventHandler<T>, log: Logger): EventHan
   return {
     add: (obj) => run('add', obj, () => h.add?.(obj)),
     update: (old, obj) => run('update', obj, () => h.update?.(old, obj)),
-    delete: (obj) => run('delete', obj, () => h.delete?.(obj)),
+    delete: (obj) => run('delete', objectFromDeleted(obj), () => h.delete?.(obj)),
   };
 };
 

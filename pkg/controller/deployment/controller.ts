@@ -6,7 +6,7 @@
 import type { ApiPod } from '../../../api/core/v1';
 import { selectorFromLabelSelector } from '../../apimachinery';
 import {
-  controllerRef, defineController, metaNamespaceKey, namespaceIndex, realClock,
+  objectFromDeleted, controllerRef, defineController, metaNamespaceKey, namespaceIndex, realClock,
   type Clock, type Controller, type ControllerMetrics, type EventRecorder, type Informer, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
@@ -50,7 +50,8 @@ export const newDeploymentController = (d: DeploymentControllerDeps): Controller
   d.replicaSets.addEventHandler({ add: enqueueSelecting, update: (_, rs) => enqueueSelecting(rs) });
   // deletePod: Recreate scales up only once the old pods are gone, which no ReplicaSet event reports.
   d.pods.addEventHandler({
-    delete: (pod) => {
+    delete: (deleted) => {
+      const pod = objectFromDeleted(deleted);
       const rsRef = controllerRef(pod);
       if (rsRef?.kind !== 'ReplicaSet') return;
       const rs = d.replicaSets.byIndex(namespaceIndex, pod.metadata.namespace ?? '').find((r) => r.metadata.uid === rsRef.uid);

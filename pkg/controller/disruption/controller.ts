@@ -4,7 +4,7 @@
 import type { ApiPod } from '../../../api/core/v1';
 import type { ApiPodDisruptionBudget } from '../../../api/policy/v1';
 import {
-  createWorkQueue, defineController, metaNamespaceKey, realClock,
+  objectFromDeleted, createWorkQueue, defineController, metaNamespaceKey, realClock,
   type Clock, type Controller, type ControllerMetrics, type Informer, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
@@ -34,7 +34,7 @@ export const newDisruptionController = (d: DisruptionControllerDeps): Controller
   d.pods.addEventHandler({
     add: enqueueFor,
     update: (old, pod) => { enqueueFor(old); enqueueFor(pod); },
-    delete: enqueueFor,
+    delete: (deleted) => enqueueFor(objectFromDeleted(deleted)),
   });
   return defineController({
     name: controllerName, informer: d.pdbs,

@@ -6,7 +6,7 @@ import type { ApiEndpoints, ApiPod, ApiService } from '../../../api/core/v1';
 import { deepEqual } from '../../apimachinery';
 import { isAlreadyExists, isNotFound } from '../../apimachinery/errors';
 import {
-  defineController, namespaceIndex, realClock, splitMetaNamespaceKey,
+  objectFromDeleted, defineController, namespaceIndex, realClock, splitMetaNamespaceKey,
   type Clock, type Controller, type ControllerMetrics, type Informer, type ReconcileResult, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
@@ -86,6 +86,6 @@ export const newEndpointsController = (d: EndpointsControllerDeps): Controller =
   });
   enqueueServicesOnPodChange(d.pods, d.services, (k) => controller.queue.add(k));
   const enqueueSame = (ep: ApiEndpoints) => controller.queue.add(`${ep.metadata.namespace}/${ep.metadata.name}`);
-  d.endpoints.addEventHandler({ update: (_, ep) => enqueueSame(ep), delete: enqueueSame });
+  d.endpoints.addEventHandler({ update: (_, ep) => enqueueSame(ep), delete: (deleted) => enqueueSame(objectFromDeleted(deleted)) });
   return controller;
 };

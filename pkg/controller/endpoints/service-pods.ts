@@ -2,7 +2,7 @@
 // every service of the pod's namespace whose selector matches the pod before or after the change.
 // Updates that cannot move an endpoint (only status fields nobody reads here) are skipped.
 import type { ApiPod, ApiService } from '../../../api/core/v1';
-import { metaNamespaceKey, namespaceIndex, type Informer } from '../../client';
+import { objectFromDeleted, metaNamespaceKey, namespaceIndex, type Informer } from '../../client';
 import { selectedPods } from './pods';
 
 const endpointRelevant = (p: ApiPod) => JSON.stringify([
@@ -20,7 +20,7 @@ export const enqueueServicesOnPodChange = (
 ): void => {
   const add = (pod: ApiPod) => servicesOf(services, pod).forEach(enqueue);
   pods.addEventHandler({
-    add, delete: add,
+    add, delete: (deleted) => add(objectFromDeleted(deleted)),
     update: (old, pod) => {
       if (endpointRelevant(old) === endpointRelevant(pod)) return;
       new Set([...servicesOf(services, old), ...servicesOf(services, pod)]).forEach(enqueue);

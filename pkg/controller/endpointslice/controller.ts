@@ -8,7 +8,7 @@ import type { ApiEndpointSlice } from '../../../api/discovery/v1';
 import type { ApiObject } from '../../../api/meta/v1';
 import { isNotFound } from '../../apimachinery/errors';
 import {
-  defineController, namespaceIndex, realClock, splitMetaNamespaceKey,
+  objectFromDeleted, defineController, namespaceIndex, realClock, splitMetaNamespaceKey,
   type Clock, type Controller, type ControllerMetrics, type IndexFunc, type Informer, type ReconcileResult, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
@@ -87,6 +87,6 @@ export const newEndpointSliceController = (d: EndpointSliceControllerDeps): Cont
     const name = s.metadata.labels?.[serviceNameLabel];
     if (name && s.metadata.labels?.[managedByLabel] === controllerManagedBy) controller.queue.add(`${s.metadata.namespace}/${name}`);
   };
-  d.slices.addEventHandler({ add: enqueueService, update: (_, s) => enqueueService(s), delete: enqueueService });
+  d.slices.addEventHandler({ add: enqueueService, update: (_, s) => enqueueService(s), delete: (deleted) => enqueueService(objectFromDeleted(deleted)) });
   return controller;
 };

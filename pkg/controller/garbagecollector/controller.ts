@@ -7,7 +7,7 @@
 import type { ApiObject } from '../../../api/meta/v1';
 import { resources, type ResourceInfo } from '../../../api/resources';
 import { isConflict } from '../../apimachinery/errors';
-import { createWorkQueue, realClock, type Clock, type ControllerMetrics, type Informer, type RateLimitedWorkQueue } from '../../client';
+import { objectFromDeleted, createWorkQueue, realClock, type Clock, type ControllerMetrics, type Informer, type RateLimitedWorkQueue } from '../../client';
 import type { Logger } from '../../log';
 import type { ObjectAccess } from './access';
 import { AbsentOwnerCache, attemptToDelete, attemptToOrphan, type AttemptDeps } from './attempt';
@@ -93,7 +93,7 @@ export const newGarbageCollector = (d: GarbageCollectorDeps): GarbageCollector =
     m.informer.addEventHandler({
       add: (o) => changes.upsert(m.info, o),
       update: (_, n) => changes.upsert(m.info, n),
-      delete: (o) => changes.remove(o),
+      delete: (o) => changes.remove(objectFromDeleted(o)),
     });
   }
   const deps: AttemptDeps = { graph, access: d.access, enqueueDelete: (uid) => queue.add(uid), absentOwners: new AbsentOwnerCache(), log };

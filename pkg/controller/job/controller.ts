@@ -4,7 +4,7 @@
 import type { ApiJob } from '../../../api/batch/v1';
 import type { ApiPod } from '../../../api/core/v1';
 import {
-  UIDTrackingControllerExpectations, controllerRef, defineController, metaNamespaceKey, realClock,
+  objectFromDeleted, UIDTrackingControllerExpectations, controllerRef, defineController, metaNamespaceKey, realClock,
   type Clock, type Controller, type ControllerMetrics, type EventRecorder, type Informer, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
@@ -42,7 +42,7 @@ export const newJobController = (d: JobControllerDeps): Controller => {
       else if (k) expectations.creationObserved(k);
     },
     update: (old, pod) => { if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) deleted(pod); },
-    delete: deleted,
+    delete: (pod) => deleted(objectFromDeleted(pod)),
   });
   return defineController({
     name: controllerName, informer: d.jobs, owns: [{ informer: d.pods, ownerKind: 'Job' }],

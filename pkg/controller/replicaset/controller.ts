@@ -2,7 +2,7 @@
 // the primary resource, pods are owned; pod events also settle the expectations that keep a
 // burst of creates from being repeated while the pod cache catches up.
 import {
-  UIDTrackingControllerExpectations, controllerRef, defineController, metaNamespaceKey, realClock,
+  objectFromDeleted, UIDTrackingControllerExpectations, controllerRef, defineController, metaNamespaceKey, realClock,
   type Clock, type Controller, type ControllerMetrics, type EventRecorder, type Informer, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
@@ -40,7 +40,7 @@ export const newReplicaSetController = (d: ReplicaSetControllerDeps): Controller
       else if (k) expectations.creationObserved(k);
     },
     update: (old, pod) => { if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) deleted(pod); },
-    delete: deleted,
+    delete: (pod) => deleted(objectFromDeleted(pod)),
   });
   const controller = defineController({
     name: controllerName, informer: d.replicaSets, owns: [{ informer: d.pods, ownerKind: 'ReplicaSet' }],
