@@ -11,3 +11,4 @@ export { newServiceAccountController, reconcileServiceAccounts, defaultServiceAc
 export { newEndpointsController, type EndpointsControllerDeps } from './endpoints';
 export { newEndpointSliceController, type EndpointSliceControllerDeps } from './endpointslice';
 export { newJobController, type JobControllerDeps } from './job';
+export { newCronJobController, type CronJobControllerDeps } from './cronjob';

@@ -24,7 +24,8 @@ import type { ApiEndpoints, ApiService } from '../../api/core/v1';
 import type { ApiEndpointSlice } from '../../api/discovery/v1';
 import { newEndpointsController } from './endpoints';
 import { newJobController } from './job';
-import type { ApiJob } from '../../api/batch/v1';
+import { newCronJobController } from './cronjob';
+import type { ApiCronJob, ApiJob } from '../../api/batch/v1';
 import { newEndpointSliceController, serviceNameIndex, serviceNameIndexFunc } from './endpointslice';
 import { newServiceAccountController } from './serviceaccount';
 
@@ -71,6 +72,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const deploymentClient = client.resource<ApiDeployment>(resource('apps', 'v1', 'deployments'));
   const endpointsClient = client.resource<ApiEndpoints>(resource('', 'v1', 'endpoints'));
   const jobClient = client.resource<ApiJob>(resource('batch', 'v1', 'jobs'));
+  const cronJobClient = client.resource<ApiCronJob>(resource('batch', 'v1', 'cronjobs'));
   const sliceClient = client.resource<ApiEndpointSlice>(resource('discovery.k8s.io', 'v1', 'endpointslices'));
   // Shared informers: one per resource, whatever the number of controllers reading them.
   const informers = {
@@ -81,6 +83,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     services: createInformer(client.resource<ApiService>(resource('', 'v1', 'services')), { log }),
     endpoints: createInformer(endpointsClient, { log }),
     jobs: createInformer(jobClient, { log }),
+    cronJobs: createInformer(cronJobClient, { log }),
     slices: createInformer(sliceClient, { log, indexers: { [serviceNameIndex]: serviceNameIndexFunc } }),
   };
   const replicaSet = newReplicaSetController({
@@ -108,10 +111,15 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     recorder: createEventRecorder(client, 'job-controller', log), log, workers: opts.workers ?? 5, metrics,
   });
   metrics.watchQueue(job);
+  const cronJob = newCronJobController({
+    cronJobs: informers.cronJobs, jobs: informers.jobs, jobClient, cronJobClient,
+    recorder: createEventRecorder(client, 'cronjob-controller', log), log, workers: opts.workers ?? 5, metrics,
+  });
+  metrics.watchQueue(cronJob);
   const shared: Record<string, Informer<ApiObject>> = {
     '/pods': informers.pods, 'apps/replicasets': informers.replicaSets, 'policy/poddisruptionbudgets': informers.pdbs, 'apps/deployments': informers.deployments,
     '/services': informers.services, '/endpoints': informers.endpoints, 'discovery.k8s.io/endpointslices': informers.slices,
-    'batch/jobs': informers.jobs,
+    'batch/jobs': informers.jobs, 'batch/cronjobs': informers.cronJobs,
   };
   const monitors = gcMonitors(client, shared, log);
   const garbageCollector = newGarbageCollector({ monitors, access: clientAccess(client), log, workers: opts.workers ?? 5, metrics });
@@ -133,7 +141,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? undefined : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, endpoints.name, endpointSlice.name, job.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -150,12 +158,14 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise('informer/endpoints', informers.endpoints.run(ac.signal)),
       supervise('informer/endpointslices', informers.slices.run(ac.signal)),
       supervise('informer/jobs', informers.jobs.run(ac.signal)),
+      supervise('informer/cronjobs', informers.cronJobs.run(ac.signal)),
       ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
       supervise(replicaSet.name, replicaSet.run(ac.signal)),
       supervise(deployment.name, deployment.run(ac.signal)),
       supervise(endpoints.name, endpoints.run(ac.signal)),
       supervise(endpointSlice.name, endpointSlice.run(ac.signal)),
       supervise(job.name, job.run(ac.signal)),
+      supervise(cronJob.name, cronJob.run(ac.signal)),
       supervise(disruption.name, disruption.run(ac.signal)),
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),
