@@ -8,6 +8,8 @@ import { FakeRuntime } from './fake-runtime';
 import { syncPod, type SyncDeps } from './pod-sync';
 import type { ApiPod } from './pod-util';
 import { StatusManager } from './status-manager';
+import { initPlan } from './init-containers';
+import { observePod } from './runtime-state';
 import { container, pod } from './test-builders';
 
 const podsInfo = findResource('', 'v1', 'pods');
@@ -104,5 +106,45 @@ describe('init containers', () => {
     await t.sync();
     expect(t.runtime.latest('init1')).toBeUndefined();
     expect(t.runtime.latest('app')?.metadata.attempt).toBe(1);
+  });
+
+  test('a sidecar (restartPolicy Always) only has to start; it runs beside the app, restarts whatever the pod policy, and counts for Ready', async () => {
+    const t = setup(withInits('Never', [container('proxy', { restartPolicy: 'Always' }), container('setup')]));
+    await t.sync();
+    expect(t.runtime.latest('proxy')?.state).toBe('CONTAINER_RUNNING');
+    await t.sync();
+    expect(t.runtime.latest('setup')?.state).toBe('CONTAINER_RUNNING');
+    t.exit('setup', 0);
+    await t.sync();
+    expect(t.runtime.latest('app')?.state).toBe('CONTAINER_RUNNING');
+    let p = await t.fresh();
+    expect(p.status?.phase).toBe('Running');
+    expect(p.status?.initContainerStatuses?.map((s) => [s.name, Object.keys(s.state ?? {})[0], s.ready, s.started])).toEqual([['proxy', 'running', true, true], ['setup', 'terminated', true, false]]);
+    expect(p.status?.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+    t.exit('proxy', 1);
+    await t.sync();
+    expect(t.runtime.latest('proxy')).toMatchObject({ state: 'CONTAINER_RUNNING', metadata: { attempt: 1 } });
+    expect(t.runtime.latest('setup')?.metadata.attempt).toBe(0);   // regular init containers do not run again
+    t.exit('proxy', 1);
+    await t.sync();
+    p = await t.fresh();
+    expect(p.status?.conditions?.find((c) => c.type === 'ContainersReady')).toMatchObject({ status: 'False', message: 'containers with unready status: [proxy]' });
+    t.clock.step(10_000);
+    await t.sync();
+    t.exit('app', 0);   // the app is done under Never: the pod succeeds and the sidecar is stopped with the sandbox
+    await t.sync();
+    expect((await t.fresh()).status?.phase).toBe('Succeeded');
+    expect(t.runtime.latest('proxy')?.state).toBe('CONTAINER_EXITED');
+  });
+
+  test('the next init container waits until the sidecar has passed its startup probe', async () => {
+    const t = setup(withInits('Always', [container('proxy', { restartPolicy: 'Always' }), container('setup')]));
+    await t.sync();
+    const state = await observePod(t.runtime, 'uid-1');
+    const p = await t.fresh();
+    const notStarted = initPlan(p, state, new Backoff(t.clock), t.clock.now(), () => false);
+    expect([notStarted.initialized, [...notStarted.actions.keys()]]).toEqual([false, []]);
+    const started = initPlan(p, state, new Backoff(t.clock), t.clock.now(), () => true);
+    expect([...started.actions.entries()]).toEqual([['setup', { kind: 'start', attempt: 0 }]]);
   });
 });

@@ -9,7 +9,7 @@ import { formatDuration } from './backoff';
 import type { Clock } from './clock';
 import { containerConfig, ContainerConfigError, containerEnv } from './container-config';
 import { managedHostsFileContent, writeHostsFile } from './hosts-file';
-import { containersOf, isTerminalPhase, podDesc, podIdentity, restartPolicyOf } from './pod-util';
+import { containersOf, isTerminalPhase, podDesc, podIdentity, restartPolicyOf, sidecarsOf } from './pod-util';
 import type { ContainerStatus, Mount, PodSandboxConfig, RuntimeService } from './runtime-client';
 import { missingClusterDNS, PodConfigError, podHostnameAndDomain, sandboxConfig, type DNSOptions } from './sandbox-config';
 import { VolumeError } from './volume-errors';
@@ -147,10 +147,10 @@ export const syncPod = async (pod: Pod, d: SyncDeps): Promise<number> => {
 /** The init container to run next, or (once initialized) what to do with each app container. */
 const podActions = (pod: Pod, state: PodRuntimeState, d: SyncDeps): Map<string, ContainerAction> => {
   const now = d.clock.now();
-  const init = initPlan(pod, state, d.backoff, now);
-  if (init.kind === 'next') return new Map([[init.container.name, init.action]]);
-  if (init.kind === 'failed') return new Map();
-  return new Map(containersOf(pod).map((c) => [c.name, containerAction(pod, c, state.containers.get(c.name) ?? [], d.backoff, now)]));
+  const { uid } = podIdentity(pod);
+  const init = initPlan(pod, state, d.backoff, now, (name, id) => d.probes?.started(uid, name, id, pod) ?? true);
+  if (!init.initialized) return init.actions;
+  return new Map([...init.actions, ...containersOf(pod).map((c): [string, ContainerAction] => [c.name, containerAction(pod, c, state.containers.get(c.name) ?? [], d.backoff, now)])]);
 };
 
 /**
@@ -160,7 +160,7 @@ const podActions = (pod: Pod, state: PodRuntimeState, d: SyncDeps): Map<string, 
 const killUnhealthy = async (pod: Pod, state: PodRuntimeState, d: SyncDeps): Promise<PodRuntimeState> => {
   const { uid } = podIdentity(pod);
   let killed = false;
-  for (const c of containersOf(pod)) {
+  for (const c of [...sidecarsOf(pod), ...containersOf(pod)]) {
     const latest = state.containers.get(c.name)?.[0];
     if (!d.probes || latest?.state !== 'CONTAINER_RUNNING') continue;
     const why = d.probes.failed(uid, c.name, latest.id);

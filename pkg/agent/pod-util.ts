@@ -54,3 +54,9 @@ export const isTerminalPhase = (phase: string | undefined): boolean => phase ===
 
 import type { ApiPod } from '../../api/core/v1';
 export type { ApiPod };
+
+/** A restartable init container (a sidecar): restartPolicy Always on an init container. */
+export const isSidecar = (c: Container): boolean => c.restartPolicy === 'Always';
+
+/** The pod's sidecars, in spec order. */
+export const sidecarsOf = (pod: Pod): Container[] => (pod.spec?.initContainers ?? []).filter(isSidecar);

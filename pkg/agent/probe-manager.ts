@@ -9,7 +9,7 @@ import type { Container, Pod, Probe } from '../../api/core/v1';
 import type { EventRecorder } from '../client/types';
 import type { Logger } from '../log';
 import type { Clock } from './clock';
-import { containersOf, podDesc, podIdentity } from './pod-util';
+import { containersOf, podDesc, podIdentity, sidecarsOf } from './pod-util';
 import { probeTiming, runProbe, type ExecSyncer, type ProbeOutcome, type ProbeResult, type ProbeTarget } from './prober';
 import type { ContainerStatus } from './runtime-client';
 
@@ -18,6 +18,8 @@ export type ProbeType = 'liveness' | 'readiness' | 'startup';
 const probeTypes: ProbeType[] = ['startup', 'liveness', 'readiness'];
 const probeOf = (c: Container, t: ProbeType): Probe | undefined =>
   t === 'liveness' ? c.livenessProbe : t === 'readiness' ? c.readinessProbe : c.startupProbe;
+/** Containers whose probes run: the app containers and the sidecars. */
+const probedContainers = (pod: Pod): Container[] => [...sidecarsOf(pod), ...containersOf(pod)];
 const capitalized = (t: ProbeType): string => t[0].toUpperCase() + t.slice(1);
 
 export interface ProbeManagerDeps {
@@ -106,7 +108,7 @@ export class ProbeManager {
   syncPod(pod: Pod, latest: (name: string) => ContainerStatus | undefined, podIP: string): void {
     const { uid } = podIdentity(pod);
     const keep = new Set<string>();
-    for (const c of containersOf(pod)) {
+    for (const c of probedContainers(pod)) {
       const st = latest(c.name);
       if (st?.state !== 'CONTAINER_RUNNING') continue;
       for (const type of probeTypes) {
@@ -136,14 +138,14 @@ export class ProbeManager {
   /** Whether the startup probe (if any) has passed for container `id`. */
   started(uid: string, name: string, id: string, pod?: Pod): boolean {
     const r = this.result(uid, name, id, 'startup');
-    if (r === 'none') return !pod || !containersOf(pod).find((c) => c.name === name)?.startupProbe;
+    if (r === 'none') return !pod || !probedContainers(pod).find((c) => c.name === name)?.startupProbe;
     return r === 'success';
   }
 
   /** Whether the readiness probe (if any) has passed for container `id`. */
   ready(uid: string, name: string, id: string, pod?: Pod): boolean {
     const r = this.result(uid, name, id, 'readiness');
-    if (r === 'none') return !pod || !containersOf(pod).find((c) => c.name === name)?.readinessProbe;
+    if (r === 'none') return !pod || !probedContainers(pod).find((c) => c.name === name)?.readinessProbe;
     return r === 'success';
   }
 

@@ -1,9 +1,9 @@
 // Builds a pod's status from the spec and what the runtime reports (upstream kubelet_pods.go
 // generateAPIPodStatus, convertToAPIContainerStatuses, getPhase; status/generate.go).
-import type { Pod, PodStatus, ContainerStatus as ApiContainerStatus, ContainerState as ApiContainerState, PodCondition } from '../../api/core/v1';
+import type { Container, Pod, PodStatus, ContainerStatus as ApiContainerStatus, ContainerState as ApiContainerState, PodCondition } from '../../api/core/v1';
 import type { ContainerStatus } from './runtime-client';
 import type { PodRuntimeState } from './runtime-state';
-import { containersOf, isTerminalPhase, podQOSClass, restartPolicyOf } from './pod-util';
+import { containersOf, isSidecar, isTerminalPhase, podQOSClass, restartPolicyOf } from './pod-util';
 
 /** A waiting reason the runtime cannot know (ErrImagePull, CrashLoopBackOff, …). */
 export interface Waiting { reason: string; message?: string }
@@ -67,11 +67,15 @@ export const initContainerStatus = (name: string, image: string, history: Contai
   return { ...st, ready: st.state?.terminated?.exitCode === 0 };
 };
 
+/** An init container is done initializing once completed, a sidecar once started. */
+const initDone = (c: Container, s: ApiContainerStatus | undefined): boolean => (isSidecar(c) ? !!s?.started : !!s?.ready);
+
 /** Upstream getPhase's init container part: Failed, Pending, or undefined once all completed. */
 const initPhase = (pod: Pod, statuses: ApiContainerStatus[]): string | undefined => {
   let pending = 0, failed = 0;
   for (const c of pod.spec?.initContainers ?? []) {
     const s = statuses.find((x) => x.name === c.name);
+    if (isSidecar(c)) { if (!initDone(c, s)) pending++; continue; }
     if (s?.state?.terminated) { if (s.state.terminated.exitCode !== 0) failed++; }
     else if (s?.state?.waiting && s.lastState?.terminated && s.lastState.terminated.exitCode !== 0) failed++;
     else pending++;
@@ -139,8 +143,10 @@ export const buildPodStatus = (pod: Pod, state: PodRuntimeState, waiting: Map<st
   const inits = pod.spec?.initContainers ?? [];
   // Until the app containers have run, they (and init containers not yet reached) wait for PodInitializing.
   const appsRan = containersOf(pod).some((c) => (state.containers.get(c.name) ?? []).length > 0);
-  const initStatuses = inits.map((c) => initContainerStatus(c.name, c.image ?? '', state.containers.get(c.name) ?? [], waiting.get(c.name) ?? initWaiting(inits, state.containers.get(c.name))));
-  const initialized = appsRan || initStatuses.every((s) => s.ready);
+  const initStatuses = inits.map((c) => (isSidecar(c) ? containerStatus : initContainerStatus)(
+    c.name, c.image ?? '', state.containers.get(c.name) ?? [], waiting.get(c.name) ?? initWaiting(inits, state.containers.get(c.name)), ctx.probes));
+  const done = inits.filter((c, i) => initDone(c, initStatuses[i])).map((c) => c.name);
+  const initialized = appsRan || done.length === inits.length;
   const statuses = containersOf(pod).map((c) => containerStatus(c.name, c.image ?? '', state.containers.get(c.name) ?? [], waiting.get(c.name) ?? initWaiting(inits, state.containers.get(c.name)), ctx.probes));
   let phase = getPhase(pod, statuses, initStatuses, initialized);
   if (isTerminalPhase(old.phase)) phase = old.phase ?? phase;   // a terminal phase is final
@@ -148,7 +154,8 @@ export const buildPodStatus = (pod: Pod, state: PodRuntimeState, waiting: Map<st
   const podIPs = pod.spec?.hostNetwork ? [ctx.hostIP] : state.podIPs.length ? state.podIPs : (old.podIPs ?? []).map((x) => x.ip);
   return {
     phase,
-    conditions: podConditions(pod, statuses, phase, ctx.now, initialized ? inits.map((c) => c.name) : initStatuses.filter((s) => s.ready).map((s) => s.name)),
+    // Sidecars count for ContainersReady and Ready (upstream GenerateContainersReadyCondition).
+    conditions: podConditions(pod, [...initStatuses.filter((_s, i) => isSidecar(inits[i])), ...statuses], phase, ctx.now, initialized ? inits.map((c) => c.name) : done),
     hostIP: ctx.hostIP,
     hostIPs: [{ ip: ctx.hostIP }],
     ...(podIPs.length ? { podIP: podIPs[0], podIPs: podIPs.map((ip) => ({ ip })) } : {}),
