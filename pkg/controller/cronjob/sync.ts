@@ -68,15 +68,19 @@ const cleanupFinishedJobs = async (cj: ApiCronJob, jobs: ApiJob[], d: CronJobDep
   }
 };
 
-/** The active list (and lastSuccessfulTime) as the owned jobs say, with SawCompletedJob events. */
-const activeStatus = (cj: ApiCronJob, jobs: ApiJob[], d: CronJobDeps) => {
+/**
+ * The active list (and lastSuccessfulTime) as the owned jobs say, and the SawCompletedJob
+ * messages, recorded only once the status saying so is written (a stale cache would repeat them).
+ */
+const activeStatus = (cj: ApiCronJob, jobs: ApiJob[]) => {
   const status = structuredClone(cj.status ?? {});
+  const saw: string[] = [];
   const running = jobs.filter((j) => !finishedCondition(j));
   for (const ref of cj.status?.active ?? []) {
     const job = jobs.find((j) => j.metadata.uid === ref.uid);
     const cond = job && finishedCondition(job);
     if (job && cond) {
-      d.recorder.event(cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${job.metadata.name}, condition: ${cond.type}`);
+      saw.push(`Saw completed job: ${job.metadata.name}, condition: ${cond.type}`);
       if (cond.type === 'Complete' && job.status?.completionTime) {
         const prev = Date.parse(status.lastSuccessfulTime ?? '');
         if (!(prev >= Date.parse(job.status.completionTime))) status.lastSuccessfulTime = job.status.completionTime;
@@ -85,7 +89,7 @@ const activeStatus = (cj: ApiCronJob, jobs: ApiJob[], d: CronJobDeps) => {
   }
   status.active = running.map(refTo);
   if (!status.active.length) delete status.active;
-  return { status, running };
+  return { status, running, saw };
 };
 
 const parse = (cj: ApiCronJob, d: CronJobDeps): Schedule | undefined => {
@@ -128,7 +132,7 @@ export const reconcileCronJob = async (key: string, d: CronJobDeps): Promise<Rec
   const cj = d.cronJobs.get(key);
   if (!cj) return;
   const jobs = d.jobs.byIndex(namespaceIndex, namespace).filter((j) => isControlledBy(j, cj));
-  const { status, running } = activeStatus(cj, jobs, d);
+  const { status, running, saw } = activeStatus(cj, jobs);
   const now = d.clock.now();
   let requeue: number | undefined;
   const schedule = cj.metadata.deletionTimestamp ? undefined : parse(cj, d);
@@ -152,6 +156,7 @@ export const reconcileCronJob = async (key: string, d: CronJobDeps): Promise<Rec
   if (JSON.stringify(cj.status ?? {}) !== JSON.stringify(status)) {
     try {
       await d.cronJobClient.updateStatus(namespace, { ...cj, status });
+      for (const message of saw) d.recorder.event(cj, 'Normal', 'SawCompletedJob', message);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
