@@ -1,7 +1,7 @@
 // The etcd3 Store (apiserver storage/etcd3/store.go, kine's txn shapes). Every write is one
 // txn guarded by create_revision == 0 (create) or mod_revision == rev (update, delete), so
 // optimistic concurrency is etcd's own. resourceVersion is the key's mod_revision.
-import { Etcd3, type IKeyValue, type IRangeRequest, type IRangeResponse } from 'etcd3';
+import { Etcd3 } from 'etcd3';
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { alreadyExists, notFound, timeout } from '../apimachinery/errors';
 import type { Logger } from '../log';
@@ -14,6 +14,8 @@ import { watchEtcd } from './etcd-watch';
 import { watchWithOptions } from './watch-options';
 import { realClock } from './clock';
 import { LeaseManager } from './lease-manager';
+import { createEtcdKv } from './etcd-kv';
+import type { KeyValue, RangeArgs, RangeResult } from './etcd-proto';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
@@ -27,7 +29,7 @@ export interface EtcdStore extends Store {
   compact(revision: string): Promise<void>;
 }
 
-const decodeKv = (kv: IKeyValue): ApiObject => decodeObject(kv.value.toString('utf8'), kv.mod_revision);
+const decodeKv = (kv: KeyValue): ApiObject => decodeObject(kv.value.toString('utf8'), kv.mod_revision);
 
 /** etcd answers these for reads at a compacted or a future revision. */
 const isCompactedError = (err: unknown) => err instanceof Error && err.message.includes('required revision has been compacted');
@@ -43,6 +45,8 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
     // Lists of many objects exceed gRPC's 4 MiB default; etcd itself bounds responses.
     grpcOptions: { 'grpc.max_receive_message_length': -1 },
   });
+  // Range and Txn (every get, create, update, delete and list) skip the etcd3 wrappers.
+  const kv = createEtcdKv(opts.endpoints, callTimeoutMs);
   const log = opts.log;
   const leases = new LeaseManager({
     clock: realClock,
@@ -52,9 +56,9 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
   const leaseOf = async (w?: WriteOptions): Promise<string | undefined> =>
     (w?.ttlSeconds && w.ttlSeconds > 0 ? leases.leaseFor(w.ttlSeconds) : undefined);
 
-  const range = async (req: IRangeRequest): Promise<IRangeResponse> => {
+  const range = async (req: RangeArgs): Promise<RangeResult> => {
     try {
-      return await client.kv.range(req);
+      return await kv.range(req);
     } catch (err) {
       if (isFutureRevError(err)) {
         const cur = await currentRevision();
@@ -64,75 +68,72 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
     }
   };
 
-  const getKv = async (key: string): Promise<IKeyValue | undefined> =>
-    (await range({ key: Buffer.from(key) })).kvs[0];
+  const getKv = async (key: string): Promise<KeyValue | undefined> => (await range({ key })).kvs[0];
 
-  const currentRevision = async (): Promise<string> =>
-    (await client.kv.range({ key: Buffer.from('/registry/'), count_only: true })).header.revision;
+  const currentRevision = async (): Promise<string> => (await kv.range({ key: '/registry/', countOnly: true })).revision;
 
   const create = async (key: string, obj: ApiObject, w?: WriteOptions): Promise<ApiObject> => {
     const encoded = encodeObject(obj);
     const lease = await leaseOf(w);
-    const res = await client.kv.txn({
-      compare: [{ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }],
-      success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(encoded), ...(lease ? { lease } : {}) } }],
+    const res = await kv.txn({
+      compare: [{ key, target: 'Create', revision: '0' }],
+      success: [{ put: { key, value: encoded, ...(lease ? { lease } : {}) } }],
     });
     if (!res.succeeded) throw alreadyExists(groupResourceOfKey(key), nameOfKey(key));
-    log.v(6, 'etcd create', { key, rv: res.header.revision });
+    log.v(6, 'etcd create', { key, rv: res.revision });
     // What was stored is `obj` at the txn's revision: no need to parse the bytes back.
-    return { ...obj, metadata: { ...obj.metadata, resourceVersion: res.header.revision } };
+    return { ...obj, metadata: { ...obj.metadata, resourceVersion: res.revision } };
   };
 
   const get = async (key: string): Promise<ApiObject> => {
-    const kv = await getKv(key);
-    if (!kv) throw notFound(groupResourceOfKey(key), nameOfKey(key));
-    return decodeKv(kv);
+    const cur = await getKv(key);
+    if (!cur) throw notFound(groupResourceOfKey(key), nameOfKey(key));
+    return decodeKv(cur);
   };
 
   /** Writes `value` only if the key is still at `rev`; on a lost race returns the new current kv. */
   const casPut = async (key: string, rev: string, value: string | null, lease?: string) => {
-    const k = Buffer.from(key);
-    const res = await client.kv.txn({
-      compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: rev }],
-      success: [value === null ? { request_delete_range: { key: k } } : { request_put: { key: k, value: Buffer.from(value), ...(lease ? { lease } : {}) } }],
-      failure: [{ request_range: { key: k } }],
+    const res = await kv.txn({
+      compare: [{ key, target: 'Mod', revision: rev }],
+      success: [value === null ? { deleteKey: key } : { put: { key, value, ...(lease ? { lease } : {}) } }],
+      failure: [{ rangeKey: key }],
     });
-    if (res.succeeded) return { ok: true as const, revision: res.header.revision };
-    return { ok: false as const, current: res.responses[0]?.response_range.kvs[0] };
+    if (res.succeeded) return { ok: true as const, revision: res.revision };
+    return { ok: false as const, current: res.ranges[0]?.[0] };
   };
 
   const guaranteedUpdate = async (key: string, tryUpdate: (cur: ApiObject) => ApiObject, pre?: Preconditions, w?: WriteOptions) => {
-    let kv = await getKv(key);
+    let stored = await getKv(key);
     for (;;) {
-      if (!kv) throw notFound(groupResourceOfKey(key), nameOfKey(key));
-      const cur = decodeKv(kv);
+      if (!stored) throw notFound(groupResourceOfKey(key), nameOfKey(key));
+      const cur = decodeKv(stored);
       checkPreconditions(key, cur, pre);
       const encoded = encodeObject(tryUpdate(cloneObject(cur)));
       // A no-op update writes nothing and keeps the resourceVersion, as upstream does.
-      if (encoded === kv.value.toString('utf8')) return cur;
+      if (encoded === stored.value.toString('utf8')) return cur;
       // Every write of a ttl'd object renews its expiry (upstream's event TTLFunc applies to updates too).
-      const res = await casPut(key, kv.mod_revision, encoded, await leaseOf(w));
+      const res = await casPut(key, stored.mod_revision, encoded, await leaseOf(w));
       if (res.ok) {
         log.v(6, 'etcd update', { key, rv: res.revision });
         return decodeObject(encoded, res.revision);
       }
       log.v(4, 'etcd update lost a race, retrying', { key });
-      kv = res.current;
+      stored = res.current;
     }
   };
 
   const del = async (key: string, pre?: Preconditions): Promise<ApiObject> => {
-    let kv = await getKv(key);
+    let stored = await getKv(key);
     for (;;) {
-      if (!kv) throw notFound(groupResourceOfKey(key), nameOfKey(key));
-      const cur = decodeKv(kv);
+      if (!stored) throw notFound(groupResourceOfKey(key), nameOfKey(key));
+      const cur = decodeKv(stored);
       checkPreconditions(key, cur, pre);
-      const res = await casPut(key, kv.mod_revision, null);
+      const res = await casPut(key, stored.mod_revision, null);
       if (res.ok) {
         log.v(6, 'etcd delete', { key, rv: res.revision });
         return cur;
       }
-      kv = res.current;
+      stored = res.current;
     }
   };
 
@@ -148,17 +149,17 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
       rev = parseResourceVersion(token.rv);
     }
     const limit = o.limit && o.limit > 0 ? o.limit : 0;
-    let res: IRangeResponse;
+    let res: RangeResult;
     try {
-      res = await range({ key: Buffer.from(start), range_end: prefixEnd(prefix), revision: rev, limit });
+      res = await range({ key: start, rangeEnd: prefixEnd(prefix), revision: rev, limit });
     } catch (err) {
       if (isCompactedError(err)) throw o.continue ? continueExpired() : listExpired();
       throw err;
     }
-    if (notOlderThan > Number(res.header.revision)) {
-      throw timeout(`Too large resource version: ${notOlderThan}, current: ${res.header.revision}`);
+    if (notOlderThan > Number(res.revision)) {
+      throw timeout(`Too large resource version: ${notOlderThan}, current: ${res.revision}`);
     }
-    const resourceVersion = rev > 0 ? String(rev) : res.header.revision;
+    const resourceVersion = rev > 0 ? String(rev) : res.revision;
     const items = res.kvs.map(decodeKv);
     const last = res.kvs[res.kvs.length - 1];
     const next = res.more && last ? encodeContinue(resourceVersion, last.key.toString('utf8') + '\x00') : undefined;
@@ -180,7 +181,7 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
     }
   };
 
-  const close = async (): Promise<void> => { client.close(); };
+  const close = async (): Promise<void> => { kv.close(); client.close(); };
 
   return { create, get, list, guaranteedUpdate, delete: del, watch, currentRevision, compact, close };
 };

@@ -35,6 +35,18 @@ describe('etcd store across clients', () => {
     }
   });
 
+  test('a LIST at a future resourceVersion is a 504 naming the current revision (etcd\'s OUT_OF_RANGE mapped)', async () => {
+    const store = createEtcdStore({ endpoints: [etcd.endpoint], log: silentLogger() });
+    try {
+      const cur = await store.currentRevision();
+      const future = String(Number(cur) + 1000);
+      const err = await rejection(store.list(resourcePrefix('pods'), { resourceVersion: future, resourceVersionMatch: 'Exact' }));
+      expect(err.status).toMatchObject({ code: 504, message: `Too large resource version: ${future}, current: ${cur}` });
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a watch opened by one client sees writes of another, and 410s after compaction', async () => {
     const writer = createEtcdStore({ endpoints: [etcd.endpoint], log: silentLogger() });
     const reader = createEtcdStore({ endpoints: [etcd.endpoint], log: silentLogger() });
