@@ -17,6 +17,6 @@ export {
 export { ControllerExpectations, UIDTrackingControllerExpectations, EXPECTATIONS_TIMEOUT_MS } from './expectations';
 export { realClock, sleep, Backoff, type Clock, type TimerHandle } from './clock';
 export {
-  createLeaderElector, runLeaderElected, microTime, defaultIdentity, defaultLeaderElectionTimings, LeaderElectionLostError,
-  type LeaderElector, type LeaderElectorOptions, type LeaderElectionConfig, type LeaderElectionTimings, type LeaderElectionOutcome,
+  createLeaderElector, runLeaderElected, microTime, defaultIdentity, defaultLeaderElectionTimings, LeaderElectionLostError, LeaderHealthzAdaptor,
+  type LeaderElectionMetrics, type LeaderElector, type LeaderElectorOptions, type LeaderElectionConfig, type LeaderElectionTimings, type LeaderElectionOutcome,
 } from './leader-election';

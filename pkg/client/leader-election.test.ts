@@ -113,7 +113,8 @@ describe('leader election', () => {
     await waitFor(() => a.state.leading, 'leading');
     server.failNext({ method: 'PUT', status: 500, times: 100 });
     clock.step(2000); // first renewal attempt fails at T+2s; retries every 2s until T+12s
-    for (let i = 0; i < 5; i++) await stepTo(() => puts().length === i + 1 && clock.pendingDelays().includes(2000), `retry ${i}`, 2000);
+    // Each attempt: the optimistic PUT (fast path), then GET and PUT (slow path), both failing.
+    for (let i = 0; i < 5; i++) await stepTo(() => puts().length === 2 * (i + 1) && clock.pendingDelays().includes(2000), `retry ${i}`, 2000);
     expect(await a.run).toBe('lost');
     expect(a.state).toMatchObject({ workDone: true, leading: false, stopped: 1 });
     expect(a.state.signal?.aborted).toBe(true);
@@ -183,7 +184,7 @@ describe('leader election', () => {
     expect(lease()?.spec?.holderIdentity).toMatch(/^[^_]+_[0-9a-f-]{36}$/);
     server.failNext({ method: 'PUT', status: 500, times: 100 });
     await stepTo(() => clock.pendingDelays().includes(2000), 'renew timer', 2000);
-    for (let i = 0; i < 5; i++) await stepTo(() => puts().length === i + 1 && clock.pendingDelays().includes(2000), `retry ${i}`, 2000);
+    for (let i = 0; i < 5; i++) await stepTo(() => puts().length === 2 * (i + 1) && clock.pendingDelays().includes(2000), `retry ${i}`, 2000);
     await expect(elected).rejects.toBeInstanceOf(LeaderElectionLostError);
     server.failNext({ method: 'PUT', status: 500, times: -1 });
   });

@@ -7,6 +7,11 @@
 // (the component then exits, as upstream's "leaderelection lost", and is restarted). On
 // shutdown the work is stopped first, then the Lease is released — holderIdentity cleared —
 // so another replica takes over at once instead of after leaseDuration.
+// Observability as client-go: a leader renews optimistically with the record it last wrote (the
+// fast path, no GET) and counts every fall-back to GET-then-update (the slow path) in
+// leader_election_slowpath_total; leader_election_master_status is 1 while leading; and
+// check()/LeaderHealthzAdaptor turn a leader that has not renewed for leaseDuration + a tolerance
+// into a failing /healthz, so a wedged leader is restarted rather than silently blocking others.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { ApiLease, LeaseSpec } from '../../api/coordination/v1';
@@ -44,6 +49,14 @@ export interface LeaderElectorOptions extends Partial<LeaderElectionTimings> {
   log: Logger;
   clock?: Clock;
   random?: () => number;
+  metrics?: LeaderElectionMetrics;
+}
+
+/** The elector's metrics hooks (client-go leaderelection metrics.go); leader-election-metrics.ts binds them to prom-client. */
+export interface LeaderElectionMetrics {
+  leaderOn(name: string): void;
+  leaderOff(name: string): void;
+  slowpathExercised(name: string): void;
 }
 
 /** How leading ended: shut down by the caller, or the Lease could not be renewed in time. */
@@ -54,6 +67,11 @@ export interface LeaderElector {
   isLeader(): boolean;
   /** The holder last observed ('' if none). */
   getLeader(): string;
+  /**
+   * undefined while healthy; a reason when this process believes it leads but its Lease has gone
+   * unrenewed for more than leaseDuration + maxTolerableExpiredLeaseMs (client-go Check).
+   */
+  check(maxTolerableExpiredLeaseMs: number): string | undefined;
   /** Campaigns, leads, and resolves once leading has ended and the Lease is released. Rethrows a failure of onStartedLeading. */
   run(signal: AbortSignal): Promise<LeaderElectionOutcome>;
 }
@@ -89,6 +107,9 @@ export const createLeaderElector = (opts: LeaderElectorOptions): LeaderElector =
 
   const holder = (): string => observed?.spec?.holderIdentity ?? '';
   const isLeader = (): boolean => holder() === identity;
+  /** The observed record is younger than its own leaseDuration, by our clock. */
+  const isLeaseValid = (now: number): boolean =>
+    observedTime + (observed?.spec?.leaseDurationSeconds ?? t.leaseDurationMs / 1000) * 1000 > now;
 
   const observe = (lease: ApiLease, now: number) => {
     observed = lease;
@@ -113,9 +134,23 @@ export const createLeaderElector = (opts: LeaderElectorOptions): LeaderElector =
     };
   };
 
+  /** The fast path: a leader with a valid Lease writes over the record it last saw, without a GET. */
+  const tryRenewOptimistically = async (now: number, signal: AbortSignal): Promise<boolean> => {
+    if (!isLeader() || !observed || !isLeaseValid(now)) return false;
+    try {
+      observe(await leases.update(opts.namespace, { ...observed, spec: recordFor(now, observed.spec) }, { signal }), now);
+      return true;
+    } catch (err) {
+      if (!signal.aborted) log.v(2, 'failed to update lease optimistically, falling back to slow path', { lease: lockName, error: err });
+      return false;
+    }
+  };
+
   /** One attempt (tryAcquireOrRenew): true if we hold the Lease afterwards. */
   const tryAcquireOrRenew = async (signal: AbortSignal): Promise<boolean> => {
     const now = clock.now();
+    if (await tryRenewOptimistically(now, signal)) return true;
+    if (signal.aborted) return false;
     let lease: ApiLease;
     try {
       lease = await leases.get(opts.namespace, opts.name, signal);
@@ -136,6 +171,7 @@ export const createLeaderElector = (opts: LeaderElectorOptions): LeaderElector =
     const spec = lease.spec ?? {};
     const durationMs = (spec.leaseDurationSeconds ?? t.leaseDurationMs / 1000) * 1000;
     if (holder() !== '' && !isLeader() && observedTime + durationMs > now) return false; // held, and fresh
+    if (isLeader()) opts.metrics?.slowpathExercised(opts.name);
     try {
       observe(await leases.update(opts.namespace, { ...lease, spec: recordFor(now, spec) }, { signal }), now);
       return true;
@@ -153,6 +189,7 @@ export const createLeaderElector = (opts: LeaderElectorOptions): LeaderElector =
     while (!signal.aborted) {
       if (await tryAcquireOrRenew(signal)) {
         log.info('successfully acquired lease', { lease: lockName, identity });
+        opts.metrics?.leaderOn(opts.name);
         return true;
       }
       await sleep(clock, t.retryPeriodMs * (1 + JITTER_FACTOR * (opts.random ?? Math.random)()), signal);
@@ -222,6 +259,7 @@ export const createLeaderElector = (opts: LeaderElectorOptions): LeaderElector =
     await work;
     signal.removeEventListener('abort', stopLeading);
     if (outcome === 'cancelled' && (opts.releaseOnCancel ?? true)) await release();
+    opts.metrics?.leaderOff(opts.name);
     opts.onStoppedLeading?.();
     if (failure) throw failure.err;
     return outcome;
@@ -231,12 +269,40 @@ export const createLeaderElector = (opts: LeaderElectorOptions): LeaderElector =
     identity,
     isLeader,
     getLeader: holder,
+    check(maxTolerableExpiredLeaseMs) {
+      if (!isLeader()) return undefined; // a standby is not unhealthy for not leading
+      if (clock.now() - observedTime > t.leaseDurationMs + maxTolerableExpiredLeaseMs) {
+        return `failed election to renew leadership on lease ${opts.name}`;
+      }
+      return undefined;
+    },
     async run(signal) {
+      opts.metrics?.leaderOff(opts.name); // a standby reports 0 rather than nothing
       if (!(await acquire(signal))) return 'cancelled';
       return lead(signal);
     },
   };
 };
+
+/**
+ * The leader-election /healthz check (client-go HealthzAdaptor): created before the elector so the
+ * health server can be started first; healthy until an elector is attached, then as its check().
+ */
+export class LeaderHealthzAdaptor {
+  readonly name = 'leaderElection';
+  private elector: Pick<LeaderElector, 'check'> | undefined;
+
+  /** `timeoutMs`: how long past leaseDuration a leader may go unrenewed (kube-controller-manager and kube-scheduler: 20 s). */
+  constructor(readonly timeoutMs = 20_000) {}
+
+  setLeaderElection(elector: Pick<LeaderElector, 'check'>): void { this.elector = elector; }
+
+  /** undefined when healthy, else `leaderElection failed: <reason>`. */
+  check(): string | undefined {
+    const problem = this.elector?.check(this.timeoutMs);
+    return problem ? `${this.name} failed: ${problem}` : undefined;
+  }
+}
 
 /** Leadership could not be kept: the component must exit (upstream klog.Fatal "leaderelection lost") and be restarted. */
 export class LeaderElectionLostError extends Error {
@@ -253,6 +319,9 @@ export interface LeaderElectionConfig extends Partial<LeaderElectionTimings> {
   name: string;
   identity?: string;
   releaseOnCancel?: boolean;
+  /** Attached to the elector, for the component's /healthz. */
+  healthz?: LeaderHealthzAdaptor;
+  metrics?: LeaderElectionMetrics;
 }
 
 /**
@@ -273,7 +342,9 @@ export const runLeaderElected = async (
   const client = createClient({ ...config, userAgent: `${config.userAgent ?? 'berth'}/leader-election` }, { clock: cfg.clock });
   let outcome: LeaderElectionOutcome;
   try {
-    outcome = await createLeaderElector({ ...cfg, client, namespace, onStartedLeading: work }).run(signal);
+    const elector = createLeaderElector({ ...cfg, client, namespace, onStartedLeading: work });
+    cfg.healthz?.setLeaderElection(elector);
+    outcome = await elector.run(signal);
   } finally {
     client.close();
   }

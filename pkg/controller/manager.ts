@@ -6,11 +6,12 @@ import { setMaxListeners } from 'node:events';
 import type { ApiObject } from '../../api/meta/v1';
 import { findResource, type ResourceInfo } from '../../api/resources';
 import {
-  createClient, createEventRecorder, createInformer, loadKubeconfig, rateLimits, runLeaderElected,
+  LeaderHealthzAdaptor, createClient, createEventRecorder, createInformer, loadKubeconfig, rateLimits, runLeaderElected,
   type Client, type Informer, type LeaderElectionConfig,
 } from '../client';
 import type { Logger } from '../log';
 import { newRegistry, serveHealth } from '../observability';
+import { newLeaderElectionMetrics } from '../client/leader-election-metrics';
 import { newControllerMetrics } from './metrics';
 import { newReplicaSetController } from './replicaset/controller';
 import { clientAccess, gcResources, newGarbageCollector, type Monitor } from './garbagecollector';
@@ -137,9 +138,10 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const extraInformers = monitors.filter((m) => !Object.values(shared).includes(m.informer));
 
   let failure: unknown;
+  const leaderHealth = new LeaderHealthzAdaptor(20_000); // kube-controller-manager's tolerance
   const port = await serveHealth({
     port: opts.healthPort, host: opts.healthHost, registry, log,
-    check: () => (failure === undefined ? undefined : `a control loop failed: ${String(failure)}`),
+    check: () => (failure === undefined ? leaderHealth.check() : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
   log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
@@ -173,7 +175,9 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     ]);
   };
   try {
-    await runLeaderElected({ ...opts.leaderElection, name: 'kube-controller-manager', client, log }, ac.signal, runControllers);
+    await runLeaderElected({
+      ...opts.leaderElection, name: 'kube-controller-manager', client, log, healthz: leaderHealth, metrics: newLeaderElectionMetrics(registry),
+    }, ac.signal, runControllers);
   } finally {
     stop();
     signal.removeEventListener('abort', stop);

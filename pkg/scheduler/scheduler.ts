@@ -6,11 +6,12 @@
 import { findResource, type ResourceInfo } from '../../api/resources';
 import type { ApiObject } from '../../api/meta/v1';
 import {
-  objectFromDeleted, createClient, createEventRecorder, createInformer, loadKubeconfig, rateLimits, realClock, runLeaderElected,
+  LeaderHealthzAdaptor, objectFromDeleted, createClient, createEventRecorder, createInformer, loadKubeconfig, rateLimits, realClock, runLeaderElected,
   type EventHandler, type LeaderElectionConfig,
 } from '../client';
 import type { Logger } from '../log';
 import { newRegistry, serveHealth } from '../observability';
+import { newLeaderElectionMetrics } from '../client/leader-election-metrics';
 import { newBinder, newPodConditionUpdater } from './api-writes';
 import { SchedulerCache } from './cache';
 import type { ApiNode, ApiPod } from './node-info';
@@ -100,7 +101,8 @@ export const runScheduler = async (opts: SchedulerOptions, log: Logger, signal: 
   signal.addEventListener('abort', stop, { once: true });
   if (signal.aborted) stop();
   const synced = () => nodeInformer.hasSynced() && podInformer.hasSynced();
-  await serveHealth({ port: opts.healthPort, registry, check: () => (synced() ? undefined : 'informers not synced'), log }, ac.signal);
+  const leaderHealth = new LeaderHealthzAdaptor(20_000); // kube-scheduler's tolerance
+  await serveHealth({ port: opts.healthPort, registry, check: () => (synced() ? leaderHealth.check() : 'informers not synced'), log }, ac.signal);
   ac.signal.addEventListener('abort', () => queue.close(), { once: true });
 
   const informers = Promise.all([nodeInformer.run(ac.signal), podInformer.run(ac.signal)]);
@@ -112,7 +114,9 @@ export const runScheduler = async (opts: SchedulerOptions, log: Logger, signal: 
   };
   try {
     await Promise.all([nodeInformer.waitForSync(ac.signal), podInformer.waitForSync(ac.signal)]);
-    await runLeaderElected({ ...opts.leaderElection, name: 'kube-scheduler', client, log }, ac.signal, schedule);
+    await runLeaderElected({
+      ...opts.leaderElection, name: 'kube-scheduler', client, log, healthz: leaderHealth, metrics: newLeaderElectionMetrics(registry),
+    }, ac.signal, schedule);
   } finally {
     stop();
     await informers;
