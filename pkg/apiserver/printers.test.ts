@@ -37,6 +37,9 @@ describe('pod printer', () => {
       ['p', '1/1', 'Terminating', '0', '5s', '<none>', '<none>', '<none>', '<none>']],
     ['init', pod({ spec: { initContainers: [{ name: 'i' }], containers: [{ name: 'a' }] }, status: { phase: 'Pending', initContainerStatuses: [{ ...running(), name: 'i', ready: false }] } }),
       ['p', '0/1', 'Init:0/1', '0', '5s', '<none>', '<none>', '<none>', '<none>']],
+    ['started sidecar', pod({ spec: { initContainers: [{ name: 'i', restartPolicy: 'Always' }], containers: [{ name: 'a' }] },
+      status: { phase: 'Running', conditions: [{ type: 'Initialized', status: 'True' }], initContainerStatuses: [{ ...running(), name: 'i', started: true, restartCount: 1 }], containerStatuses: [running()] } }),
+    ['p', '2/2', 'Running', '1', '5s', '<none>', '<none>', '<none>', '<none>']],
   ])('%s', (_name, obj, want) => expect(printers.Pod(obj, now)).toEqual(want));
 });
 

@@ -13,19 +13,26 @@ const terminatedReason = (t: { reason?: string; signal?: number; exitCode: numbe
   t.reason ? `${prefix}${t.reason}` : t.signal ? `${prefix}Signal:${t.signal}` : `${prefix}ExitCode:${t.exitCode}`;
 
 /** The init-container part of STATUS; undefined when initialisation is done. */
-const initReason = (pod: Pod): { reason?: string; restarts: number } => {
+const initReason = (pod: Pod): { reason?: string; restarts: number; sidecarReady: number; sidecarRestarts: number } => {
   const statuses = pod.status?.initContainerStatuses ?? [];
-  let restarts = 0;
+  const sidecars = sidecarNames(pod);
+  let restarts = 0, sidecarReady = 0, sidecarRestarts = 0;
   for (const [i, c] of statuses.entries()) {
     restarts += c.restartCount;
+    // A started sidecar (restartable init container) is done initializing; it counts in READY.
+    if (sidecars.has(c.name)) sidecarRestarts += c.restartCount;
+    if (sidecars.has(c.name) && c.started) { if (c.ready) sidecarReady++; continue; }
     const st = c.state;
     if (st?.terminated && st.terminated.exitCode === 0) continue;
-    if (st?.terminated) return { reason: terminatedReason(st.terminated, 'Init:'), restarts };
-    if (st?.waiting?.reason && st.waiting.reason !== 'PodInitializing') return { reason: `Init:${st.waiting.reason}`, restarts };
-    return { reason: `Init:${i}/${pod.spec?.initContainers?.length ?? 0}`, restarts };
+    if (st?.terminated) return { reason: terminatedReason(st.terminated, 'Init:'), restarts, sidecarReady, sidecarRestarts };
+    if (st?.waiting?.reason && st.waiting.reason !== 'PodInitializing') return { reason: `Init:${st.waiting.reason}`, restarts, sidecarReady, sidecarRestarts };
+    return { reason: `Init:${i}/${pod.spec?.initContainers?.length ?? 0}`, restarts, sidecarReady, sidecarRestarts };
   }
-  return { restarts };
+  return { restarts, sidecarReady, sidecarRestarts };
 };
+
+const sidecarNames = (pod: Pod): Set<string> =>
+  new Set((pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
 
 interface ContainerSummary { reason?: string; ready: number; restarts: number; hasRunning: boolean; lastRestart?: string }
 
@@ -53,13 +60,13 @@ export const podSummary = (pod: Pod): PodSummary => {
   let reason = pod.status?.reason || pod.status?.phase || '';
   const init = initReason(pod);
   let restarts = init.restarts;
-  let ready = 0;
+  let ready = init.sidecarReady;
   let lastRestart: string | undefined;
   if (init.reason) reason = init.reason;
   if (!init.reason || isInitialized(pod)) {
     const s = summarizeContainers(pod.status?.containerStatuses ?? []);
-    restarts = s.restarts;
-    ready = s.ready;
+    restarts = init.sidecarRestarts + s.restarts;
+    ready += s.ready;
     lastRestart = s.lastRestart;
     if (s.reason) reason = s.reason;
     if (reason === 'Completed' && s.hasRunning) reason = isReady(pod) ? 'Running' : 'NotReady';
@@ -67,7 +74,7 @@ export const podSummary = (pod: Pod): PodSummary => {
   const phase = pod.status?.phase;
   if (pod.metadata?.deletionTimestamp && pod.status?.reason === 'NodeLost') reason = 'Unknown';
   else if (pod.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
-  return { reason, ready, total: pod.spec?.containers?.length ?? 0, restarts, lastRestart };
+  return { reason, ready, total: (pod.spec?.containers?.length ?? 0) + sidecarNames(pod).size, restarts, lastRestart };
 };
 
 const printPod: Printer = (obj, now) => {
