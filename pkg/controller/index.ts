@@ -7,6 +7,7 @@ export { newControllerMetrics, type ManagerMetrics } from './metrics';
 export { newGarbageCollector, gcResources, clientAccess, type GarbageCollector, type GarbageCollectorDeps, type Monitor, type ObjectAccess } from './garbagecollector';
 export { newNamespaceController, clientNamespaceAccess, namespacedResources, type NamespaceControllerDeps, type NamespaceAccess } from './namespace';
 export { newDeploymentController, deploymentControllerName, type DeploymentControllerDeps } from './deployment';
+export { newServiceAccountController, reconcileServiceAccounts, defaultServiceAccounts, serviceAccountControllerName, type ServiceAccountControllerDeps } from './serviceaccount';
 export { newEndpointsController, type EndpointsControllerDeps } from './endpoints';
 export { newEndpointSliceController, type EndpointSliceControllerDeps } from './endpointslice';
 export { newJobController, type JobControllerDeps } from './job';

@@ -28,6 +28,7 @@ import { newJobController } from './job';
 import { newCronJobController } from './cronjob';
 import type { ApiCronJob, ApiJob } from '../../api/batch/v1';
 import { newEndpointSliceController, serviceNameIndex, serviceNameIndexFunc } from './endpointslice';
+import { newServiceAccountController } from './serviceaccount';
 
 export interface ControllerManagerOptions {
   kubeconfig: string;
@@ -128,6 +129,12 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   if (!namespaceInformer) throw new Error('namespaces are not watched');
   const namespace = newNamespaceController({ namespaces: namespaceInformer, access: clientNamespaceAccess(client), log, metrics });
   metrics.watchQueue(namespace);
+  const serviceAccountInformer = monitors.find((m) => m.info.group === '' && m.info.plural === 'serviceaccounts')?.informer;
+  if (!serviceAccountInformer) throw new Error('serviceaccounts are not watched');
+  const serviceAccount = newServiceAccountController({
+    namespaces: namespaceInformer, serviceAccounts: serviceAccountInformer, saClient: client.resource(resource('', 'v1', 'serviceaccounts')), log, metrics,
+  });
+  metrics.watchQueue(serviceAccount);
   const extraInformers = monitors.filter((m) => !Object.values(shared).includes(m.informer));
 
   let failure: unknown;
@@ -136,7 +143,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? leaderHealth.check() : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -164,6 +171,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise(disruption.name, disruption.run(ac.signal)),
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),
+      supervise(serviceAccount.name, serviceAccount.run(ac.signal)),
     ]);
   };
   try {

@@ -1,2 +1,3 @@
 // Admission checks shared by the write handlers.
 export { admitCreate, admitNamespaceDelete, immortalNamespaces, isTerminating } from './namespace-lifecycle';
+export { admitServiceAccount, defaultServiceAccountName } from './service-account';

@@ -1,0 +1,2 @@
+// The ServiceAccount controller.
+export { newServiceAccountController, reconcileServiceAccounts, defaultServiceAccounts, controllerName as serviceAccountControllerName, type ServiceAccountControllerDeps } from './controller';
