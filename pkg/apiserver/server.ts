@@ -21,6 +21,7 @@ import { rfc3339 } from './handlers/respond';
 import { routeUpgrades } from './handlers/upgrade';
 import { strategies } from './registry';
 import { randomUUID } from 'node:crypto';
+import { ensureKubernetesService, newRepairer, newServiceAllocators, startRepair, withServiceAllocation, type ServiceAllocationOptions } from './allocators';
 
 export interface ApiserverOptions {
   etcdServers: string[];
@@ -37,6 +38,8 @@ export interface ApiserverOptions {
   eventTTLSeconds?: number;
   /** Watch cache tuning (ring size, per-watcher buffer, bookmark period, freshness wait). */
   watchCache?: Pick<CacherOptions, 'ringSize' | 'watcherBufferSize' | 'bookmarkIntervalMs' | 'freshTimeoutMs'>;
+  /** --service-cluster-ip-range (default 10.96.0.0/16) and --service-node-port-range (default 30000-32767). */
+  serviceRanges?: ServiceAllocationOptions;
 }
 
 export interface RunningApiserver { url: string; port: number; close(): Promise<void> }
@@ -109,9 +112,11 @@ export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promi
   const stop = new AbortController();
   setMaxListeners(0, stop.signal); // every open watch listens on it
   const now = () => new Date();
+  const allocators = newServiceAllocators(store, opts.serviceRanges);
   const ctx: HandlerContext = {
     // Events expire (an etcd lease): core/v1 and events.k8s.io/v1 share /registry/events/.
-    store: withResourceTTL(store, { events: opts.eventTTLSeconds ?? defaultEventTTLSeconds }),
+    // Service writes take and release cluster IPs and node ports (pkg/apiserver/allocators).
+    store: withServiceAllocation(withResourceTTL(store, { events: opts.eventTTLSeconds ?? defaultEventTTLSeconds }), allocators),
     log, now, pkiDir: opts.pkiDir,
     validate: validatorsFor(),
     strip: (info, obj) => stripUnknownFields(obj, info.schema) as ApiObject,
@@ -119,6 +124,7 @@ export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promi
   };
   for (const r of resources) metrics.watchers.set({ resource: r.plural }, 0);
   await ensureNamespaces(store, now, log);
+  const stopRepair = await startRepair(newRepairer(store, allocators, log), log);
   const readiness = async () => {
     try {
       await withTimeout(store.currentRevision(), 2000);
@@ -143,9 +149,13 @@ export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promi
   const host = opts.bind === '0.0.0.0' || opts.bind === '::' ? '127.0.0.1' : opts.bind;
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const stopCompaction = startCompaction(store, opts.compactionIntervalMs ?? 5 * 60_000, log);
+  // Not fatal: a user Service may already hold the first address (then upstream also logs and goes on).
+  await ensureKubernetesService(ctx.store, allocators.ips.range, port, now())
+    .catch((err: unknown) => log.error('could not create the kubernetes service', { error: err }));
   log.info('serving', { url });
   const close = async () => {
     stopCompaction();
+    stopRepair();
     stop.abort();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -1,7 +1,6 @@
 // Defaults and key validations of the strategies added for issue 4, table-driven.
 import type { ApiObject } from '../../../api/meta/v1';
 import { strategies, strategyFor, eventToEventsV1, eventFromEventsV1 } from './index';
-import { allocateClusterIP } from './services';
 import { validCronSchedule } from './cronjobs';
 
 const container = { name: 'c', image: 'busybox:1.36' };
@@ -31,9 +30,11 @@ describe('defaults', () => {
         jobTemplate: { spec: { template: { spec: { dnsPolicy: 'ClusterFirst' } } } } } }],
     ['services', obj({ spec: { selector: { app: 'a' }, ports: [{ port: 80 }] } }),
       { spec: { type: 'ClusterIP', sessionAffinity: 'None', internalTrafficPolicy: 'Cluster', ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'],
-        clusterIP: allocateClusterIP('uid-1'), clusterIPs: [allocateClusterIP('uid-1')], ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] }, status: { loadBalancer: {} } }],
+        ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] }, status: { loadBalancer: {} } }],
+    // The address and node ports are the allocating store's (pkg/apiserver/allocators); a requested address is kept.
+    ['services', obj({ spec: { clusterIP: '10.96.7.7', ports: [{ port: 80 }] } }), { spec: { clusterIP: '10.96.7.7', clusterIPs: ['10.96.7.7'] } }],
     ['services', obj({ spec: { type: 'NodePort', ports: [{ port: 80, targetPort: 'http' }] } }),
-      { spec: { externalTrafficPolicy: 'Cluster', ports: [{ targetPort: 'http', nodePort: expect.any(Number) }] } }],
+      { spec: { externalTrafficPolicy: 'Cluster', ports: [{ targetPort: 'http' }] } }],
     ['services', obj({ spec: { clusterIP: 'None', selector: { app: 'a' } } }), { spec: { clusterIP: 'None', clusterIPs: ['None'], ipFamilyPolicy: 'SingleStack' } }],
     ['secrets', obj({ stringData: { user: 'admin' }, data: { user: 'eA==', other: 'eQ==' } }), { type: 'Opaque', data: { user: 'YWRtaW4=', other: 'eQ==' } }],
     ['persistentvolumes', obj({ spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/d' } } }),
@@ -104,9 +105,9 @@ describe('updates', () => {
       .toEqual(['spec.selector: Invalid value: field is immutable']);
   });
   it('services keep their allocated cluster IP when a PUT omits it, and refuse a new one', () => {
-    const svc = obj({ spec: { ports: [{ port: 80 }] } });
-    const kept = upd('services', svc, svc);
-    expect((kept.out.spec as { clusterIP: string }).clusterIP).toBe(allocateClusterIP('uid-1'));
+    const svc = obj({ spec: { ports: [{ port: 80 }], clusterIP: '10.96.0.5' } });
+    const kept = upd('services', svc, obj({ spec: { ports: [{ port: 80 }] } }));
+    expect((kept.out.spec as { clusterIP: string }).clusterIP).toBe('10.96.0.5');
     expect(kept.causes).toEqual([]);
     expect(upd('services', svc, obj({ spec: { ports: [{ port: 80 }], clusterIP: '10.96.9.9' } })).causes[0]).toContain('may not change once set');
   });

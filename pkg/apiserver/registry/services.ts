@@ -1,30 +1,11 @@
-// Services (SetDefaults_Service, registry/core/service strategy.go and the REST layer's IP and
-// node-port allocation, ValidateService): ClusterIP, sessionAffinity None, TCP, targetPort =
-// port, single-stack IPv4, a cluster IP from 10.96.0.0/16.
-//
-// Allocation is a pure function of the service's uid (strategies do no I/O), so two services
-// can, rarely, draw the same address; upstream keeps a bitmap in etcd (/registry/ranges/
-// serviceips). Reserved: 10.96.0.1 (kubernetes) and 10.96.0.10 (cluster DNS).
-import { createHash } from 'node:crypto';
+// Services (SetDefaults_Service, registry/core/service strategy.go, ValidateService):
+// ClusterIP, sessionAffinity None, TCP, targetPort = port, single-stack IPv4. Cluster IPs and
+// node ports are not chosen here (strategies do no I/O): a requested clusterIP is kept as
+// asked, and the allocating store (pkg/apiserver/allocators) takes the values from the
+// bitmaps in etcd around the write.
 import type { ApiObject, StatusCause } from '../../../api/meta/v1';
 import type { Service, ServicePort, ServiceSpec } from '../../../api/core/v1';
 import { duplicate, forbiddenField, immutableField, invalidValue, required, simpleStrategy, unsupported } from './strategy';
-
-export const serviceCIDR = { base: [10, 96, 0, 0], size: 65536 };
-export const nodePortRange = { base: 30000, size: 2768 };
-const reserved = new Set([0, 1, 10, serviceCIDR.size - 1]);
-
-const hashOf = (s: string, salt: string): number => createHash('sha256').update(`${salt}/${s}`).digest().readUInt32BE(0);
-
-/** The cluster IP drawn for a uid (never .0, .1, .10 or the broadcast address). */
-export const allocateClusterIP = (uid: string): string => {
-  let n = hashOf(uid, 'ip') % serviceCIDR.size;
-  while (reserved.has(n)) n = (n + 1) % serviceCIDR.size;
-  const [a, b] = serviceCIDR.base;
-  return `${a}.${b}.${n >> 8}.${n & 255}`;
-};
-
-export const allocateNodePort = (uid: string, index: number): number => nodePortRange.base + (hashOf(uid, `port${index}`) % nodePortRange.size);
 
 const needsNodePorts = (type: string | undefined) => type === 'NodePort' || type === 'LoadBalancer';
 
@@ -42,17 +23,16 @@ export const defaultServiceSpec = (spec: ServiceSpec): ServiceSpec => {
   return out;
 };
 
-/** What the REST layer allocates on create: cluster IP(s), IP families and node ports. */
+/** IP families and a requested cluster IP; the address itself and node ports come from the allocating store. */
 const allocate = (obj: ApiObject): ApiObject => {
   const spec = defaultServiceSpec((obj as Service).spec ?? {});
-  const uid = obj.metadata.uid ?? obj.metadata.name ?? '';
   if (spec.type === 'ExternalName') return { ...obj, spec };
-  const ip = spec.clusterIP || spec.clusterIPs?.[0] || allocateClusterIP(uid);
+  const ip = spec.clusterIP || spec.clusterIPs?.[0] || '';
   const headless = ip === 'None';
   const policy = spec.ipFamilyPolicy ?? (headless && !spec.selector ? 'RequireDualStack' : 'SingleStack');
-  const ports = needsNodePorts(spec.type)
-    ? spec.ports?.map((p, i) => ({ ...p, nodePort: p.nodePort ?? allocateNodePort(uid, i) })) : spec.ports;
-  return { ...obj, spec: { ...spec, clusterIP: ip, clusterIPs: [ip], ipFamilies: spec.ipFamilies ?? ['IPv4'], ipFamilyPolicy: policy, ...(ports ? { ports } : {}) } };
+  const { clusterIP: _ip, clusterIPs: _ips, ...rest } = spec;
+  void _ip; void _ips;
+  return { ...obj, spec: { ...rest, ...(ip ? { clusterIP: ip, clusterIPs: [ip] } : {}), ipFamilies: spec.ipFamilies ?? ['IPv4'], ipFamilyPolicy: policy } };
 };
 
 /** patchAllocatedValues: an update that omits allocated values keeps the stored ones. */
@@ -67,6 +47,10 @@ const keepAllocated = (obj: ApiObject, old: ApiObject): ApiObject => {
   };
   if (needsNodePorts(spec.type) && needsNodePorts(prev.type)) {
     keep.ports = spec.ports?.map((p) => ({ ...p, nodePort: p.nodePort ?? prev.ports?.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'))?.nodePort }));
+  } else if (needsNodePorts(prev.type) && !needsNodePorts(spec.type)) {
+    // dropTypeDependentFields: node ports left over from the old type go (and are released).
+    const old = new Set((prev.ports ?? []).map((o) => o.nodePort));
+    keep.ports = spec.ports?.map(({ nodePort, ...p }) => (nodePort !== undefined && old.has(nodePort) ? p : { ...p, nodePort }));
   }
   return allocate({ ...obj, spec: keep });
 };
