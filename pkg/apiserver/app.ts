@@ -15,6 +15,7 @@ import type { HandlerContext } from './handlers/context';
 import { dispatch } from './handlers/dispatch';
 import { metricsApiRoutes } from './metrics-api';
 import { sendError, sendJson } from './handlers/respond';
+import { readBody } from './handlers/read-body';
 import type { ApiserverMetrics } from './metrics';
 
 export interface AppDeps {
@@ -52,8 +53,7 @@ const observe = (deps: AppDeps) => (req: Request, res: Response, next: NextFunct
   res.once('close', () => {
     if (!long) deps.metrics.inflight.dec();
     const code = String(res.statusCode);
-    deps.metrics.requests.inc({ verb, resource, code });
-    deps.metrics.latency.observe({ verb, resource }, Number(process.hrtime.bigint() - start) / 1e9);
+    deps.metrics.observeRequest(verb, resource, code, Number(process.hrtime.bigint() - start) / 1e9);
     deps.ctx.log.v(4, 'request', { verb, path: req.originalUrl, code, user: (res.locals.user as { name?: string } | undefined)?.name });
   });
   next();
@@ -127,7 +127,7 @@ export const buildApp = (deps: AppDeps): express.Express => {
   app.disable('x-powered-by');
   app.use(observe(deps));
   app.use(authenticateWith(serviceAccountTokenAuthenticator(deps.ctx)));
-  app.use(express.raw({ type: () => true, limit: bodyLimit }));
+  app.use(readBody(bodyLimit, express.raw({ type: () => true, limit: bodyLimit })));
   app.use(bodyErrors(deps));
   // Resource requests first (nearly all the traffic); the rest (health, openapi, discovery) falls through.
   app.use((req, res, next) => {

@@ -7,14 +7,45 @@ export interface ApiserverMetrics {
   latency: Histogram<'verb' | 'resource'>;
   inflight: Gauge;
   watchers: Gauge<'resource'>;
+  /** Counts one finished request and its latency (what every request pays: see requestObserver). */
+  observeRequest(verb: string, resource: string, code: string, seconds: number): void;
 }
 
-export const apiserverMetrics = (registry: Registry): ApiserverMetrics => ({
-  requests: new Counter({ name: 'apiserver_request_total', help: 'Requests by verb, resource and HTTP code.', labelNames: ['verb', 'resource', 'code'], registers: [registry] }),
-  latency: new Histogram({
-    name: 'apiserver_request_duration_seconds', help: 'Request latency by verb and resource.', labelNames: ['verb', 'resource'],
+/**
+ * prom-client hashes the label object on every inc/observe; a request's label sets are few
+ * (verb × resource × code), so each set's children are looked up once and kept.
+ */
+const requestObserver = (requests: ApiserverMetrics['requests'], latency: ApiserverMetrics['latency']) => {
+  const counters = new Map<string, { inc(): void }>();
+  const histograms = new Map<string, { observe(v: number): void }>();
+  return (verb: string, resource: string, code: string, seconds: number): void => {
+    const vr = `${verb} ${resource}`;
+    const vrc = `${vr} ${code}`;
+    let counter = counters.get(vrc);
+    if (!counter) {
+      counter = requests.labels({ verb, resource, code });
+      counters.set(vrc, counter);
+    }
+    let histogram = histograms.get(vr);
+    if (!histogram) {
+      histogram = latency.labels({ verb, resource });
+      histograms.set(vr, histogram);
+    }
+    counter.inc();
+    histogram.observe(seconds);
+  };
+};
+
+export const apiserverMetrics = (registry: Registry): ApiserverMetrics => {
+  const requests = new Counter({ name: 'apiserver_request_total', help: 'Requests by verb, resource and HTTP code.', labelNames: ['verb', 'resource', 'code'] as const, registers: [registry] });
+  const latency = new Histogram({
+    name: 'apiserver_request_duration_seconds', help: 'Request latency by verb and resource.', labelNames: ['verb', 'resource'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60], registers: [registry],
-  }),
-  inflight: new Gauge({ name: 'apiserver_current_inflight_requests', help: 'Requests being served (watches excluded).', registers: [registry] }),
-  watchers: new Gauge({ name: 'apiserver_registered_watchers', help: 'Open watches by resource.', labelNames: ['resource'], registers: [registry] }),
-});
+  });
+  return {
+    requests, latency,
+    inflight: new Gauge({ name: 'apiserver_current_inflight_requests', help: 'Requests being served (watches excluded).', registers: [registry] }),
+    watchers: new Gauge({ name: 'apiserver_registered_watchers', help: 'Open watches by resource.', labelNames: ['resource'], registers: [registry] }),
+    observeRequest: requestObserver(requests, latency),
+  };
+};
