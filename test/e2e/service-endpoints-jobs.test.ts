@@ -2,13 +2,18 @@
 // kubectl: a Deployment behind a Service shows its pod IPs and target port in `kubectl get
 // endpoints` and `endpointslices`; a pod that stops being ready moves to notReadyAddresses /
 // ready=false, a deleted pod leaves; `kubectl create job` runs to Complete and `kubectl wait`
-// returns; a job whose pods fail ends Failed with BackoffLimitExceeded after one retry.
+// returns; a job whose pods fail ends Failed with BackoffLimitExceeded after one retry; a
+// CronJob made first runs a job at the next minute, which the last test finds completed.
 import { startCluster, waitFor, type TestCluster } from './cluster';
 
 jest.setTimeout(90_000);
 
 let c: TestCluster;
-beforeAll(async () => { c = await startCluster('endpoints'); });
+beforeAll(async () => {
+  c = await startCluster('endpoints');
+  // Made first so that its minute comes round while the other tests run.
+  await c.kubectl(['create', 'cronjob', 'tick', '--image=busybox', '--schedule=* * * * *', '--', 'true']);
+});
 afterAll(async () => { if (c) await c.stop(); });
 
 interface Address { ip: string; targetRef?: { name?: string } }
@@ -108,3 +113,16 @@ test('a job whose pods fail, with backoffLimit 1, ends Failed with BackoffLimitE
   expect(job.status.conditions?.find((k) => k.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
   expect((await json<{ items: unknown[] }>(['get', 'pods', '-l', 'job-name=fails'])).items).toHaveLength(2);
 });
+
+test('kubectl create cronjob runs a job at the next minute and records it', async () => {
+  interface CronJson { status?: { lastScheduleTime?: string; lastSuccessfulTime?: string } }
+  const cj = await waitFor(async () => {
+    const o = await json<CronJson>(['get', 'cronjob', 'tick']);
+    return o.status?.lastSuccessfulTime !== undefined && o;
+  }, 'a successful scheduled run', 75_000);
+  expect(cj.status?.lastScheduleTime).toMatch(/:00Z$/);
+  const jobs = await json<{ items: Array<{ metadata: { name: string; ownerReferences?: Array<{ kind: string; name: string }> } }> }>(['get', 'jobs']);
+  const mine = jobs.items.filter((j) => j.metadata.ownerReferences?.some((r) => r.kind === 'CronJob' && r.name === 'tick'));
+  expect(mine.length).toBeGreaterThanOrEqual(1);
+  expect(mine[0]?.metadata.name).toMatch(/^tick-\d+$/);
+}, 90_000);
