@@ -21,6 +21,13 @@ export const objectBytes = (info: ResourceInfo, obj: ApiObject): Buffer => {
   return bytes;
 };
 
+/**
+ * A response body for one object: the memoised bytes of a shared (frozen) object, else the JSON
+ * string itself (node writes a string body together with the headers, without a Buffer copy).
+ */
+export const objectBody = (info: ResourceInfo, obj: ApiObject): Buffer | string =>
+  (Object.isFrozen(obj) ? objectBytes(info, obj) : JSON.stringify(withTypeMeta(info, obj)));
+
 const heads = new Map<string, Buffer>();
 const headOf = (type: string): Buffer => {
   let h = heads.get(type);

@@ -9,7 +9,7 @@ import type { HandlerContext } from './context';
 import { keyOf, prefixOf, queryOf, queryString, withTypeMeta } from './common';
 import { selectionFromQuery } from './selection';
 import { sendBytes, sendJson } from './respond';
-import { listBytes, objectBytes } from './object-json';
+import { listBytes, objectBody } from './object-json';
 import type { ListOptions } from '../../storage';
 
 export const handleGet = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
@@ -22,7 +22,7 @@ export const handleGet = async (ctx: HandlerContext, ri: RequestInfo, req: Reque
     return;
   }
   // A cached (frozen) object's bytes are encoded once and shared with lists and watches.
-  sendBytes(res, 200, objectBytes(ri.resource, obj));
+  sendBytes(res, 200, objectBody(ri.resource, obj));
 };
 
 const parseLimit = (q: Record<string, unknown>): number | undefined => {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Response } from 'express';
-import { sendJson } from './respond';
+import { rfc3339, sendJson } from './respond';
 
 const serve = async (handler: (res: Response) => void, method = 'GET') => {
   const server = http.createServer((_req, res) => handler(res as unknown as Response));
@@ -39,5 +39,13 @@ describe('sendJson', () => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/json');
     expect(r.body).toBe('');
+  });
+});
+
+describe('rfc3339', () => {
+  test('seconds precision with Z, as metav1.Time marshals; expanded years too', () => {
+    expect(rfc3339(new Date('2026-11-23T02:14:05.987Z'))).toBe('2026-11-23T02:14:05Z');
+    expect(rfc3339(new Date('0001-01-01T00:00:00.000Z'))).toBe('0001-01-01T00:00:00Z');
+    expect(rfc3339(new Date(Date.UTC(12345, 0, 1)))).toBe('+012345-01-01T00:00:00Z');
   });
 });

@@ -37,4 +37,8 @@ export const sendError = (res: Response, err: unknown, log: Logger): void => {
 };
 
 /** RFC 3339 with seconds, as upstream's metav1.Time marshals. */
-export const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const rfc3339 = (d: Date): string => {
+  const iso = d.toISOString();
+  // `YYYY-MM-DDTHH:MM:SS.sssZ` for years 0–9999; expanded years (±YYYYYY) keep the general path.
+  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+};
