@@ -3,12 +3,17 @@
 // failing init container with restartPolicy Never fails the pod (Init:Error); an exec
 // readiness probe flips READY 0/1 → 1/1 when the test creates the file; a failing liveness
 // probe restarts the container with Unhealthy and Killing events; an httpGet readiness probe
-// against busybox httpd makes a Deployment's readyReplicas/availableReplicas move.
+// against busybox httpd makes a Deployment's readyReplicas/availableReplicas move; postStart
+// and preStop exec hooks run (preStop leaves its mark in a hostPath the test reads).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startCluster, waitFor, type TestCluster } from './cluster';
 
 jest.setTimeout(120_000);
 
 let c: TestCluster;
+const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-e2e-hooks-'));
 const vol = [{ name: 'work', mountPath: '/work' }];
 const probe = (command: string[], extra: object = {}) => ({ exec: { command }, periodSeconds: 1, failureThreshold: 1, ...extra });
 
@@ -63,6 +68,28 @@ const manifests = [
       },
     },
   },
+  {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hooks' },
+    spec: {
+      terminationGracePeriodSeconds: 2, volumes: [{ name: 'host', hostPath: { path: hostDir, type: 'Directory' } }],
+      containers: [{
+        name: 'app', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'host', mountPath: '/host' }],
+        lifecycle: {
+          postStart: { exec: { command: ['sh', '-c', 'echo post-start-ran > /tmp/poststart'] } },
+          preStop: { exec: { command: ['sh', '-c', 'echo pre-stop-ran > /host/prestop'] } },
+        },
+      }],
+    },
+  },
+  {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sidecar' },
+    spec: {
+      terminationGracePeriodSeconds: 0, volumes: [{ name: 'work', emptyDir: {} }],
+      initContainers: [{ name: 'feeder', image: 'busybox', restartPolicy: 'Always', volumeMounts: vol,
+        command: ['sh', '-c', 'echo fed-by-sidecar > /work/feed; exec sleep 3600'], startupProbe: probe(['cat', '/work/feed']) }],
+      containers: [{ name: 'app', image: 'busybox', volumeMounts: vol, command: ['sh', '-c', 'cat /work/feed; exec sleep 3600'] }],
+    },
+  },
 ];
 
 beforeAll(async () => {
@@ -70,7 +97,10 @@ beforeAll(async () => {
   const r = await c.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }) });
   expect(r.stderr).toBe('');
 });
-afterAll(async () => { if (c) await c.stop(); });
+afterAll(async () => {
+  if (c) await c.stop();
+  fs.rmSync(hostDir, { recursive: true, force: true });
+});
 
 /** The pod's row of `kubectl get pod` (NAME READY STATUS RESTARTS AGE), split. */
 const row = async (name: string): Promise<string[]> => {
@@ -124,4 +154,20 @@ test('an httpGet readiness probe against busybox httpd moves the Deployment to r
   // It was probed unready before the page existed (404, or refused before httpd listened).
   const events = (await c.kubectl(['get', 'events', '--field-selector', `involvedObject.name=${pod},reason=Unhealthy`])).stdout;
   expect(events).toMatch(/Readiness probe failed: (HTTP probe failed with statuscode: 404|Get "http:\/\/10\.[\d.]+:8080\/healthz": dial tcp [\d.:]+: connect: connection refused)/);
+});
+
+test('postStart runs after the container started; preStop runs before it is stopped at deletion', async () => {
+  await waitFor(async () => (await row('hooks'))[2] === 'Running', 'hooks Running');
+  expect((await c.kubectl(['exec', 'hooks', '--', 'cat', '/tmp/poststart'])).stdout).toBe('post-start-ran\n');
+  expect(fs.existsSync(path.join(hostDir, 'prestop'))).toBe(false);
+  const del = await c.kubectl(['delete', 'pod', 'hooks', '--wait=true']);
+  expect(del.stderr).toBe('');
+  expect(fs.readFileSync(path.join(hostDir, 'prestop'), 'utf8')).toBe('pre-stop-ran\n');
+});
+
+test('a sidecar (restartable init container) starts first, passes its startup probe and keeps running beside the app', async () => {
+  await waitFor(async () => { const r = await row('sidecar'); return r[1] === '2/2' && r[2] === 'Running'; }, 'sidecar pod 2/2 Running');
+  expect((await c.kubectl(['logs', 'sidecar', '-c', 'app'])).stdout).toBe('fed-by-sidecar\n');
+  expect(await jsonpath('pod', 'sidecar', '{.status.initContainerStatuses[0].started} {.status.initContainerStatuses[0].ready}')).toBe('true true');
+  expect(await jsonpath('pod', 'sidecar', '{.status.initContainerStatuses[0].state.running.startedAt}')).not.toBe('');
 });
