@@ -1,7 +1,7 @@
 // Services on a real one-node cluster: the proxy (`berth proxy`, started by `berth server`)
 // sends a ClusterIP's traffic to both httpd pods of a Deployment, a NodePort answers on the
 // host's 127.0.0.1 and on the bridge address, a pod reaches itself through its Service
-// (hairpin), a Service scaled to 0 refuses connections, and `berth down` leaves no BERTH-*
+// (hairpin), ClientIP affinity sticks, a Service scaled to 0 refuses connections, and `berth down` leaves no BERTH-*
 // chain, jump rule or service CIDR route behind. Fixed ports, bridge and pod CIDR of our own
 // (offset 2950, br9, 10.99.0.0/24), so the chains are BERTH-BR9-*.
 import { execFile } from 'node:child_process';
@@ -62,6 +62,7 @@ const manifest = JSON.stringify({
       },
     },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'sticky' }, spec: { selector: { app: 'web' }, sessionAffinity: 'ClientIP', ports: [{ port: 80, targetPort: 8080 }] } },
     {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client' },
       spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', imagePullPolicy: 'Never', command: ['sleep', '3600'] }] },
@@ -123,11 +124,19 @@ test('a pod reaches itself through its own Service (hairpin)', async () => {
   expect(pages.every((p) => p.startsWith('hello from web-'))).toBe(true);
 });
 
+test('sessionAffinity ClientIP keeps a client on one endpoint', async () => {
+  const ip = (await kubectl('get', 'service', 'sticky', '-o', 'jsonpath={.spec.clusterIP}')).trim();
+  await waitFor(async () => (await fetchFromPod('client', `http://${ip}:80`, 1))[0].startsWith('hello from'), 'the sticky service to answer');
+  const pages = await fetchFromPod('client', `http://${ip}:80`, 12);
+  expect(pages[0]).toMatch(/^hello from web-/);
+  expect(new Set(pages)).toEqual(new Set([pages[0]]));
+});
+
 test('the rules are in our chains, and the service CIDR is routed to a discard interface with a blackhole backstop', async () => {
   const nat = ours(await natRules());
   expect(nat).toContainEqual(expect.stringMatching(new RegExp(`^-A ${prefix}-SERVICES -d ${clusterIP}/32 .*--dport 80 -j ${prefix}-SVC-`)));
   expect(nat).toContainEqual(expect.stringMatching(new RegExp(`^-A ${prefix}-NODEPORTS .*--dport ${nodePort} -j ${prefix}-SVC-`)));
-  expect(nat.filter((l) => l.includes('-j DNAT'))).toHaveLength(2);
+  expect(nat.filter((l) => l.includes('-j DNAT'))).toHaveLength(4); // web and sticky, two endpoints each
   expect(nat.filter((l) => /^-A (PREROUTING|OUTPUT|POSTROUTING) /.test(l))).toHaveLength(3);
   const routes = await serviceRoutes();
   expect(routes).toMatch(/10\.96\.0\.0\/16 dev berthsvc-br9 /);

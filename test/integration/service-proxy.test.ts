@@ -8,7 +8,7 @@ import http from 'node:http';
 import { promisify } from 'node:util';
 import { findResource, type ResourceInfo } from '../../api/resources';
 import type { ApiObject } from '../../api/meta/v1';
-import { createClient, loadKubeconfig, type Client } from '../../pkg/client';
+import { createClient, loadKubeconfig, type RestClient } from '../../pkg/client';
 import { silentLogger } from '../../pkg/log';
 import { cleanupProxy, runProxy } from '../../pkg/proxy';
 import { startTestCluster, type TestCluster } from './apiserver-helpers';
@@ -49,7 +49,7 @@ const slice = (name: string, svc: string, ips: string[]) => ({
 }) as unknown as ApiObject;
 
 let c: TestCluster;
-let client: Client;
+let client: RestClient;
 let healthPort = 0;
 const ac = new AbortController();
 let proxy: Promise<void> | undefined;
