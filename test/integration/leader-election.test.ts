@@ -1,6 +1,7 @@
 // Leader election of the controller-manager against a real etcd and an in-process apiserver:
 // two replicas, only the Lease holder reconciles; a leader that dies without releasing is
-// replaced within the lease duration; a leader that shuts down hands over at once.
+// replaced within the lease duration; a leader that shuts down hands over at once. The holder's
+// /metrics says leader_election_master_status 1, a standby's 0, and both /healthz are ok.
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
 import { waitFor } from './harness';
 import { runControllerManager } from '../../pkg/controller';
@@ -45,6 +46,17 @@ describe('controller-manager leader election', () => {
     const res = await req('GET', LEASE);
     return res.status === 200 ? (res.json as { spec: LeaseSpec }).spec : undefined;
   };
+  /** The replica's health/metrics port, from its 'serving health and metrics' log line (healthPort 0). */
+  const healthPort = async (r: Replica): Promise<number> => {
+    let port = 0;
+    await waitFor(() => { port = Number(/serving health and metrics.*port=(\d+)/.exec(r.lines.join('\n'))?.[1] ?? 0); return port > 0; }, { what: `${r.id} health port` });
+    return port;
+  };
+  const masterStatus = async (r: Replica): Promise<string | undefined> => {
+    const text = await (await fetch(`http://127.0.0.1:${await healthPort(r)}/metrics`)).text();
+    return /^leader_election_master_status\{[^}]*name="kube-controller-manager"[^}]*\} (\d)$/m.exec(text)?.[1];
+  };
+  const healthz = async (r: Replica) => (await fetch(`http://127.0.0.1:${await healthPort(r)}/healthz`)).status;
   const reconciling = (r: Replica) => r.lines.some((l) => l.includes('caches synced, starting workers'));
   const podCount = async (app: string) =>
     ((await req('GET', `/api/v1/namespaces/default/pods?labelSelector=app%3D${app}`)).json as { items: unknown[] }).items.length;
@@ -67,6 +79,9 @@ describe('controller-manager leader election', () => {
     expect(reconciling(b)).toBe(false);
     expect(b.lines.some((l) => l.includes('attempting to acquire leader lease'))).toBe(true);
     expect(await lease()).toMatchObject({ holderIdentity: 'cm-a', leaseDurationSeconds: 8, leaseTransitions: 0 });
+    expect(await masterStatus(a)).toBe('1');
+    expect(await masterStatus(b)).toBe('0');
+    expect([await healthz(a), await healthz(b)]).toEqual([200, 200]);
 
     // a dies: no release, b must wait for the record to stay unchanged for the lease duration.
     const killedAt = Date.now();
