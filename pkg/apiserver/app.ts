@@ -1,5 +1,7 @@
 // The express application: metrics and authentication middleware, discovery, openapi,
 // health and version, then every resource URL through the request-info parser and dispatch.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { pathNotFound, requestEntityTooLarge, badRequest } from '../apimachinery/errors';
@@ -41,8 +43,11 @@ const route = (deps: AppDeps, fn: AsyncRoute) => (req: Request, res: Response) =
   Promise.resolve().then(() => fn(req, res)).catch((err: unknown) => sendError(res, err, deps.ctx.log));
 };
 
-const observe = (deps: AppDeps) => (req: Request, res: Response, next: NextFunction): void => {
-  const ri = parseRequestInfo(req.method, req.path, req.query as Record<string, unknown>);
+type Step = (req: Request, res: Response, next: NextFunction) => void;
+
+const observe = (deps: AppDeps): Step => (req, res, next) => {
+  // The resource fast path (serveRequests) has parsed it already.
+  const ri = 'ri' in res.locals ? res.locals.ri as RequestInfo | undefined : parseRequestInfo(req.method, req.path, req.query as Record<string, unknown>);
   res.locals.ri = ri;
   const verb = ri?.verb ?? req.method.toLowerCase();
   const resource = ri ? (ri.subresource ? `${ri.resource.plural}/${ri.subresource}` : ri.resource.plural) : '';
@@ -113,6 +118,13 @@ const healthRoutes = (app: express.Express, deps: AppDeps): void => {
   }));
 };
 
+/** What every request passes before its handler: metrics and logging, authentication, the body. */
+const frontSteps = (deps: AppDeps): Step[] => [
+  observe(deps),
+  authenticateWith(serviceAccountTokenAuthenticator(deps.ctx)),
+  readBody(bodyLimit, express.raw({ type: () => true, limit: bodyLimit })),
+];
+
 const bodyErrors = (deps: AppDeps) => (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
   const type = (err as { type?: string } | undefined)?.type;
   if (type === 'entity.too.large') sendError(res, requestEntityTooLarge(`the request body is larger than ${bodyLimit} bytes`), deps.ctx.log);
@@ -120,14 +132,20 @@ const bodyErrors = (deps: AppDeps) => (err: unknown, _req: Request, res: Respons
   else next(err);
 };
 
-export const buildApp = (deps: AppDeps): express.Express => {
+/** express's own 400s (a path parameter with a malformed escape, `/apis/%`) stay 400s. */
+const finalError = (deps: AppDeps, err: unknown, res: Response): void =>
+  sendError(res, err instanceof Error && (err as { status?: unknown }).status === 400 ? badRequest(err.message) : err, deps.ctx.log);
+
+const serveResource = (deps: AppDeps, ri: RequestInfo, req: Request, res: Response): void => {
+  dispatch(deps.ctx, ri, req, res, deps.stop).catch((err: unknown) => sendError(res, err, deps.ctx.log));
+};
+
+export const buildApp = (deps: AppDeps, front: Step[] = frontSteps(deps)): express.Express => {
   const app = express();
   app.set('query parser', 'simple');
   app.set('etag', false);
   app.disable('x-powered-by');
-  app.use(observe(deps));
-  app.use(authenticateWith(serviceAccountTokenAuthenticator(deps.ctx)));
-  app.use(readBody(bodyLimit, express.raw({ type: () => true, limit: bodyLimit })));
+  app.use(...front);
   app.use(bodyErrors(deps));
   // Resource requests first (nearly all the traffic); the rest (health, openapi, discovery) falls through.
   app.use((req, res, next) => {
@@ -136,7 +154,7 @@ export const buildApp = (deps: AppDeps): express.Express => {
       next();
       return;
     }
-    dispatch(deps.ctx, ri, req, res, deps.stop).catch((err: unknown) => sendError(res, err, deps.ctx.log));
+    serveResource(deps, ri, req, res);
   });
   healthRoutes(app, deps);
   openApiRoutes(app, deps);
@@ -144,7 +162,60 @@ export const buildApp = (deps: AppDeps): express.Express => {
   discoveryRoutes(app, deps);
   app.use((_req, res) => sendError(res, pathNotFound(), deps.ctx.log));
   // express's own 400s (a path parameter with a malformed escape, `/apis/%`) stay 400s
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) =>
-    sendError(res, err instanceof Error && (err as { status?: unknown }).status === 400 ? badRequest(err.message) : err, deps.ctx.log));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => finalError(deps, err, res));
   return app;
+};
+
+/** Runs `steps` in order as express's router would: next() goes on, next(err) ends with err. */
+const runSteps = (steps: Step[], req: Request, res: Response, done: (err?: unknown) => void): void => {
+  let i = 0;
+  const next: NextFunction = (err?: unknown) => {
+    if (err !== undefined && err !== null) {
+      done(err);
+      return;
+    }
+    const step = steps[i++];
+    if (!step) {
+      done();
+      return;
+    }
+    try {
+      step(req, res, next);
+    } catch (thrown) {
+      done(thrown);
+    }
+  };
+  next();
+};
+
+/**
+ * The server's request listener. Resource requests (nearly all the traffic) skip express's router:
+ * the request and response get express's prototypes, query and locals as its init and query
+ * middleware give them, then the same front steps and dispatch run in order. Everything else
+ * (discovery, openapi, health, metrics, 404s) is the express app.
+ */
+export const serveRequests = (deps: AppDeps): { app: express.Express; listener: (req: IncomingMessage, res: ServerResponse) => void } => {
+  const front = frontSteps(deps);
+  const app = buildApp(deps, front);
+  const onBodyError = bodyErrors(deps);
+  const listener = (rawReq: IncomingMessage, rawRes: ServerResponse): void => {
+    const url = rawReq.url ?? '';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = parseQuery(q < 0 ? '' : url.slice(q + 1));
+    const ri = path.startsWith('/api') ? parseRequestInfo(rawReq.method ?? '', path, query) : undefined;
+    if (!ri) {
+      app(rawReq, rawRes);
+      return;
+    }
+    const req = Object.setPrototypeOf(rawReq, app.request) as Request;
+    const res = Object.setPrototypeOf(rawRes, app.response) as Response;
+    Object.assign(req, { res, query, originalUrl: url, baseUrl: '' });
+    Object.assign(res, { req, locals: Object.assign(Object.create(null) as Record<string, unknown>, { ri }) });
+    runSteps(front, req, res, (err) => {
+      if (err === undefined) serveResource(deps, ri, req, res);
+      else onBodyError(err, req, res, (other?: unknown) => finalError(deps, other, res));
+    });
+  };
+  return { app, listener };
 };

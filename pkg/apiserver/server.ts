@@ -13,7 +13,7 @@ import {
 } from '../storage';
 import type { Logger } from '../log';
 import { newRegistry } from '../observability';
-import { buildApp } from './app';
+import { serveRequests } from './app';
 import { ensurePki, pkiPaths } from './pki';
 import { apiserverMetrics } from './metrics';
 import type { HandlerContext, Validation } from './handlers/context';
@@ -133,12 +133,12 @@ export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promi
       return err instanceof Error ? err.message : String(err);
     }
   };
-  const app = buildApp({ ctx, registry, metrics, stop: stop.signal, readiness });
+  const { app, listener } = serveRequests({ ctx, registry, metrics, stop: stop.signal, readiness });
   const p = pkiPaths(pki.dir);
   const server = https.createServer({
     cert: readFileSync(p.apiserverCert), key: readFileSync(p.apiserverKey), ca: readFileSync(p.caCert),
     requestCert: true, rejectUnauthorized: false,
-  }, app);
+  }, listener);
   server.keepAliveTimeout = 65_000;
   server.on('upgrade', routeUpgrades(app, stop.signal)); // exec, attach, port-forward
   await new Promise<void>((resolve, reject) => {
