@@ -12,7 +12,7 @@ import {
 import type { Logger } from '../../log';
 import { endpointsLabels, hasSelector, lastChangeTriggerTime, lastChangeTriggerTimeAnnotation, selectedPods } from './pods';
 import { enqueueServicesOnPodChange } from './service-pods';
-import { computeSubsets } from './subsets';
+import { computeSubsets, overCapacityAnnotation, truncateSubsets } from './subsets';
 
 export const controllerName = 'endpoints';
 
@@ -32,10 +32,13 @@ type ReconcileDeps = Pick<EndpointsControllerDeps, 'services' | 'pods' | 'endpoi
 /** The Endpoints the service should have, or undefined when the current one is already right. */
 export const desiredEndpoints = (svc: ApiService, pods: readonly ApiPod[], current: ApiEndpoints | undefined): ApiEndpoints | undefined => {
   const backing = selectedPods(svc, pods);
-  const subsets = computeSubsets(svc, backing);
+  const { subsets, truncated } = truncateSubsets(computeSubsets(svc, backing));
   const labels = endpointsLabels(svc);
-  if (current && deepEqual(current.subsets ?? [], subsets) && deepEqual(current.metadata.labels ?? {}, labels)) return undefined;
+  const wasTruncated = current?.metadata.annotations?.[overCapacityAnnotation] === 'truncated';
+  if (current && deepEqual(current.subsets ?? [], subsets) && deepEqual(current.metadata.labels ?? {}, labels) && wasTruncated === truncated) return undefined;
   const annotations: Record<string, string> = { ...(current?.metadata.annotations ?? {}) };
+  if (truncated) annotations[overCapacityAnnotation] = 'truncated';
+  else delete annotations[overCapacityAnnotation];
   const trigger = lastChangeTriggerTime(svc, backing);
   if (trigger) annotations[lastChangeTriggerTimeAnnotation] = trigger;
   else delete annotations[lastChangeTriggerTimeAnnotation];

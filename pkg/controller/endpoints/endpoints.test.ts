@@ -1,7 +1,8 @@
 import type { ApiEndpoints, ApiPod, ApiService } from '../../../api/core/v1';
 import { desiredEndpoints } from './controller';
 import { findPort, lastChangeTriggerTime, shouldPodBeInEndpoints } from './pods';
-import { computeSubsets } from './subsets';
+import { computeSubsets, truncateSubsets } from './subsets';
+import type { EndpointSubset } from '../../../api/core/v1';
 
 const svc = (o: { selector?: Record<string, string> | null; targetPort?: number | string; publishNotReady?: boolean; clusterIP?: string; ports?: boolean } = {}): ApiService => ({
   apiVersion: 'v1', kind: 'Service',
@@ -115,5 +116,32 @@ describe('lastChangeTriggerTime', () => {
   it('is the newest of the service creation and the pods\' creation and readiness changes', () => {
     expect(lastChangeTriggerTime(svc(), [])).toBe('2025-01-01T00:00:00Z');
     expect(lastChangeTriggerTime(svc(), [pod('a'), pod('b', { readySince: '2025-01-01T00:09:00Z' })])).toBe('2025-01-01T00:09:00Z');
+  });
+});
+
+describe('truncateSubsets', () => {
+  const addrs = (n: number, base: string) => Array.from({ length: n }, (_, i) => ({ ip: `${base}.${i}` }));
+  it('leaves endpoints within capacity alone', () => {
+    const subsets: EndpointSubset[] = [{ addresses: addrs(3, '10.0.0') }];
+    expect(truncateSubsets(subsets, 5)).toEqual({ subsets, truncated: false });
+  });
+  it('cuts not-ready addresses first, then ready ones in proportion per subset', () => {
+    const notReadyCut = truncateSubsets([{ addresses: addrs(6, '10.0.0'), notReadyAddresses: addrs(6, '10.0.1') }], 10);
+    expect(notReadyCut.truncated).toBe(true);
+    expect(notReadyCut.subsets[0]?.addresses).toHaveLength(6);
+    expect(notReadyCut.subsets[0]?.notReadyAddresses).toHaveLength(4);
+    const readyCut = truncateSubsets([
+      { addresses: addrs(9, '10.0.0'), notReadyAddresses: addrs(2, '10.0.1'), ports: [{ port: 1 }] },
+      { addresses: addrs(3, '10.0.2'), ports: [{ port: 2 }] },
+    ], 8);
+    expect(readyCut.subsets.map((s) => [s.addresses?.length, s.notReadyAddresses?.length])).toEqual([[6, undefined], [2, undefined]]);
+  });
+  it('marks a truncated Endpoints over-capacity, and clears the mark once it fits again', () => {
+    const many = Array.from({ length: 1001 }, (_, i) => pod(`p${i}`, { ip: `10.2.${Math.floor(i / 250)}.${i % 250}` }));
+    const big = desiredEndpoints(svc(), many, undefined);
+    expect(big?.metadata.annotations?.['endpoints.kubernetes.io/over-capacity']).toBe('truncated');
+    expect(big?.subsets?.[0]?.addresses).toHaveLength(1000);
+    const small = desiredEndpoints(svc(), many.slice(0, 10), big && { ...big, metadata: { ...big.metadata, resourceVersion: '9' } });
+    expect(small?.metadata.annotations?.['endpoints.kubernetes.io/over-capacity']).toBeUndefined();
   });
 });

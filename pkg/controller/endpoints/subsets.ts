@@ -64,3 +64,32 @@ export const computeSubsets = (svc: ApiService, pods: readonly ApiPod[]): Endpoi
       ...(g.ports.length ? { ports: g.ports } : {}),
     }));
 };
+
+/** Endpoints hold at most this many addresses (maxCapacity); the rest are in EndpointSlices only. */
+export const maxEndpointsCapacity = 1000;
+export const overCapacityAnnotation = 'endpoints.kubernetes.io/over-capacity';
+
+/**
+ * truncateEndpoints: past capacity, ready addresses are kept first; whichever kind is cut is
+ * cut in each subset in proportion to its share (rounded up, the last subset taking the rest).
+ */
+export const truncateSubsets = (subsets: EndpointSubset[], max = maxEndpointsCapacity): { subsets: EndpointSubset[]; truncated: boolean } => {
+  const ready = subsets.reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
+  const notReady = subsets.reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0);
+  if (ready + notReady <= max) return { subsets, truncated: false };
+  const cutReady = ready > max;
+  const room = cutReady ? max : max - ready;
+  const total = cutReady ? ready : notReady;
+  let left = room;
+  const out = subsets.map((s) => {
+    const inSubset = (cutReady ? s.addresses : s.notReadyAddresses) ?? [];
+    const take = Math.min(Math.ceil((inSubset.length / total) * room), left);
+    const kept = inSubset.slice(0, take);
+    left -= kept.length;
+    const { addresses, notReadyAddresses: _dropped, ...rest } = s;
+    const readyPart = cutReady ? kept : addresses ?? [];
+    const notReadyPart = cutReady ? [] : kept;
+    return { ...(readyPart.length ? { addresses: readyPart } : {}), ...(notReadyPart.length ? { notReadyAddresses: notReadyPart } : {}), ...rest };
+  }).filter((s) => s.addresses || s.notReadyAddresses);
+  return { subsets: out, truncated: true };
+};
