@@ -107,6 +107,13 @@ describe('planJob', () => {
     expect(types(planJob(job(spec), all, NOW))).toContain('Complete/CompletionsReached');
   });
 
+  it('replaces a terminating pod at once, or only once it is gone with podReplacementPolicy Failed', () => {
+    const terminating = [pod('a', 'Running', { deleting: true })];
+    expect(planJob(job(), terminating, NOW).create).toEqual([null]);
+    expect(planJob(job({ podReplacementPolicy: 'Failed' }), terminating, NOW).create).toEqual([]);
+    expect(planJob(job(), terminating, NOW).status.terminating).toBe(1);
+  });
+
   it('suspended: no pods, running ones deleted, Suspended condition', () => {
     const plan = planJob(job({ suspend: true }, {}), [pod('a', 'Running')], NOW);
     expect(plan.delete).toHaveLength(1);

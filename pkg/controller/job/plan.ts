@@ -49,19 +49,22 @@ const failureOf = (job: ApiJob, failed: number, active: ApiPod[], now: number): 
   return undefined;
 };
 
-/** How many pods should run now, and which indexes they take (Indexed). */
-const wanted = (job: ApiJob, active: ApiPod[], succeeded: number, succeededIndexes: Set<number>): Array<number | null> => {
+/**
+ * How many pods should run now, and which indexes they take (Indexed). `busy` are the pods that
+ * hold a place: the active ones, and the terminating ones too under podReplacementPolicy Failed.
+ */
+const wanted = (job: ApiJob, busy: ApiPod[], succeeded: number, succeededIndexes: Set<number>): Array<number | null> => {
   const parallelism = job.spec?.parallelism ?? 1;
   const completions = job.spec?.completions;
   if (job.spec?.completionMode === 'Indexed' && completions !== undefined) {
-    const taken = new Set(active.map((p) => podIndex(p, completions)));
+    const taken = new Set(busy.map((p) => podIndex(p, completions)));
     const free: number[] = [];
-    for (let i = 0; i < completions && free.length < parallelism - active.length; i++) if (!succeededIndexes.has(i) && !taken.has(i)) free.push(i);
+    for (let i = 0; i < completions && free.length < parallelism - busy.length; i++) if (!succeededIndexes.has(i) && !taken.has(i)) free.push(i);
     return free;
   }
   // Without completions (a work queue), once one pod succeeded no new pod starts.
   const target = completions === undefined ? (succeeded > 0 ? 0 : parallelism) : Math.min(parallelism, completions - succeeded);
-  return Array.from({ length: Math.max(0, target - active.length) }, () => null);
+  return Array.from({ length: Math.max(0, target - busy.length) }, () => null);
 };
 
 export const planJob = (job: ApiJob, pods: readonly ApiPod[], now: number, backoffBaseMs = defaultBackoffMs): JobPlan => {
@@ -113,7 +116,8 @@ export const planJob = (job: ApiJob, pods: readonly ApiPod[], now: number, backo
   }
   status.conditions = conds.filter((c) => c.type !== 'Suspended');
   if (!status.conditions.length) delete status.conditions;
-  const create = wanted(job, active, succeeded, succeededIndexes);
+  const busy = job.spec?.podReplacementPolicy === 'Failed' ? [...active, ...owned.filter(isTerminating)] : active;
+  const create = wanted(job, busy, succeeded, succeededIndexes);
   const excess = active.length - ((job.spec?.parallelism ?? 1));
   if (excess > 0) plan.delete = [...active].sort(compareForDeletion).slice(0, excess);
   if (create.length > 0) {
