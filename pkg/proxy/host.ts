@@ -15,9 +15,9 @@
 // Metrics are per proxy (from the chain prefix), so several clusters on the machine each add
 // and remove their own routes.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { hash32 } from './names';
 
 const run = promisify(execFile);
 
@@ -33,7 +33,7 @@ export interface HostNetwork {
 /** The discard interface and route metrics of the proxy with this chain prefix. */
 export const hostNetwork = (prefix: string, serviceCIDR: string, bridge: string): HostNetwork => {
   const tag = prefix === 'BERTH' ? '' : `-${prefix.slice('BERTH-'.length).toLowerCase()}`;
-  const n = Number.parseInt(hash32(prefix, 4).split('').map((c) => c.charCodeAt(0).toString(16)).join('').slice(0, 6), 16);
+  const n = createHash('sha256').update(prefix).digest().readUInt16BE(0);
   return { serviceCIDR, discard: `berthsvc${tag}`, metric: 2000 + (n % 20000) * 2, bridge };
 };
 
