@@ -22,7 +22,7 @@ interface ApplyRequest { manager: string; force: boolean; dryRun: boolean; mode:
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** ValidatePatchOptions for apply: fieldManager is required; force is a boolean. */
-const optionsOf = (q: Record<string, unknown>): { manager: string; force: boolean } => {
+export const applyOptionsOf = (q: Record<string, unknown>): { manager: string; force: boolean } => {
   const manager = queryString(q, 'fieldManager') ?? '';
   const causes = manager === ''
     ? [{ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }]
@@ -33,7 +33,7 @@ const optionsOf = (q: Record<string, unknown>): { manager: string; force: boolea
   return { manager, force: force === 'true' || force === '1' };
 };
 
-const decodeYaml = (req: Request): unknown => {
+export const decodeApplyYaml = (req: Request): unknown => {
   const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
   if (raw.trim() === '') throw badRequest('the body of a patch must not be empty');
   try {
@@ -52,7 +52,7 @@ const gvkOf = (apiVersion: unknown, kind: unknown): string => {
 /** The applied configuration: an object of the endpoint's kind, naming the URL's object. */
 const configOf = (ctx: HandlerContext, ri: RequestInfo, req: Request): ApiObject => {
   const info: ResourceInfo = ri.resource;
-  const body = decodeYaml(req);
+  const body = decodeApplyYaml(req);
   if (!isMap(body)) throw badRequest(`error decoding YAML: the applied configuration must be an object, got ${JSON.stringify(body)}`);
   if (body.apiVersion !== apiVersionOf(info) || body.kind !== info.kind) throw badRequest(`invalid object type: ${gvkOf(body.apiVersion, body.kind)}`);
   const config = body as unknown as ApiObject;
@@ -87,7 +87,7 @@ const applyToMissing = async (ctx: HandlerContext, ri: RequestInfo, a: ApplyRequ
 
 export const handleApply = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
   const q = queryOf(req);
-  const { manager, force } = optionsOf(q);
+  const { manager, force } = applyOptionsOf(q);
   const a: ApplyRequest = {
     manager, force, dryRun: isDryRun(q), mode: fieldValidationOf(q), config: configOf(ctx, ri, req), scope: scopeOf(ctx, ri),
   };

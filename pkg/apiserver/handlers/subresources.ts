@@ -8,7 +8,8 @@ import { badRequest, conflict, invalid } from '../../apimachinery/errors';
 import { labelSelectorToString } from '../../apimachinery';
 import type { RequestInfo } from '../request-info';
 import type { HandlerContext } from './context';
-import { isDryRun, mediaType, parseBody } from './body';
+import { applyPatchType, isDryRun, mediaType, parseBody } from './body';
+import { handleScaleApply } from './scale-apply';
 import { keyOf, queryOf } from './common';
 import { applyPatch, modifiedMessage, updateWith } from './write';
 import { updateTracker } from './field-manager';
@@ -70,8 +71,12 @@ export const handleScale = async (ctx: HandlerContext, ri: RequestInfo, req: Req
     sendJson(res, 200, toScale(await ctx.store.get(keyOf(ri))));
     return;
   }
-  const body = parseBody(req);
   const type = mediaType(req);
+  if (ri.verb === 'patch' && type === applyPatchType) {
+    await handleScaleApply(ctx, ri, req, res, (o) => toScale(o) as unknown as ApiObject, replicasOf);
+    return;
+  }
+  const body = parseBody(req);
   const mainRi: RequestInfo = { ...ri, subresource: '' };
   const mutate = (cur: ApiObject): ApiObject => {
     const scale = toScale(cur);
