@@ -20,6 +20,7 @@ import { newGarbageCollector } from './garbagecollector';
 import { newJobController } from './job';
 import { newNamespaceController } from './namespace';
 import { newReplicaSetController } from './replicaset/controller';
+import { newServiceAccountController } from './serviceaccount';
 
 const unused = (): Promise<never> => Promise.reject(new Error('not in this test'));
 const recorder = { event: () => undefined };
@@ -85,7 +86,8 @@ const rows: Row[] = [
     name: 'job: a vanished pod enqueues its Job',
     setup: () => {
       const pods = new FakeInformer<ApiPod>();
-      const c = newJobController({ jobs: new FakeInformer<ApiJob>(), pods, podClient: { create: unused, delete: unused }, jobClient: { updateStatus: unused }, recorder, log });
+      const jobClient = { updateStatus: unused, delete: unused }; // a variable: no excess-property check as the deps grow
+      const c = newJobController({ jobs: new FakeInformer<ApiJob>(), pods, podClient: { create: unused, delete: unused }, jobClient, recorder, log });
       const p = pod({ ownerReferences: owned('Job', 'job1') });
       pods.seed(p);
       return { queue: c.queue, vanish: () => pods.vanish(p), want: ['ns/job1'] };
@@ -130,6 +132,16 @@ const rows: Row[] = [
       const ns: ApiObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns1', uid: 'uid-ns1' } };
       namespaces.seed(ns);
       return { queue: c.queue, vanish: () => namespaces.vanish(ns), want: ['ns1'] };
+    },
+  },
+  {
+    name: 'serviceaccount: a vanished default ServiceAccount enqueues its namespace',
+    setup: () => {
+      const serviceAccounts = new FakeInformer<ApiObject>();
+      const c = newServiceAccountController({ namespaces: new FakeInformer<ApiObject>(), serviceAccounts, saClient: { create: unused }, log });
+      const sa: ApiObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('default') };
+      serviceAccounts.seed(sa);
+      return { queue: c.queue, vanish: () => serviceAccounts.vanish(sa), want: ['ns'] };
     },
   },
   {
