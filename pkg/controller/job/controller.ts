@@ -16,7 +16,7 @@ export interface JobControllerDeps {
   jobs: Informer<ApiJob>;
   pods: Informer<ApiPod>;
   podClient: Pick<ResourceClient<ApiPod>, 'create' | 'delete'>;
-  jobClient: Pick<ResourceClient<ApiJob>, 'updateStatus'>;
+  jobClient: Pick<ResourceClient<ApiJob>, 'updateStatus' | 'delete'>;
   recorder: EventRecorder;
   log: Logger;
   clock?: Clock;

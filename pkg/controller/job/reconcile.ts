@@ -12,14 +12,14 @@ import {
 import type { Logger } from '../../log';
 import { isControlledBy } from '../replicaset/reconcile';
 import { slowStartBatch } from '../slow-start-batch';
-import { planJob, type JobPlan } from './plan';
+import { isJobFinished, planJob, type JobPlan } from './plan';
 import { completionIndexAnnotation } from './pods';
 
 export interface JobDeps {
   jobs: Pick<Informer<ApiJob>, 'get'>;
   pods: Pick<Informer<ApiPod>, 'byIndex'>;
   podClient: Pick<ResourceClient<ApiPod>, 'create' | 'delete'>;
-  jobClient: Pick<ResourceClient<ApiJob>, 'updateStatus'>;
+  jobClient: Pick<ResourceClient<ApiJob>, 'updateStatus' | 'delete'>;
   expectations: UIDTrackingControllerExpectations;
   recorder: EventRecorder;
   log: Logger;
@@ -102,11 +102,37 @@ const writeStatus = async (job: ApiJob, plan: JobPlan, d: JobDeps): Promise<void
   for (const e of plan.events) d.recorder.event(job, e.type, e.reason, e.message);
 };
 
+/** When a finished job finished: its completionTime, else its terminal condition's transition. */
+const finishedAt = (job: ApiJob): number => {
+  const cond = job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  return Date.parse(job.status?.completionTime ?? cond?.lastTransitionTime ?? '');
+};
+
+/**
+ * ttlSecondsAfterFinished (k8s ttlafterfinished_controller.go, folded in here): a finished job
+ * whose time is up is deleted in the background, its pods after it; otherwise, the wait left.
+ */
+const expireFinished = async (job: ApiJob, d: JobDeps): Promise<ReconcileResult | 'deleted'> => {
+  const ttl = job.spec?.ttlSecondsAfterFinished;
+  const at = finishedAt(job);
+  if (ttl === undefined || !isJobFinished(job) || !Number.isFinite(at)) return undefined;
+  const left = at + ttl * 1000 - d.clock.now();
+  if (left > 0) return { requeueAfterMs: left };
+  try {
+    await d.jobClient.delete(job.metadata.namespace ?? '', job.metadata.name ?? '', { propagationPolicy: 'Background', preconditions: { uid: job.metadata.uid } });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  return 'deleted';
+};
+
 export const reconcileJob = async (key: string, d: JobDeps): Promise<ReconcileResult> => {
   const { namespace } = splitMetaNamespaceKey(key);
   const job = d.jobs.get(key);
   // The pods of a deleted job are the garbage collector's (ownerReferences).
   if (!job) { d.expectations.delete(key); return; }
+  const expiry = await expireFinished(job, d);
+  if (expiry === 'deleted') return;
   const pods = d.pods.byIndex(namespaceIndex, namespace).filter((p) => isControlledBy(p, job));
   const plan = planJob(job, pods, d.clock.now(), d.backoffBaseMs);
   // Until the cache has seen our last creates and deletes, only status is safe to act on.
@@ -121,5 +147,6 @@ export const reconcileJob = async (key: string, d: JobDeps): Promise<ReconcileRe
     if (plan.status.conditions?.some((c) => c.type === 'Complete' || c.type === 'Failed')) return { requeueAfterMs: 100 };
   }
   await writeStatus(job, plan, d);
+  if (expiry) return expiry;
   return plan.requeueAfterMs !== undefined ? { requeueAfterMs: Math.max(1, plan.requeueAfterMs) } : undefined;
 };
