@@ -53,8 +53,10 @@ export const runProxy = async (opts: ProxyOptions, log: Logger, signal: AbortSig
   const names = chainNames(chainPrefix(opts.bridge));
   const host = hostNetwork(names.prefix, opts.serviceCIDR ?? defaultServiceCIDR, opts.bridge);
   const client = createClient({ ...rateLimits.default, ...loadKubeconfig({ path: opts.kubeconfig }), userAgent: 'berth-proxy' });
-  const services = createInformer(client.resource<Service & ApiObject>(mustFind('', 'v1', 'services')), { namespace: '', log });
-  const slices = createInformer(client.resource<EndpointSlice & ApiObject>(mustFind('discovery.k8s.io', 'v1', 'endpointslices')), { namespace: '', log });
+  // As kube-proxy: objects that ask for another proxy, and headless services' slices, are not watched.
+  const selected = { namespace: '', labelSelector: '!service.kubernetes.io/service-proxy-name,!service.kubernetes.io/headless', log };
+  const services = createInformer(client.resource<Service & ApiObject>(mustFind('', 'v1', 'services')), selected);
+  const slices = createInformer(client.resource<EndpointSlice & ApiObject>(mustFind('discovery.k8s.io', 'v1', 'endpointslices')), selected);
   const registry = newRegistry('proxy');
   const metrics = newProxyMetrics(registry);
   let lastSyncOk = false;

@@ -109,3 +109,12 @@ test('removed endpoints lose their chains', async () => {
   const chains = (await nat()).split('\n').filter((l) => l.startsWith(`:${prefix}-SEP-`));
   expect(chains).toHaveLength(40);
 });
+
+test('a Service that asks for another proxy (service.kubernetes.io/service-proxy-name) gets no rules', async () => {
+  const services = client.resource(info('', 'services'));
+  const other = await services.create('default', { metadata: { name: 'other-proxy', labels: { 'service.kubernetes.io/service-proxy-name': 'elsewhere' } }, spec: { ports: [{ port: 81 }] } } as unknown as ApiObject);
+  const mine = await services.create('default', { metadata: { name: 'mine' }, spec: { ports: [{ port: 82 }] } } as unknown as ApiObject);
+  const ip = (o: ApiObject) => (o as unknown as { spec: { clusterIP: string } }).spec.clusterIP;
+  await waitFor(async () => (await ours()).some((l) => l.includes(`-d ${ip(mine)}/32`)), { what: 'the reject of mine', timeoutMs: 30_000 });
+  expect((await ours()).join('\n')).not.toContain(`-d ${ip(other)}/32`);
+});
