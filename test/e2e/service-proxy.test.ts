@@ -109,6 +109,10 @@ test('a ClusterIP reaches both httpd pods from a third pod', async () => {
   expect([...new Set(pages.map((p) => p.replace('hello from ', '')))].sort()).toEqual(backends);
 });
 
+test('the host reaches a ClusterIP too (the service CIDR routes to a discard interface, not a blackhole)', async () => {
+  expect(await hostGet(clusterIP, 80)).toMatch(/^hello from web-/);
+});
+
 test('a NodePort answers on the host\'s 127.0.0.1 and on the bridge address', async () => {
   const seen = new Set<string>();
   for (let i = 0; i < 12; i++) {
