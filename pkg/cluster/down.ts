@@ -1,5 +1,6 @@
 // `berth down`: stops `berth server` (which stops the components), then removes every pod's
-// containers, mounts, cgroups and namespaces, so nothing of the cluster is left running.
+// containers, mounts, cgroups and namespaces and the service proxy's iptables chains and routes,
+// so nothing of the cluster is left running.
 // `--purge` also deletes $BERTH_HOME.
 import fs from 'node:fs';
 import { cleanupProxy } from '../proxy';
@@ -18,8 +19,8 @@ export const down = async (home: string, purge: boolean, log: Logger): Promise<v
   }
   fs.rmSync(p.serverPid, { force: true });
   if (cfg) {
-    await cleanupProxy(cfg.bridge, log);
     await cleanupAll({ root: p.runtime, cgroupParent: cfg.cgroupParent, bridge: cfg.bridge, podCidr: cfg.podCidr, networkName: cfg.networkName }, log);
+    await cleanupProxy(cfg.bridge, log); // the service proxy's chains, jump rules and service CIDR routes
   }
   if (purge) {
     fs.rmSync(home, { recursive: true, force: true });
