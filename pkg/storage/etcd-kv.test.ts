@@ -4,14 +4,16 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { GRPCOutOfRangeError, GRPCDeadlineExceededError, GRPCUnavailableError } from 'etcd3';
 import { createEtcdKv } from './etcd-kv';
-import { decodeRange } from './etcd-proto';
+import { decodeRange, type WatchResult } from './etcd-proto';
 
 type Answer = (stream: http2.ServerHttp2Stream, request: Buffer) => void;
 
 const serve = async (answer: Answer) => {
   const requests: Buffer[] = [];
   const server = http2.createServer();
+  let onStream: (s: http2.ServerHttp2Stream) => void = () => undefined;
   server.on('stream', (stream) => {
+    onStream(stream);
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => {
@@ -23,7 +25,7 @@ const serve = async (answer: Answer) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return { endpoint, requests, stop };
+  return { endpoint, requests, stop, onStream: (f: (s: http2.ServerHttp2Stream) => void) => { onStream = f; } };
 };
 
 // RangeResponse{header{revision: 9}, count: 1}
@@ -87,6 +89,41 @@ describe('etcd KV transport', () => {
       await expect(kv.txn({ compare: [], success: [{ rangeKey: 'k' }] })).rejects.toBeInstanceOf(GRPCUnavailableError);
     } finally {
       kv.close();
+    }
+  });
+});
+
+describe('etcd Watch stream transport', () => {
+  const framed = (msg: number[]) => Buffer.from([0, 0, 0, 0, msg.length, ...msg]);
+  const created = framed([0x18, 0x01]); // WatchResponse{created: true}
+  const compacted = framed([0x28, 0x05]); // WatchResponse{compact_revision: 5}
+  const watchArgs = { key: '/registry/pods/', rangeEnd: Buffer.from('/registry/pods0'), startRevision: 3, prevKv: true };
+
+  test('messages split or joined across DATA frames arrive whole, in order; an OK status ends cleanly', async () => {
+    const srv = await serve(() => undefined);
+    const streams: http2.ServerHttp2Stream[] = [];
+    const kv = createEtcdKv([srv.endpoint], 5000);
+    try {
+      const got: WatchResult[] = [];
+      const ended = new Promise<Error | undefined>((resolve) => {
+        kv.watch(watchArgs, { message: (m) => got.push(m), end: resolve });
+      });
+      // The watch request is not ended by the client (a bidi stream): answer on its first bytes.
+      await new Promise<void>((resolve) => {
+        const check = setInterval(() => { if (streams.length > 0) { clearInterval(check); resolve(); } }, 10);
+        srv.onStream((st) => streams.push(st));
+      });
+      const st = streams[0] as http2.ServerHttp2Stream;
+      st.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      st.on('wantTrailers', () => st.sendTrailers({ 'grpc-status': '0' }));
+      st.write(Buffer.concat([created, compacted.subarray(0, 3)]));
+      st.write(compacted.subarray(3));
+      st.end();
+      expect(await ended).toBeUndefined();
+      expect(got.map((m) => [m.created, m.compactRevision])).toEqual([[true, '0'], [false, '5']]);
+    } finally {
+      kv.close();
+      await srv.stop();
     }
   });
 });

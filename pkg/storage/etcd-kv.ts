@@ -8,11 +8,22 @@
 import http2 from 'node:http2';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { castGrpcError, isRecoverableError } from 'etcd3';
-import { decodeRange, decodeTxn, encodeRange, encodeTxn, type RangeArgs, type RangeResult, type TxnArgs, type TxnResult } from './etcd-proto';
+import {
+  decodeRange, decodeTxn, decodeWatchResponse, encodeRange, encodeTxn, encodeWatchCreate,
+  type RangeArgs, type RangeResult, type TxnArgs, type TxnResult, type WatchCreateArgs, type WatchResult,
+} from './etcd-proto';
+
+/** A server-streaming call's callbacks: each message, then one end (an error unless status OK). */
+export interface StreamHandlers {
+  message(msg: Buffer): void;
+  end(err?: Error): void;
+}
 
 export interface EtcdKv {
   range(r: RangeArgs): Promise<RangeResult>;
   txn(t: TxnArgs): Promise<TxnResult>;
+  /** Opens a Watch stream with `create` as its one request; close() cancels it. */
+  watch(create: WatchCreateArgs, h: { message(res: WatchResult): void; end(err?: Error): void }): { close(): void };
   close(): void;
 }
 
@@ -61,16 +72,70 @@ class Connection {
     return next;
   }
 
+  /** A POST stream carrying gRPC headers; undefined (and the session dropped) if it cannot open. */
+  private request(path: string, timeoutMs?: number): http2.ClientHttp2Stream | Error {
+    try {
+      return this.open().request({
+        ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers',
+        ...(timeoutMs ? { 'grpc-timeout': `${timeoutMs}m` } : {}),
+      });
+    } catch (err) {
+      this.session?.destroy();
+      return grpcError(grpcStatus.UNAVAILABLE, (err as Error).message);
+    }
+  }
+
+  /** A server-streaming call: framed messages as they arrive, the status at the end. */
+  stream(path: string, msg: Buffer, h: StreamHandlers): { close(): void } {
+    const stream = this.request(path);
+    if (stream instanceof Error) {
+      queueMicrotask(() => h.end(stream));
+      return { close: () => undefined };
+    }
+    let pending: Buffer = Buffer.alloc(0);
+    let code: number | undefined;
+    let details = '';
+    let cancelled = false;
+    const takeStatus = (hd: http2.IncomingHttpHeaders) => {
+      if (hd['grpc-status'] === undefined) return;
+      code = Number(hd['grpc-status']);
+      details = decodeURIComponent(String(hd['grpc-message'] ?? ''));
+    };
+    stream.on('response', takeStatus);
+    stream.on('trailers', takeStatus);
+    stream.on('data', (c: Buffer) => {
+      pending = pending.length === 0 ? c : Buffer.concat([pending, c]);
+      while (pending.length >= 5) {
+        const len = pending.readUInt32BE(1);
+        if (pending.length < 5 + len) break;
+        const one = pending.subarray(5, 5 + len);
+        pending = pending.subarray(5 + len);
+        if (!cancelled) h.message(one);
+      }
+    });
+    stream.on('error', (err) => { details ||= err.message; });
+    // The server ended its side (status in the trailers): end ours too, or the stream never closes.
+    stream.on('end', () => { if (!stream.closed) stream.close(); });
+    stream.on('close', () => {
+      if (cancelled) return;
+      if (code === grpcStatus.OK) h.end();
+      else h.end(castGrpcError(grpcError(code ?? grpcStatus.UNAVAILABLE, details || 'connection closed')));
+    });
+    stream.write(frame(msg));
+    return {
+      close: () => {
+        if (cancelled) return;
+        cancelled = true;
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+      },
+    };
+  }
+
   call(path: string, msg: Buffer, timeoutMs: number): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      let stream: http2.ClientHttp2Stream;
-      try {
-        stream = this.open().request({
-          ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', 'grpc-timeout': `${timeoutMs}m`,
-        });
-      } catch (err) {
-        this.session?.destroy();
-        reject(grpcError(grpcStatus.UNAVAILABLE, (err as Error).message));
+      const stream = this.request(path, timeoutMs);
+      if (stream instanceof Error) {
+        reject(stream);
         return;
       }
       const chunks: Buffer[] = [];
@@ -135,6 +200,27 @@ export const createEtcdKv = (endpoints: string[], callTimeoutMs: number): EtcdKv
   return {
     range: (r) => call('/etcdserverpb.KV/Range', encodeRange(r), decodeRange),
     txn: (t) => call('/etcdserverpb.KV/Txn', encodeTxn(t), decodeTxn),
+    watch: (create, h) => {
+      let failed = false;
+      const handle = (conns[next++ % conns.length] as Connection).stream('/etcdserverpb.Watch/Watch', encodeWatchCreate(create), {
+        message: (msg) => {
+          if (failed) return;
+          let res: WatchResult;
+          try {
+            res = decodeWatchResponse(msg);
+          } catch (err) {
+            // A response we cannot read ends the watch (the caller restarts it), never a wrong event.
+            failed = true;
+            handle.close();
+            h.end(err as Error);
+            return;
+          }
+          h.message(res);
+        },
+        end: (err) => { if (!failed) h.end(err); },
+      });
+      return handle;
+    },
     close: () => { for (const c of conns) c.close(); },
   };
 };

@@ -1,14 +1,15 @@
 // The hand-written codec agrees with protobufjs on etcd3's own rpc.proto, both ways.
 import path from 'node:path';
 import { loadSync, type MethodDefinition } from '@grpc/proto-loader';
-import { decodeRange, decodeTxn, encodeRange, encodeTxn } from './etcd-proto';
+import { decodeRange, decodeTxn, decodeWatchResponse, encodeRange, encodeTxn, encodeWatchCreate } from './etcd-proto';
 
 const proto = loadSync(path.join(path.dirname(require.resolve('etcd3/package.json')), 'proto', 'rpc.proto'), {
   keepCase: true, longs: String, enums: String, defaults: true, oneofs: true,
 });
 const kvService = proto['etcdserverpb.KV'] as Record<string, MethodDefinition<object, object>>;
+const watchService = proto['etcdserverpb.Watch'] as Record<string, MethodDefinition<object, object>>;
 const method = (name: string): MethodDefinition<object, object> => {
-  const m = kvService[name];
+  const m = kvService[name] ?? watchService[name];
   if (!m) throw new Error(`no ${name}`);
   return m;
 };
@@ -72,5 +73,30 @@ describe('etcd-proto responses', () => {
   test('a truncated response is an error, not a wrong answer', () => {
     const bytes = method('Range').responseSerialize({ header, kvs: [kv] });
     expect(() => decodeRange(bytes.subarray(0, 3))).toThrow(/truncated/);
+  });
+});
+
+describe('etcd-proto watch', () => {
+  const kv = { key: Buffer.from('/registry/pods/ns/a'), create_revision: '7', mod_revision: '9', version: '2', value: Buffer.from('{"a":2}'), lease: '0' };
+  const prev = { ...kv, mod_revision: '7', version: '1', value: Buffer.from('{"a":1}') };
+
+  test('a WatchCreateRequest of a prefix from a revision, with prev_kv', () => {
+    const req = method('Watch').requestDeserialize(encodeWatchCreate({ key: '/registry/pods/', rangeEnd: Buffer.from('/registry/pods0'), startRevision: 42, prevKv: true }));
+    expect(req).toMatchObject({
+      request_union: 'create_request',
+      create_request: { key: Buffer.from('/registry/pods/'), range_end: Buffer.from('/registry/pods0'), start_revision: '42', prev_kv: true, progress_notify: false },
+    });
+  });
+
+  test('a WatchResponse with a Put and a Delete, and one compacted or canceled', () => {
+    const header = { revision: '9' };
+    const bytes = method('Watch').responseSerialize({ header, watch_id: '1', events: [{ type: 'Put', kv }, { type: 'Delete', kv: { ...kv, value: Buffer.alloc(0) }, prev_kv: prev }] });
+    expect(decodeWatchResponse(bytes)).toEqual({
+      created: false, canceled: false, cancelReason: '', compactRevision: '0',
+      events: [{ type: 'Put', kv }, { type: 'Delete', kv: { ...kv, value: Buffer.alloc(0) }, prevKv: prev }],
+    });
+    expect(decodeWatchResponse(method('Watch').responseSerialize({ header, created: true }))).toMatchObject({ created: true, events: [] });
+    expect(decodeWatchResponse(method('Watch').responseSerialize({ header, canceled: true, compact_revision: '5', cancel_reason: 'mvcc: required revision has been compacted' })))
+      .toMatchObject({ canceled: true, compactRevision: '5', cancelReason: 'mvcc: required revision has been compacted' });
   });
 });

@@ -296,3 +296,67 @@ export const decodeTxn = (buf: Buffer): TxnResult => {
   }
   return res;
 };
+
+export interface WatchCreateArgs {
+  key: string;
+  rangeEnd: Buffer;
+  startRevision: number;
+  prevKv: boolean;
+}
+
+/** WatchRequest{create_request}. */
+export const encodeWatchCreate = (c: WatchCreateArgs): Buffer => {
+  const inner = new Writer(64 + c.key.length * 3);
+  inner.stringField(1, c.key);
+  inner.bytesField(2, c.rangeEnd);
+  if (c.startRevision) inner.uintField(3, c.startRevision);
+  if (c.prevKv) inner.uintField(6, 1);
+  const w = new Writer(96 + c.key.length * 3);
+  w.bytesField(1, inner.finish());
+  return w.finish();
+};
+
+export interface WatchEventMsg {
+  type: 'Put' | 'Delete';
+  kv: KeyValue;
+  prevKv?: KeyValue;
+}
+
+export interface WatchResult {
+  created: boolean;
+  canceled: boolean;
+  cancelReason: string;
+  compactRevision: string;
+  events: WatchEventMsg[];
+}
+
+const readEvent = (r: Reader): WatchEventMsg => {
+  const ev: WatchEventMsg = { type: 'Put', kv: readKeyValue(new Reader(Buffer.alloc(0))) };
+  while (r.more()) {
+    const tag = r.varint();
+    switch (tag) {
+      case 1 << 3: ev.type = r.varint() === 1 ? 'Delete' : 'Put'; break;
+      case (2 << 3) | LEN: ev.kv = readKeyValue(r.sub()); break;
+      case (3 << 3) | LEN: ev.prevKv = readKeyValue(r.sub()); break;
+      default: r.skip(tag & 7);
+    }
+  }
+  return ev;
+};
+
+export const decodeWatchResponse = (buf: Buffer): WatchResult => {
+  const r = new Reader(buf);
+  const res: WatchResult = { created: false, canceled: false, cancelReason: '', compactRevision: '0', events: [] };
+  while (r.more()) {
+    const tag = r.varint();
+    switch (tag) {
+      case 3 << 3: res.created = r.varint() !== 0; break;
+      case 4 << 3: res.canceled = r.varint() !== 0; break;
+      case 5 << 3: res.compactRevision = String(r.varint()); break;
+      case (6 << 3) | LEN: res.cancelReason = r.bytes().toString('utf8'); break;
+      case (11 << 3) | LEN: res.events.push(readEvent(r.sub())); break;
+      default: r.skip(tag & 7);
+    }
+  }
+  return res;
+};

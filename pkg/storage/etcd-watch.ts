@@ -1,6 +1,7 @@
-// One etcd watch per call, on a raw gRPC Watch stream so that compact_revision and prev_kv
-// reach us intact (etcd3's Watcher hides the former). Mirrors apiserver storage/etcd3/watcher.go.
-import type { Etcd3, IEvent, IKeyValue, IWatchResponse } from 'etcd3';
+// One etcd watch per call, on a raw gRPC Watch stream (etcd-kv.ts) so that compact_revision and
+// prev_kv reach us intact. Mirrors apiserver storage/etcd3/watcher.go.
+import type { EtcdKv } from './etcd-kv';
+import type { KeyValue, WatchEventMsg, WatchResult } from './etcd-proto';
 import type { WatchEvent } from '../../api/meta/v1';
 import type { Logger } from '../log';
 import type { ListResult } from './interface';
@@ -8,7 +9,7 @@ import { EventQueue } from './event-queue';
 import { decodeObject, nameOfKey, parseResourceVersion, prefixEnd, tooOldResourceVersion } from './keys';
 
 export interface EtcdWatchOptions {
-  client: Etcd3;
+  kv: EtcdKv;
   prefix: string;
   fromRV: string;
   signal: AbortSignal;
@@ -17,12 +18,12 @@ export interface EtcdWatchOptions {
 }
 
 /** PUT with create_revision == mod_revision is a creation; DELETE carries the previous value. */
-export const eventFromEtcd = (ev: IEvent, log: Logger): WatchEvent => {
+export const eventFromEtcd = (ev: WatchEventMsg, log: Logger): WatchEvent => {
   const kv = ev.kv;
   if (ev.type === 'Put') {
     return { type: kv.create_revision === kv.mod_revision ? 'ADDED' : 'MODIFIED', object: decodeObject(kv.value.toString('utf8'), kv.mod_revision) };
   }
-  const prev: IKeyValue | undefined = ev.prev_kv ?? undefined;
+  const prev: KeyValue | undefined = ev.prevKv;
   if (!prev) log.warn('etcd delete event without previous value', { key: kv.key.toString('utf8') });
   const value = prev ? prev.value.toString('utf8') : JSON.stringify({ metadata: { name: nameOfKey(kv.key.toString('utf8')) } });
   return { type: 'DELETED', object: decodeObject(value, kv.mod_revision) };
@@ -38,35 +39,33 @@ export async function* watchEtcd(o: EtcdWatchOptions): AsyncGenerator<WatchEvent
   }
   if (o.signal.aborted) return;
   const queue = new EventQueue<WatchEvent>();
-  const stream = await o.client.watchClient.watch();
   let closed = false;
-  const close = () => { if (!closed) { closed = true; stream.cancel(); } };
+  const stream = o.kv.watch({ key: o.prefix, rangeEnd: prefixEnd(o.prefix), startRevision: startAfter + 1, prevKv: true }, {
+    message: (res: WatchResult) => {
+      if (res.compactRevision !== '0') {
+        queue.fail(tooOldResourceVersion(o.fromRV, res.compactRevision));
+        return;
+      }
+      if (res.canceled) {
+        queue.fail(new Error(`etcd watch canceled: ${res.cancelReason}`));
+        return;
+      }
+      for (const ev of res.events) queue.push(eventFromEtcd(ev, o.log));
+    },
+    end: (err?: Error) => {
+      if (closed) return;
+      if (err) {
+        o.log.warn('etcd watch stream failed', { prefix: o.prefix, err });
+        queue.fail(err);
+      } else {
+        queue.end();
+      }
+    },
+  });
+  const close = () => { if (!closed) { closed = true; stream.close(); } };
   const onAbort = () => { close(); queue.end(); };
   o.signal.addEventListener('abort', onAbort, { once: true });
   if (o.signal.aborted) onAbort();
-  stream.on('data', (res: IWatchResponse) => {
-    if (res.compact_revision && res.compact_revision !== '0') {
-      queue.fail(tooOldResourceVersion(o.fromRV, res.compact_revision));
-      return;
-    }
-    if (res.canceled) {
-      queue.fail(new Error(`etcd watch canceled: ${res.cancel_reason}`));
-      return;
-    }
-    for (const ev of res.events ?? []) queue.push(eventFromEtcd(ev, o.log));
-  });
-  stream.on('error', (err: Error) => {
-    if (closed) return;
-    o.log.warn('etcd watch stream failed', { prefix: o.prefix, err });
-    queue.fail(err);
-  });
-  stream.on('end', () => queue.end());
-  stream.write({
-    create_request: {
-      key: Buffer.from(o.prefix), range_end: prefixEnd(o.prefix),
-      start_revision: startAfter + 1, prev_kv: true,
-    },
-  });
   try {
     yield* queue.drain();
   } finally {

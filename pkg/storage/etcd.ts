@@ -167,7 +167,7 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
   };
 
   const rawWatch = (prefix: string, fromRV: string, signal: AbortSignal): AsyncIterable<WatchEvent> =>
-    watchEtcd({ client, prefix, fromRV, signal, log, list: (p) => list(p) });
+    watchEtcd({ kv, prefix, fromRV, signal, log, list: (p) => list(p) });
   const watch = (prefix: string, fromRV: string, signal: AbortSignal, opts?: WatchOptions): AsyncIterable<WatchEvent> =>
     (opts ? watchWithOptions({ list, currentRevision, watch: rawWatch }, prefix, fromRV, signal, opts) : rawWatch(prefix, fromRV, signal));
 
