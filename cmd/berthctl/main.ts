@@ -1,9 +1,14 @@
 // berthctl: the kubectl-compatible CLI. Parse argv, run one verb, exit 0 on success, 1 on error.
+import os from 'node:os';
 import path from 'node:path';
-import { installCompileCache } from '../../pkg/cli/compile-cache';
 
-// Start-up: berthctl's modules (required below, after the hook) compile from V8's code cache.
-if (!process.env.BERTHCTL_NO_COMPILE_CACHE) installCompileCache(path.resolve(__dirname, '..', '..', '..'));
+// Start-up: berthctl's modules (required below, after the hook) compile from V8's code cache
+// (Node 20 has no module.enableCompileCache), kept beside the resource table's cache.
+if (!process.env.BERTHCTL_NO_COMPILE_CACHE) {
+  process.env.V8_COMPILE_CACHE_CACHE_DIR ??= path.join(process.env.KUBECACHEDIR ?? path.join(os.homedir(), '.kube', 'cache'), 'berthctl', 'v8');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('v8-compile-cache');
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { realDeps, runBerthctl } = require('../../pkg/cli') as typeof import('../../pkg/cli');
 

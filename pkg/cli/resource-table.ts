@@ -49,12 +49,21 @@ export const resourceTable = (): ResourceInfo[] => {
   return table;
 };
 
+/** Tables of earlier builds would pile up (one per rebuild of api/resources.ts): keep only the new one. */
+const pruneStale = (file: string): void => {
+  const dir = path.dirname(file);
+  for (const name of fs.readdirSync(dir)) {
+    if (/^resources-\d+-\d+\.json$/.test(name) && name !== path.basename(file)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+};
+
 const writeCache = (file: string, data: ResourceInfo[]): void => {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}`;
     fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, file);
+    pruneStale(file);
   } catch (err) {
     // A read-only home only costs start-up time; the table itself was loaded.
     if (!(err instanceof Error)) throw err;
