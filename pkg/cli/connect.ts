@@ -25,7 +25,10 @@ export const connect = async (globals: GlobalFlags): Promise<Connection> => {
   const { createClient } = await import('../client/rest');
   const config = loadKubeconfig({ path: defaultKubeconfig(globals.kubeconfig), context: globals.context });
   const timeoutMs = globals.requestTimeout ? requestTimeoutMs(globals.requestTimeout) : undefined;
-  const client = createClient({ ...config, ...(timeoutMs ? { timeoutMs } : {}), userAgent: config.userAgent ?? `berthctl/v1.33.0-berth (${process.platform}/${process.arch})` });
+  // No client-side token bucket: berthctl sends one request at a time, the apiserver's 429 +
+  // Retry-After is the back-pressure, and kubectl measured here is not held to a bucket either
+  // (200-object `apply` at ~100 requests/s); a 50/100 bucket made that apply 1.6× kubectl's wall time.
+  const client = createClient({ ...config, qps: -1, ...(timeoutMs ? { timeoutMs } : {}), userAgent: config.userAgent ?? `berthctl/v1.33.0-berth (${process.platform}/${process.arch})` });
   return { client: (globals.v ?? 0) >= 6 ? withRequestLog(client, globals.v ?? 0) : client, namespace: config.namespace || 'default' };
 };
 
