@@ -1,16 +1,13 @@
 // Resources served as views of another version's storage: autoscaling/v1 HorizontalPodAutoscalers
 // over autoscaling/v2, events.k8s.io/v1 Events over core/v1 — through real kubectl and REST.
-import { existsSync } from 'node:fs';
 import { openWatch, startTestCluster, requester, type TestCluster } from './apiserver-helpers';
 import { waitFor } from './harness';
 import { kubectlRunner, type Kubectl } from './protobuf-kubectl';
+import { kubectlBinary } from '../kubectl-binary';
 
 jest.setTimeout(120_000);
 
-const bin = (v: string): string => {
-  const p = `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
-  return existsSync(p) ? p : 'kubectl';
-};
+const bin = kubectlBinary;
 
 type Json = Record<string, unknown>;
 

@@ -1,18 +1,15 @@
 // kubectl auth whoami (SelfSubjectReview) and kubectl auth can-i (SelfSubjectAccessReview) with
 // the real kubectl, for the admin certificate and for a service account token.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
 import { kubectlRunner, type Run } from './protobuf-kubectl';
+import { kubectlBinary } from '../kubectl-binary';
 
 jest.setTimeout(60_000);
 
-const bin = (v: string): string => {
-  const p = `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
-  return existsSync(p) ? p : 'kubectl';
-};
+const bin = kubectlBinary;
 
 type Json = Record<string, unknown>;
 

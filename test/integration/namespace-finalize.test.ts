@@ -1,16 +1,13 @@
 // PUT namespaces/<name>/finalize with real kubectl (`replace --raw`), as tools that unstick a
 // Terminating namespace use it. No namespace controller runs here, so a deleted namespace stays
 // Terminating with the `kubernetes` finalizer until the finalize call clears it.
-import { existsSync } from 'node:fs';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
 import { kubectlRunner } from './protobuf-kubectl';
+import { kubectlBinary } from '../kubectl-binary';
 
 jest.setTimeout(60_000);
 
-const bin = (v: string): string => {
-  const p = `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
-  return existsSync(p) ? p : 'kubectl';
-};
+const bin = kubectlBinary;
 
 type Json = Record<string, unknown>;
 

@@ -3,13 +3,13 @@
 // requested values honoured or refused with upstream's 422s, released on delete and on a type
 // change, never shared by two apiservers racing on one etcd, and repaired at start.
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { startApiserver } from '../../pkg/apiserver';
 import { createEtcdStore } from '../../pkg/storage';
 import { newRangeAllocator, ipRange, AllocationError } from '../../pkg/apiserver/allocators';
 import { silentLogger } from '../../pkg/log';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
 import { kubectlRunner } from './protobuf-kubectl';
+import { kubectlBinary } from '../kubectl-binary';
 
 jest.setTimeout(60_000);
 
@@ -108,10 +108,7 @@ test('a restart repairs a lost bitmap from the stored Services', async () => {
   }
 });
 
-const bin = (v: string): string => {
-  const p = `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
-  return existsSync(p) ? p : 'kubectl';
-};
+const bin = kubectlBinary;
 
 test.each([['1.32'], ['1.27']])('kubectl %s create service clusterip / nodeport', async (v) => {
   const k = kubectlRunner(c, bin(v));

@@ -1,19 +1,16 @@
 // serviceaccounts/token with real kubectl (`create token`: protobuf from 1.32, JSON before) and
 // the bearer-token authentication of what it issues.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, pod, type TestCluster } from './apiserver-helpers';
 import { kubectlRunner, type Run } from './protobuf-kubectl';
 import { waitFor } from './harness';
+import { kubectlBinary } from '../kubectl-binary';
 
 jest.setTimeout(60_000);
 
-const bin = (v: string): string => {
-  const p = `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
-  return existsSync(p) ? p : 'kubectl';
-};
+const bin = kubectlBinary;
 
 type Json = Record<string, unknown>;
 
