@@ -7,8 +7,6 @@ import { kubectlBinary } from '../kubectl-binary';
 
 jest.setTimeout(120_000);
 
-const bin = kubectlBinary;
-
 type Json = Record<string, unknown>;
 
 let c: TestCluster;
@@ -23,7 +21,7 @@ afterAll(async () => { await c?.stop(); });
 
 describe('autoscaling/v1 HorizontalPodAutoscaler', () => {
   it.each([['1.32'], ['1.33'], ['1.27']])('kubectl %s autoscale and get hpa', async (v) => {
-    const k: Kubectl = kubectlRunner(c, bin(v));
+    const k: Kubectl = kubectlRunner(c, kubectlBinary(v));
     const name = `x${v.replace('.', '')}`;
     expect((await k(['create', 'deployment', name, '--image=busybox', '-n', 'views'])).code).toBe(0);
     expect(await k(['autoscale', 'deployment', name, '--max', '3', '-n', 'views'])).toMatchObject({
@@ -68,7 +66,7 @@ describe('autoscaling/v1 HorizontalPodAutoscaler', () => {
   });
 
   it.each([['client-side', []], ['server-side', ['--server-side']]])('kubectl 1.33 apply (%s) of an autoscaling/v1 manifest, then a change', async (_mode, flags) => {
-    const k = kubectlRunner(c, bin('1.33'));
+    const k = kubectlRunner(c, kubectlBinary('1.33'));
     const name = `applied-${flags.length}`;
     const manifest = (cpu: number) => JSON.stringify({ apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name, namespace: 'views' },
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 4, targetCPUUtilizationPercentage: cpu } });
@@ -164,14 +162,14 @@ describe('events.k8s.io/v1 Events', () => {
   });
 
   it('prints events.k8s.io events with kubectl', async () => {
-    const r = await kubectlRunner(c, bin('1.33'))(['get', 'events.v1.events.k8s.io', '-n', 'views']);
+    const r = await kubectlRunner(c, kubectlBinary('1.33'))(['get', 'events.v1.events.k8s.io', '-n', 'views']);
     expect(r.stdout).toMatch(/BackOff +pod\/web-1 +Back-off restarting failed container/);
   });
 });
 
 describe('openapi consumers', () => {
   it.each([['1.27'], ['1.33']])('kubectl %s explains the v1 HorizontalPodAutoscaler and pods from a document with the eviction POST', async (v) => {
-    const k = kubectlRunner(c, bin(v));
+    const k = kubectlRunner(c, kubectlBinary(v));
     const hpa = await k(['explain', 'hpa.spec.targetCPUUtilizationPercentage', '--api-version=autoscaling/v1']);
     expect(hpa).toMatchObject({ code: 0, stderr: '' });
     expect(hpa.stdout).toContain('Target average CPU utilization');

@@ -9,8 +9,6 @@ import { kubectlBinary } from '../kubectl-binary';
 
 jest.setTimeout(60_000);
 
-const bin = kubectlBinary;
-
 type Json = Record<string, unknown>;
 
 let c: TestCluster;
@@ -26,7 +24,7 @@ afterAll(async () => { await c?.stop(); });
 
 const withToken = (token: string, args: string[]): Promise<Run> => new Promise((resolve, reject) => {
   const p = pkiPaths(path.join(c.dir, 'pki'));
-  const child = spawn(bin('1.33'), ['--kubeconfig', '/dev/null', `--server=${c.api.url}`, `--certificate-authority=${p.caCert}`, `--token=${token}`,
+  const child = spawn(kubectlBinary('1.33'), ['--kubeconfig', '/dev/null', `--server=${c.api.url}`, `--certificate-authority=${p.caCert}`, `--token=${token}`,
     '--cache-dir', path.join(c.dir, 'token-cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -38,7 +36,7 @@ const withToken = (token: string, args: string[]): Promise<Run> => new Promise((
 
 describe('kubectl auth', () => {
   it.each([['1.32'], ['1.33']])('kubectl %s auth whoami and auth can-i for the admin', async (v) => {
-    const k = kubectlRunner(c, bin(v));
+    const k = kubectlRunner(c, kubectlBinary(v));
     const who = await k(['auth', 'whoami']);
     expect(who).toMatchObject({ code: 0, stderr: '' });
     expect(who.stdout).toMatch(/^ATTRIBUTE +VALUE\nUsername +admin\nGroups +\[system:masters system:authenticated\]\n$/);
@@ -48,13 +46,13 @@ describe('kubectl auth', () => {
   });
 
   it('kubectl 1.27 auth can-i (a JSON SelfSubjectAccessReview with null and zero fields)', async () => {
-    const k = kubectlRunner(c, bin('1.27'));
+    const k = kubectlRunner(c, kubectlBinary('1.27'));
     expect(await k(['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 0, stdout: 'yes\n' });
     expect(await k(['auth', 'can-i', 'list', 'secrets', '-n', 'kube-system'])).toMatchObject({ code: 0, stdout: 'yes\n' });
   });
 
   it('answers for a service account token', async () => {
-    const token = (await kubectlRunner(c, bin('1.33'))(['create', 'token', 'robot'])).stdout.trim();
+    const token = (await kubectlRunner(c, kubectlBinary('1.33'))(['create', 'token', 'robot'])).stdout.trim();
     const who = await withToken(token, ['auth', 'whoami', '-o', 'json']);
     expect(who.code).toBe(0);
     const review = JSON.parse(who.stdout) as Json;
@@ -67,13 +65,13 @@ describe('kubectl auth', () => {
   });
 
   it('lists every rule as allowed with kubectl auth can-i --list (SelfSubjectRulesReview)', async () => {
-    const r = await kubectlRunner(c, bin('1.33'))(['auth', 'can-i', '--list']);
+    const r = await kubectlRunner(c, kubectlBinary('1.33'))(['auth', 'can-i', '--list']);
     expect(r).toMatchObject({ code: 0 });
     expect(r.stdout).toMatch(/^Resources +Non-Resource URLs +Resource Names +Verbs\n\*\.\* +\[\] +\[\] +\[\*\]\n +\[\*\] +\[\] +\[\*\]\n$/);
   });
 
   it('reviews tokens (TokenReview) for the apiserver audience or the ones asked for', async () => {
-    const k = kubectlRunner(c, bin('1.33'));
+    const k = kubectlRunner(c, kubectlBinary('1.33'));
     const token = (await k(['create', 'token', 'robot', '--audience=vault'])).stdout.trim();
     const tr = '/apis/authentication.k8s.io/v1/tokenreviews';
     const ok = await req('POST', tr, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, audiences: ['vault', 'other'] } } });
@@ -99,7 +97,7 @@ describe('kubectl auth', () => {
       expect.objectContaining({ name: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] }),
       expect.objectContaining({ name: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', namespaced: false, verbs: ['create'] }),
     ]);
-    const api = await kubectlRunner(c, bin('1.33'))(['api-resources', '--api-group=authentication.k8s.io', '-o', 'wide']);
+    const api = await kubectlRunner(c, kubectlBinary('1.33'))(['api-resources', '--api-group=authentication.k8s.io', '-o', 'wide']);
     expect(api.stdout).toMatch(/selfsubjectreviews +authentication\.k8s\.io\/v1 +false +SelfSubjectReview +create/);
   });
 

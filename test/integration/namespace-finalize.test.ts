@@ -7,8 +7,6 @@ import { kubectlBinary } from '../kubectl-binary';
 
 jest.setTimeout(60_000);
 
-const bin = kubectlBinary;
-
 type Json = Record<string, unknown>;
 
 let c: TestCluster;
@@ -22,7 +20,7 @@ afterAll(async () => { await c?.stop(); });
 
 describe('namespaces/finalize', () => {
   it.each([['1.27'], ['1.33']])('kubectl %s replace --raw …/finalize clears spec.finalizers of a Terminating namespace', async (v) => {
-    const k = kubectlRunner(c, bin(v));
+    const k = kubectlRunner(c, kubectlBinary(v));
     const name = `stuck-${v.replace('.', '')}`;
     expect((await k(['create', 'namespace', name])).code).toBe(0);
     expect((await k(['delete', 'namespace', name, '--wait=false'])).code).toBe(0);

@@ -108,10 +108,8 @@ test('a restart repairs a lost bitmap from the stored Services', async () => {
   }
 });
 
-const bin = kubectlBinary;
-
 test.each([['1.32'], ['1.27']])('kubectl %s create service clusterip / nodeport', async (v) => {
-  const k = kubectlRunner(c, bin(v));
+  const k = kubectlRunner(c, kubectlBinary(v));
   const name = `kc-${v.replace('.', '-')}`;
   expect(await k(['create', 'service', 'clusterip', name, '--tcp=80:8080'])).toMatchObject({ code: 0, stdout: `service/${name} created\n` });
   const nodePort = v === '1.27' ? '31655' : '31555';

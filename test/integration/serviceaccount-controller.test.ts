@@ -36,7 +36,8 @@ test('a new namespace gets `default`, re-created after a delete, and `kubectl cr
     const uid = (r.json as { metadata?: { uid?: string } }).metadata?.uid;
     return r.status === 200 && uid !== before.metadata.uid && uid;
   }, { what: 'a new default service account' });
-  expect(after).toBeTruthy();
+  expect(typeof after).toBe('string');
+  expect(after).not.toBe(before.metadata.uid);
   const r = await kubectlRunner(c)(['create', 'token', 'default', '-n', 'sa-a']);
   expect(r).toMatchObject({ code: 0, stderr: '' });
   expect(r.stdout.split('.')).toHaveLength(3);

@@ -10,8 +10,6 @@ import { kubectlBinary } from '../kubectl-binary';
 
 jest.setTimeout(60_000);
 
-const bin = kubectlBinary;
-
 type Json = Record<string, unknown>;
 
 let c: TestCluster;
@@ -28,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => { await c?.stop(); });
 
 /** kubectl with only a bearer token: no kubeconfig, so no client certificate. */
-const withToken = (token: string, args: string[], binary = bin('1.33')): Promise<Run> => new Promise((resolve, reject) => {
+const withToken = (token: string, args: string[], binary = kubectlBinary('1.33')): Promise<Run> => new Promise((resolve, reject) => {
   const p = pkiPaths(path.join(c.dir, 'pki'));
   const child = spawn(binary, ['--kubeconfig', '/dev/null', `--server=${c.api.url}`, `--certificate-authority=${p.caCert}`, `--token=${token}`,
     '--cache-dir', path.join(c.dir, 'token-cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -44,7 +42,7 @@ const claimsOf = (token: string): Json => JSON.parse(Buffer.from(token.split('.'
 
 describe('serviceaccounts/token', () => {
   it.each([['1.27'], ['1.32'], ['1.33']])('kubectl %s create token issues a token that authenticates as the service account', async (v) => {
-    const k = kubectlRunner(c, bin(v));
+    const k = kubectlRunner(c, kubectlBinary(v));
     const r = await k(['create', 'token', 'default', '-n', 'tok']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const token = r.stdout.trim();
@@ -57,7 +55,7 @@ describe('serviceaccounts/token', () => {
   });
 
   it('refuses a tampered token with 401, and a token whose service account is gone', async () => {
-    const r = await kubectlRunner(c, bin('1.33'))(['create', 'token', 'bot', '-n', 'tok', '--duration=20m', '--audience=https://kubernetes.default.svc.cluster.local']);
+    const r = await kubectlRunner(c, kubectlBinary('1.33'))(['create', 'token', 'bot', '-n', 'tok', '--duration=20m', '--audience=https://kubernetes.default.svc.cluster.local']);
     const token = r.stdout.trim();
     expect(Number(claimsOf(token).exp) - Number(claimsOf(token).iat)).toBe(1200);
     const [h, , s] = token.split('.');
