@@ -14,9 +14,10 @@ import { Etcd3 } from 'etcd3';
 import { ensurePki, pkiPaths } from '../../pkg/apiserver';
 import { freePort, startEtcd, waitFor, type RunningEtcd } from '../../test/integration/harness';
 import {
-  benchPod, load, newAgent, nowMs, percentile, request, round, TimedWatch, type Credentials, type LoadResult,
+  benchPod, load, newAgent, nowMs, percentile, request, round, type Credentials, type LoadResult,
 } from './apiserver-lib/client';
 import { cpuSeconds, etcdPid, rssMiB } from './apiserver-lib/proc';
+import { WatchFleet } from './apiserver-lib/watch-fleet';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const out = process.argv[2] ?? path.join(root, 'hack', 'bench', 'results', 'apiserver.json');
@@ -24,6 +25,8 @@ const levels = [1, 16, 64];
 const figures: Record<string, unknown> = {};
 const say = (line: string) => process.stdout.write(`${line}\n`);
 /** BENCH_PHASES=crud,burst runs a subset (when profiling one part); `steady` (not in the default set) compares builds. */
+/** Watch clients run in this many worker threads (the machine's two cores). */
+const watchThreads = 2;
 const phases = new Set((process.env.BENCH_PHASES ?? 'floor,crud,watch,list,burst').split(','));
 
 interface Api { base: string; child: ChildProcess; creds: Credentials }
@@ -223,47 +226,48 @@ const steady = async (api: Api, etcdEndpoint: string, seconds = 5) => {
   return { create, get };
 };
 
-/** `watchers` watches of one namespace, then `count` creates; every delivery's latency. */
-const watchBurst = async (api: Api, etcdEndpoint: string, ns: string, watchers: number, count: number, writers: number, maxMs: number, onOpen?: () => void) => {
+/** `watchers` watches of one namespace (worker threads), then `count` creates; every delivery's latency. */
+/** `onOpen` runs once every watch is open, `beforeClose` after the deliveries (both while the watches are open). */
+interface BurstHooks { onOpen?: () => void; beforeClose?: () => Promise<void> }
+
+const watchBurst = async (api: Api, etcdEndpoint: string, ns: string, watchers: number, count: number, writers: number, maxMs: number, hooks: BurstHooks = {}) => {
   await ensureNamespace(api, ns);
-  const agent = newAgent(api.creds, Infinity);
-  // Delivery latency counts from the create's acknowledgement (an event that arrives before it
-  // counts 0); end-to-end latency from the moment the create was sent.
-  const lat = new Float64Array(watchers * count);
-  const e2e = new Float64Array(watchers * count);
-  const acked = new Float64Array(count);
-  let n = 0;
-  const sink = (sent: number, i: number, received: number) => {
-    if (n >= lat.length) return;
-    const ack = acked[i];
-    lat[n] = ack > 0 ? Math.max(0, received - ack) : 0;
-    e2e[n++] = received - sent;
-  };
   const listAgent = newAgent(api.creds, 1);
   const rv = (JSON.parse((await request(listAgent, api.base, 'GET', `/api/v1/namespaces/${ns}/pods?limit=1`)).body.toString()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
   listAgent.destroy();
   const t0 = nowMs();
-  const ws = Array.from({ length: watchers }, () => new TimedWatch(agent, api.base, `/api/v1/namespaces/${ns}/pods?watch=true&resourceVersion=${rv}`, sink));
-  await waitFor(() => ws.every((w) => w.status === 200), { timeoutMs: 180_000, intervalMs: 20, what: 'watches open' });
+  const fleet = new WatchFleet(api.creds, api.base, `/api/v1/namespaces/${ns}/pods?watch=true&resourceVersion=${rv}`, watchers, count, watchThreads);
+  await waitFor(() => fleet.open === watchers, { timeoutMs: 180_000, intervalMs: 20, what: 'watches open' });
   const openMs = nowMs() - t0;
-  onOpen?.();
+  hooks.onOpen?.();
+  // Delivery latency counts from the create's acknowledgement (an event that arrives before it
+  // counts 0); end-to-end latency from the moment the create was sent.
+  const acked = new Float64Array(count);
   const t1 = nowMs();
   let createdMs = 0;
   const { value: create, cpu } = await cpuDuring(api, etcdPid(etcdEndpoint), async () => {
     const created = await createPods(api, ns, 'w', writers, count, maxMs, acked);
     createdMs = nowMs() - t1;
-    await waitFor(() => ws.every((w) => w.events >= created.ops), { timeoutMs: maxMs, intervalMs: 20, what: 'deliveries' }).catch((err: Error) => say(`  ${err.message}`));
+    await waitFor(() => fleet.complete(created.ops) === watchers, { timeoutMs: maxMs, intervalMs: 10, what: 'deliveries' }).catch((err: Error) => say(`  ${err.message}`));
     return created;
   });
   const seconds = (nowMs() - t1) / 1000;
-  const complete = ws.filter((w) => w.events >= create.ops).length;
-  const result = {
-    watchers, events: create.ops, openMs: Math.round(openMs), createsDoneMs: Math.round(createdMs), complete, cpu, deliveries: n, deliveriesPerSecond: Math.round(n / seconds),
-    p50Ms: round(percentile(lat.subarray(0, n), 50)), p99Ms: round(percentile(lat.subarray(0, n), 99)), maxMs: round(percentile(lat.subarray(0, n), 100)),
+  const complete = fleet.complete(create.ops);
+  await hooks.beforeClose?.();
+  const d = await fleet.close();
+  const lat = new Float64Array(d.n);
+  const e2e = new Float64Array(d.n);
+  for (let k = 0; k < d.n; k++) {
+    const ack = acked[d.index[k]];
+    lat[k] = ack > 0 ? Math.max(0, d.received[k] - ack) : 0;
+    e2e[k] = d.received[k] - d.sent[k];
+  }
+  return {
+    watchers, events: create.ops, openMs: Math.round(openMs), createsDoneMs: Math.round(createdMs), complete, cpu, deliveries: d.n, deliveriesPerSecond: Math.round(d.n / seconds),
+    p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)), maxMs: round(percentile(lat, 100)),
     createP50Ms: create.p50Ms, createP99Ms: create.p99Ms,
-    endToEndP50Ms: round(percentile(e2e.subarray(0, n), 50)), endToEndP99Ms: round(percentile(e2e.subarray(0, n), 99)),
+    endToEndP50Ms: round(percentile(e2e, 50)), endToEndP99Ms: round(percentile(e2e, 99)),
   };
-  return { result, close: () => { for (const w of ws) w.close(); agent.destroy(); } };
 };
 
 /** The same 1,000 × 1,000 fan-out from a bare node HTTPS server: the floor for the watch figure. */
@@ -273,25 +277,20 @@ const fanoutFloor = async (api: Api, dir: string, lineBytes: number, perSecond: 
   const cfg = { port, cert: p.apiserverCert, key: p.apiserverKey, ca: p.caCert, count: 1000, lineBytes, perSecond };
   const child = spawn(process.execPath, [path.join(__dirname, 'apiserver-lib', 'fanout-floor.js'), JSON.stringify(cfg)], { stdio: 'ignore' });
   const base = `https://127.0.0.1:${port}`;
-  const agent = newAgent(api.creds, Infinity);
+  const agent = newAgent(api.creds, 1);
   try {
     await waitFor(async () => (await request(agent, base, 'POST', '/ping')).status === 200, { timeoutMs: 20_000, what: 'fan-out floor server' });
-    const lat = new Float64Array(1000 * 1000);
-    let n = 0;
-    const ws = Array.from({ length: 1000 }, () => new TimedWatch(agent, base, '/watch', (sent, _i, received) => { if (n < lat.length) lat[n++] = received - sent; }));
-    await waitFor(() => ws.every((w) => w.status === 200), { timeoutMs: 180_000, what: 'floor watches open' });
-    const before = { self: process.cpuUsage(), child: cpuSeconds(child.pid as number) };
+    const fleet = new WatchFleet(api.creds, base, '/watch', 1000, 1000, watchThreads);
+    await waitFor(() => fleet.open === 1000, { timeoutMs: 180_000, what: 'floor watches open' });
+    const before = cpuSeconds(child.pid as number);
     const t0 = nowMs();
     await request(agent, base, 'POST', '/start');
-    await waitFor(() => ws.every((w) => w.events >= 1000), { timeoutMs: 60_000, intervalMs: 20, what: 'floor deliveries' }).catch((err: Error) => say(`  ${err.message}`));
+    await waitFor(() => fleet.complete(1000) === 1000, { timeoutMs: 60_000, intervalMs: 10, what: 'floor deliveries' }).catch((err: Error) => say(`  ${err.message}`));
     const seconds = (nowMs() - t0) / 1000;
-    const self = process.cpuUsage(before.self);
-    for (const w of ws) w.close();
-    const d = lat.subarray(0, n);
-    return {
-      deliveries: n, deliveriesPerSecond: Math.round(n / seconds), p50Ms: round(percentile(d, 50)), p99Ms: round(percentile(d, 99)),
-      serverCpuSeconds: round(cpuSeconds(child.pid as number) - before.child, 2), clientCpuSeconds: round((self.user + self.system) / 1e6, 2),
-    };
+    const serverCpuSeconds = round(cpuSeconds(child.pid as number) - before, 2);
+    const d = await fleet.close();
+    const lat = d.received.map((r, k) => r - d.sent[k]);
+    return { deliveries: d.n, deliveriesPerSecond: Math.round(d.n / seconds), p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)), serverCpuSeconds };
   } finally {
     agent.destroy();
     await stopChild(child);
@@ -330,7 +329,7 @@ interface Results {
   https?: LoadResult;
   crud?: Awaited<ReturnType<typeof apiCrud>>;
   list10k?: Awaited<ReturnType<typeof listFromCache>>;
-  burst?: Awaited<ReturnType<typeof watchBurst>>['result'];
+  burst?: Awaited<ReturnType<typeof watchBurst>>;
   fanoutFloor?: Awaited<ReturnType<typeof fanoutFloor>>;
   rss?: { rss: number; hwm: number };
   rssSteps?: Record<string, Record<string, number>>;
@@ -340,9 +339,8 @@ const watchLevels = async (api: Api, etcdEndpoint: string) => {
   const watch = [];
   for (const c of levels) {
     const w = await watchBurst(api, etcdEndpoint, `watch-${c}`, c, 300, 16, 20_000);
-    w.close();
-    watch.push(w.result);
-    say(`${'apiserver watch (300 creates)'.padEnd(34)} c=${String(c).padStart(2)} ${String(w.result.deliveriesPerSecond).padStart(6)} deliveries/s  p50 ${w.result.p50Ms} ms  p99 ${w.result.p99Ms} ms after the ack (from the send p99 ${w.result.endToEndP99Ms} ms)`);
+    watch.push(w);
+    say(`${'apiserver watch (300 creates)'.padEnd(34)} c=${String(c).padStart(2)} ${String(w.deliveriesPerSecond).padStart(6)} deliveries/s  p50 ${w.p50Ms} ms  p99 ${w.p99Ms} ms after the ack (from the send p99 ${w.endToEndP99Ms} ms)`);
   }
   return watch;
 };
@@ -359,20 +357,22 @@ const bigPhases = async (api: Api, etcdEndpoint: string, dir: string, podBytes: 
   if (phases.has('burst')) {
     const steps = (r.rssSteps ??= {});
     let opened: Promise<Record<string, number>> | undefined;
-    const burst = await watchBurst(api, etcdEndpoint, 'burst', 1000, 1000, 64, 90_000, () => { opened = memory(api); });
+    r.burst = await watchBurst(api, etcdEndpoint, 'burst', 1000, 1000, 64, 90_000, {
+      onOpen: () => { opened = memory(api); },
+      beforeClose: async () => {
+        r.rss = rssMiB(api.child.pid as number);
+        steps.afterBurst = await memory(api);
+      },
+    });
     if (opened) steps.with1000WatchersOpen = await opened;
-    steps.afterBurst = await memory(api);
-    r.burst = burst.result;
     say(`1,000 watchers × ${r.burst.events} creates: opened in ${r.burst.openMs} ms, ${r.burst.complete} complete, ${r.burst.deliveries} deliveries; ` +
       `after the create's ack p50 ${r.burst.p50Ms} ms p99 ${r.burst.p99Ms} ms max ${r.burst.maxMs} ms; from the send p50 ${r.burst.endToEndP50Ms} p99 ${r.burst.endToEndP99Ms} ms (create p50 ${r.burst.createP50Ms} p99 ${r.burst.createP99Ms} ms)`);
     say(`  during the burst (${r.burst.cpu.wallSeconds} s, creates done after ${r.burst.createsDoneMs} ms): CPU seconds apiserver ${r.burst.cpu.apiserverCpuSeconds}, etcd ${r.burst.cpu.etcdCpuSeconds}, bench client ${r.burst.cpu.benchClientCpuSeconds}`);
-    r.rss = rssMiB(api.child.pid as number);
-    burst.close();
-    say(`apiserver RSS holding ~11,000 pods and 1,000 watchers: ${r.rss.rss} MiB (peak ${r.rss.hwm} MiB); steps ${JSON.stringify(r.rssSteps)}`);
+    say(`apiserver RSS holding ~11,000 pods and 1,000 watchers: ${r.rss?.rss} MiB (peak ${r.rss?.hwm} MiB); steps ${JSON.stringify(r.rssSteps)}`);
     // The floor streams the same bytes at the rate the creates actually arrived.
     const perSecond = Math.max(1, Math.round(r.burst.events / Math.max(0.001, r.burst.createsDoneMs / 1000)));
     r.fanoutFloor = await fanoutFloor(api, dir, podBytes + 40, perSecond);
-    say(`bare https fan-out 1,000 × 1,000 at ${perSecond} events/s (floor): ${r.fanoutFloor.deliveriesPerSecond} deliveries/s, p50 ${r.fanoutFloor.p50Ms} ms p99 ${r.fanoutFloor.p99Ms} ms; CPU s server ${r.fanoutFloor.serverCpuSeconds}, client ${r.fanoutFloor.clientCpuSeconds}`);
+    say(`bare https fan-out 1,000 × 1,000 at ${perSecond} events/s (floor): ${r.fanoutFloor.deliveriesPerSecond} deliveries/s, p50 ${r.fanoutFloor.p50Ms} ms p99 ${r.fanoutFloor.p99Ms} ms; server CPU ${r.fanoutFloor.serverCpuSeconds} s`);
   }
 };
 

@@ -1,7 +1,6 @@
 // The apiserver benchmark's client side: an HTTPS client on keep-alive agents (admin
-// certificate), a closed-loop load generator, and watch streams that time each event's
-// delivery from a send timestamp carried in an annotation (parsed without JSON.parse, so the
-// client is not the bottleneck of 1,000 watchers × 1,000 events).
+// certificate), a closed-loop load generator and the bench pod. Watch clients are in
+// watch-fleet.ts.
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 
@@ -57,52 +56,6 @@ export const load = async (clients: number, count: number, maxMs: number, op: (i
 };
 
 export const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
-
-const sentMarker = Buffer.from('"bench/sent":"');
-const nameMarker = Buffer.from('"name":"');
-
-/** What a watcher learns of one event: its send annotation, the number ending its name, when it arrived. */
-export type EventSink = (sentMs: number, index: number, receivedMs: number) => void;
-
-/** A watch that reports every event's send annotation and name index to a shared sink. */
-export class TimedWatch {
-  events = 0;
-  status = 0;
-  private rest: Buffer = Buffer.alloc(0);
-  private readonly req: ReturnType<typeof https.request>;
-
-  constructor(agent: https.Agent, base: string, path: string, private readonly sink: EventSink) {
-    this.req = https.request(`${base}${path}`, { agent, headers: { Accept: 'application/json' } }, (res) => {
-      this.status = res.statusCode ?? 0;
-      res.on('data', (d: Buffer) => this.onData(d));
-      res.on('error', () => undefined);
-    });
-    this.req.on('error', () => undefined);
-    this.req.end();
-  }
-
-  close(): void { this.req.destroy(); }
-
-  private onData(d: Buffer): void {
-    const now = nowMs();
-    const buf = this.rest.length ? Buffer.concat([this.rest, d]) : d;
-    let start = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, start);
-      if (nl < 0) break;
-      const m = buf.indexOf(sentMarker, start);
-      const nm = buf.indexOf(nameMarker, start);
-      if (m >= 0 && m < nl && nm >= 0 && nm < nl) {
-        const sent = Number(buf.toString('latin1', m + sentMarker.length, buf.indexOf(34, m + sentMarker.length)));
-        const name = buf.toString('latin1', nm + nameMarker.length, buf.indexOf(34, nm + nameMarker.length));
-        this.sink(sent, Number(name.slice(name.lastIndexOf('-') + 1)), now);
-      }
-      this.events++;
-      start = nl + 1;
-    }
-    this.rest = start < buf.length ? Buffer.from(buf.subarray(start)) : Buffer.alloc(0);
-  }
-}
 
 /** A pod of about 1.5 KB as stored (with defaults, status and managedFields), as the issue asks. */
 export const benchPod = (name: string, sent?: number): string => JSON.stringify({

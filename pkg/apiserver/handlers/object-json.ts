@@ -36,13 +36,30 @@ const headOf = (type: string): Buffer => {
 };
 const tail = Buffer.from('}\n');
 
+// Per event and resource: the watch cache hands every watcher the same event object.
+const lineCache = new WeakMap<WatchEvent, { info: ResourceInfo; bytes: Buffer }>();
+
 /**
- * One newline-terminated watch event, as the pieces the writer concatenates anyway: the object's
- * memoised bytes between a shared head and tail, so a shared event costs no copy per watcher.
+ * One newline-terminated watch event, memoised per shared event, so 1,000 watchers of an event
+ * cost one encoding. An object not yet encoded is encoded into the line, and its memoised bytes
+ * (for lists and gets) are a view of the line: one copy of the bytes serves both.
  */
-export const watchLine = (info: ResourceInfo, ev: WatchEvent): Buffer[] => {
-  const object = ev.type === 'ERROR' ? Buffer.from(JSON.stringify(ev.object)) : objectBytes(info, ev.object);
-  return [headOf(ev.type), object, tail];
+export const watchLine = (info: ResourceInfo, ev: WatchEvent): Buffer => {
+  if (ev.type === 'ERROR') return Buffer.from(`{"type":"ERROR","object":${JSON.stringify(ev.object)}}\n`);
+  const shared = Object.isFrozen(ev.object);
+  if (!shared) return Buffer.concat([headOf(ev.type), objectBytes(info, ev.object), tail]);
+  const hit = lineCache.get(ev);
+  if (hit?.info === info) return hit.bytes;
+  const known = objectCache.get(ev.object);
+  let line: Buffer;
+  if (known?.info === info) line = Buffer.concat([headOf(ev.type), known.bytes, tail]);
+  else {
+    const head = headOf(ev.type);
+    line = Buffer.from(`${head.toString()}${JSON.stringify(withTypeMeta(info, ev.object))}}\n`);
+    objectCache.set(ev.object, { info, bytes: line.subarray(head.length, line.length - tail.length) });
+  }
+  lineCache.set(ev, { info, bytes: line });
+  return line;
 };
 
 /** A List body built from the objects' (memoised) bytes. */

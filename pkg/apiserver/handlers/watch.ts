@@ -4,6 +4,7 @@
 // event (once per event for all plain-JSON watchers, see object-json.ts) and writes at the pace
 // of the socket: a watcher whose socket backs up lags in the cache until it is closed with 410.
 import type { Request, Response } from 'express';
+import { performance } from 'node:perf_hooks';
 import type { WatchEvent } from '../../../api/meta/v1';
 import { badRequest } from '../../apimachinery/errors';
 import type { WatchOptions } from '../../storage';
@@ -14,6 +15,8 @@ import { prefixOf, queryOf, queryString, withTypeMeta } from './common';
 import { selectionFromQuery } from './selection';
 import { toStatusError } from './respond';
 import { watchLine } from './object-json';
+import { WatchWriter, type WatchSink } from './watch-writer';
+import type { Socket } from 'node:net';
 
 export interface WatchRequest { resourceVersion: string; timeoutSeconds: number; options: WatchOptions }
 
@@ -43,73 +46,36 @@ export const watchRequestFromQuery = (q: Record<string, unknown>): WatchRequest 
   return { resourceVersion, timeoutSeconds, options: { bookmarks, ...(sendInitialEvents === undefined ? {} : { sendInitialEvents }) } };
 };
 
-const encodeTableEvent = (ri: RequestInfo, ev: WatchEvent, table: TableRequest, now: Date): Buffer[] => {
+const encodeTableEvent = (ri: RequestInfo, ev: WatchEvent, table: TableRequest, now: Date): Buffer => {
   if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return watchLine(ri.resource, ev);
   const obj = withTypeMeta(ri.resource, ev.object);
-  return [Buffer.from(JSON.stringify({ type: ev.type, object: toTable(ri.resource, [obj], { resourceVersion: obj.metadata.resourceVersion }, table, now) }) + '\n')];
+  return Buffer.from(JSON.stringify({ type: ev.type, object: toTable(ri.resource, [obj], { resourceVersion: obj.metadata.resourceVersion }, table, now) }) + '\n');
 };
 
-/**
- * Coalesces the events that arrive within one turn of the event loop into one write: a burst
- * costs each watcher one chunk and one TLS record per turn instead of one per event. Nothing is
- * copied into a socket that is backed up: the pending pieces (shared, memoised bytes) wait for
- * 'drain', so a slow watcher holds references, not copies, and its lag stays in the cache's
- * bounded queue. `backedUp` tells the handler to stop pulling events until `wait()` resolves.
- */
-class BatchWriter {
-  private pending: Buffer[] = [];
-  private bytes = 0;
-  private scheduled = false;
-  private awaitingDrain = false;
-
-  constructor(private readonly res: Response, private readonly signal: AbortSignal) {}
-
-  add(pieces: Buffer[]): void {
-    for (const p of pieces) {
-      this.pending.push(p);
-      this.bytes += p.length;
-    }
-    if (this.bytes >= 32 * 1024) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  get backedUp(): boolean { return this.res.writableNeedDrain; }
-
-  async wait(): Promise<void> {
-    if (this.res.writableNeedDrain) await drained(this.res, this.signal);
-  }
-
-  /** Writes what is pending, unless the socket is backed up (then on 'drain'); `force` at the end. */
-  flush(force = false): void {
-    this.scheduled = false;
-    if (this.pending.length === 0 || this.res.writableEnded) return;
-    if (this.res.writableNeedDrain && !force) {
-      if (!this.awaitingDrain) {
-        this.awaitingDrain = true;
-        this.res.once('drain', () => { this.awaitingDrain = false; this.flush(); });
-      }
-      return;
-    }
-    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.bytes);
-    this.pending = [];
-    this.bytes = 0;
-    this.res.write(data);
-  }
-}
-
-/** Resolves when the socket wants more, or when the watch ends. */
-const drained = (res: Response, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
+/** Resolves when the sink wants more, or when the watch ends. */
+const drained = (sink: WatchSink, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
   const done = () => {
-    res.off('drain', done);
+    sink.off('drain', done);
     signal.removeEventListener('abort', done);
     resolve();
   };
-  res.once('drain', done);
+  sink.on('drain', done);
   signal.addEventListener('abort', done, { once: true });
 });
+
+/**
+ * The response's socket as a sink of ready-made chunks: events skip node's per-write chunk
+ * framing (the headers said Transfer-Encoding: chunked; res.end() writes the last chunk).
+ */
+const socketSink = (res: Response): WatchSink => {
+  const socket = res.socket as Socket;
+  return {
+    write: (chunk) => socket.write(chunk),
+    on: (event, fn) => socket.on(event, fn),
+    off: (event, fn) => socket.off(event, fn),
+    get closed() { return res.writableEnded || socket.destroyed; },
+  };
+};
 
 export const handleWatch = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response, stop: AbortSignal): Promise<void> => {
   const q = queryOf(req);
@@ -123,17 +89,18 @@ export const handleWatch = async (ctx: HandlerContext, ri: RequestInfo, req: Req
   stop.addEventListener('abort', abort, { once: true });
   const timer = wr.timeoutSeconds > 0 ? setTimeout(abort, wr.timeoutSeconds * 1000) : undefined;
   ctx.watchers(ri.resource, 1);
-  const out = new BatchWriter(res, ac.signal);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  res.flushHeaders();
+  const sink = socketSink(res);
+  const out = new WatchWriter(sink, () => performance.now());
   try {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
-    res.flushHeaders();
     for await (const ev of ctx.store.watch(prefixOf(ri), wr.resourceVersion, ac.signal, options)) {
       out.add(table ? encodeTableEvent(ri, ev, table, ctx.now()) : watchLine(ri.resource, ev));
-      if (out.backedUp) await out.wait();
+      if (out.backedUp) await drained(sink, ac.signal);
     }
-    out.flush(true);
+    out.close();
   } catch (err) {
-    out.flush(true);
+    out.close();
     if (!ac.signal.aborted) writeWatchError(ctx, res, err);
   } finally {
     if (timer) clearTimeout(timer);
