@@ -73,10 +73,11 @@ const memory = async (api: Api): Promise<Record<string, number>> => {
 };
 
 /** A load figure with the CPU the apiserver and etcd spent per operation (steadier than rates on a shared machine). */
-export type CpuLoadResult = LoadResult & { apiserverCpuMsPerOp?: number; etcdCpuMsPerOp?: number };
+export type CpuLoadResult = LoadResult & { apiserverCpuMsPerOp?: number; etcdCpuMsPerOp?: number; clientCpuMsPerOp?: number };
 
 const print = (what: string, r: CpuLoadResult) => {
-  const cpu = r.apiserverCpuMsPerOp === undefined ? '' : `  CPU/op apiserver ${r.apiserverCpuMsPerOp} ms, etcd ${r.etcdCpuMsPerOp} ms`;
+  const cpu = r.etcdCpuMsPerOp === undefined ? ''
+    : `  CPU/op ${r.apiserverCpuMsPerOp === undefined ? '' : `apiserver ${r.apiserverCpuMsPerOp} ms, `}etcd ${r.etcdCpuMsPerOp} ms, client ${r.clientCpuMsPerOp} ms`;
   say(`${what.padEnd(34)} c=${String(r.clients).padStart(2)} ${String(r.perSecond).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (${r.ops} ops)${cpu}`);
 };
 
@@ -84,22 +85,31 @@ const print = (what: string, r: CpuLoadResult) => {
 const withCpu = async (api: Api, etcdPidValue: number | undefined, fn: () => Promise<LoadResult>): Promise<CpuLoadResult> => {
   const { value, cpu } = await cpuDuring(api, etcdPidValue, fn);
   const per = (s: number) => round((s * 1000) / Math.max(1, value.ops), 3);
-  return { ...value, apiserverCpuMsPerOp: per(cpu.apiserverCpuSeconds), etcdCpuMsPerOp: per(cpu.etcdCpuSeconds) };
+  return { ...value, apiserverCpuMsPerOp: per(cpu.apiserverCpuSeconds), etcdCpuMsPerOp: per(cpu.etcdCpuSeconds), clientCpuMsPerOp: per(cpu.benchClientCpuSeconds) };
 };
 
 /** The floor: raw etcd3 puts and gets of the stored pod's bytes, keys never repeated. */
 const etcdFloor = async (etcd: RunningEtcd, value: string) => {
   const client = new Etcd3({ hosts: etcd.endpoint });
-  const put: LoadResult[] = [];
-  const get: LoadResult[] = [];
+  const pid = etcdPid(etcd.endpoint);
+  const put: CpuLoadResult[] = [];
+  const get: CpuLoadResult[] = [];
+  // CPU per operation of etcd and of this process (the etcd3 client), as for the apiserver.
+  const measured = async (fn: () => Promise<LoadResult>): Promise<CpuLoadResult> => {
+    const before = { self: process.cpuUsage(), etcd: pid ? cpuSeconds(pid) : 0 };
+    const r = await fn();
+    const self = process.cpuUsage(before.self);
+    const per = (s: number) => round((s * 1000) / Math.max(1, r.ops), 3);
+    return { ...r, etcdCpuMsPerOp: pid ? per(cpuSeconds(pid) - before.etcd) : NaN, clientCpuMsPerOp: per((self.user + self.system) / 1e6) };
+  };
   for (const c of levels) {
-    put.push(await load(c, 20_000, 2500, async (i) => { await client.put(`/bench/raw/${c}/${i}`).value(value); }));
-    print('etcd3 put (floor)', put.at(-1) as LoadResult);
+    put.push(await measured(() => load(c, 20_000, 2500, async (i) => { await client.put(`/bench/raw/${c}/${i}`).value(value); })));
+    print('etcd3 put (floor)', put.at(-1) as CpuLoadResult);
   }
   for (const c of levels) {
     const n = put[0].ops;
-    get.push(await load(c, 20_000, 2500, async (i) => { await client.get(`/bench/raw/1/${i % n}`).buffer(); }));
-    print('etcd3 get (floor)', get.at(-1) as LoadResult);
+    get.push(await measured(() => load(c, 20_000, 2500, async (i) => { await client.get(`/bench/raw/1/${i % n}`).buffer(); })));
+    print('etcd3 get (floor)', get.at(-1) as CpuLoadResult);
   }
   await client.delete().prefix('/bench/raw/');
   // The floor leaves ~80,000 revisions behind: compact them now and let etcd go idle, or its

@@ -18,6 +18,7 @@ import { notFound } from '../apimachinery/errors';
 import { realClock, type StorageClock, type TimerHandle } from './clock';
 import { WatchCache } from './watch-cache';
 import { bookmarkEvent } from './watch-options';
+import { isRevisionReader, RevisionBatcher } from './revision-batcher';
 
 export type CompactableStore = Store & { compact(revision: string): Promise<void> };
 
@@ -123,13 +124,24 @@ export const createCacher = (opts: CacherOptions): Cacher => {
     return { items: cache.snapshot(prefix), resourceVersion: String(cache.rv) };
   };
 
+  const revisions = isRevisionReader(backing) ? new RevisionBatcher(backing) : undefined;
+
   /**
    * A get at resourceVersion '0' is answered by a ready cache (upstream's cacher.Get): the object
-   * as the cache last saw it, frozen and shared. Anything else reads etcd.
+   * as the cache last saw it, frozen and shared. A read-only get of the latest state is answered
+   * by the cache too once it has seen the key's current revision (revision-batcher.ts).
+   * Anything else reads etcd.
    */
   const get = async (key: string, o?: GetOptions): Promise<ApiObject> => {
-    const cache = o?.resourceVersion === '0' ? cacheFor(key) : undefined;
+    const latest = !o?.resourceVersion && o?.readOnly && revisions;
+    const cache = o?.resourceVersion === '0' || latest ? cacheFor(key) : undefined;
     if (!cache?.ready) return backing.get(key);
+    if (latest) {
+      const mod = await latest.modRevision(key);
+      if (mod === undefined) throw notFound(groupResourceOfKey(key), nameOfKey(key));
+      if (!(await cache.waitFresh(Number(mod), freshTimeoutMs))) return backing.get(key);
+    }
+    // At or after the key's revision: a newer state, or a deletion since, is as consistent.
     const obj = cache.get(key);
     if (!obj) throw notFound(groupResourceOfKey(key), nameOfKey(key));
     return obj;

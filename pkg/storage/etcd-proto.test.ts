@@ -47,6 +47,10 @@ describe('etcd-proto requests', () => {
       success: [{ request: 'request_delete_range', request_delete_range: { key: Buffer.from('k') } }],
       failure: [{ request: 'request_range', request_range: { key: Buffer.from('k') } }],
     });
+    const keys = method('Txn').requestDeserialize(encodeTxn({ compare: [], success: [{ rangeKey: 'a', keysOnly: true }, { rangeKey: 'b' }] }));
+    expect(keys).toMatchObject({
+      success: [{ request_range: { key: Buffer.from('a'), keys_only: true } }, { request_range: { key: Buffer.from('b'), keys_only: false } }],
+    });
     const put = method('Txn').requestDeserialize(encodeTxn({ compare: [], success: [{ put: { key: 'k', value: 'v'.repeat(5000) } }] }));
     expect(put).toMatchObject({ success: [{ request_put: { value: Buffer.from('v'.repeat(5000)), lease: '0' } }] });
   });

@@ -45,7 +45,7 @@ export interface CompareArgs {
 export type TxnOp =
   | { put: { key: string; value: string; lease?: string } }
   | { deleteKey: string }
-  | { rangeKey: string };
+  | { rangeKey: string; keysOnly?: boolean };
 
 export interface TxnArgs {
   compare: CompareArgs[];
@@ -153,6 +153,7 @@ const encodeOp = (op: TxnOp): Buffer => {
   } else {
     field = 1;
     inner.stringField(1, op.rangeKey);
+    if (op.keysOnly) inner.uintField(8, 1);
   }
   const w = new Writer(16);
   w.bytesField(field, inner.finish());

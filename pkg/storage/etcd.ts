@@ -5,7 +5,7 @@ import { Etcd3 } from 'etcd3';
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { alreadyExists, notFound, timeout } from '../apimachinery/errors';
 import type { Logger } from '../log';
-import type { ListOptions, ListResult, Preconditions, Store, WatchOptions, WriteOptions } from './interface';
+import type { KeyRevisions, ListOptions, ListResult, Preconditions, RevisionReader, Store, WatchOptions, WriteOptions } from './interface';
 import {
   checkPreconditions, cloneObject, continueExpired, decodeContinue, decodeObject, encodeContinue,
   encodeObject, groupResourceOfKey, listExpired, nameOfKey, parseResourceVersion, prefixEnd,
@@ -24,7 +24,7 @@ export interface EtcdStoreOptions {
   callTimeoutMs?: number;
 }
 
-export interface EtcdStore extends Store {
+export interface EtcdStore extends Store, RevisionReader {
   /** Drops history before `revision` (the apiserver calls this on a timer). */
   compact(revision: string): Promise<void>;
 }
@@ -183,5 +183,11 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
 
   const close = async (): Promise<void> => { kv.close(); client.close(); };
 
-  return { create, get, list, guaranteedUpdate, delete: del, watch, currentRevision, compact, close };
+  /** One Txn of keys-only ranges: a linearizable read of where each key stands. */
+  const readRevisions = async (keys: string[]): Promise<KeyRevisions> => {
+    const res = await kv.txn({ compare: [], success: keys.map((key) => ({ rangeKey: key, keysOnly: true })) });
+    return { revision: res.revision, modRevisions: res.ranges.map((r) => r[0]?.mod_revision) };
+  };
+
+  return { create, get, list, guaranteedUpdate, delete: del, watch, currentRevision, compact, close, readRevisions };
 };

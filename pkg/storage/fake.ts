@@ -4,7 +4,7 @@
 // deleted when its time is up, on the injected clock). For unit tests of the layers above.
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { alreadyExists, notFound, timeout } from '../apimachinery/errors';
-import type { ListOptions, ListResult, Preconditions, Store, WatchOptions, WriteOptions } from './interface';
+import type { KeyRevisions, ListOptions, ListResult, Preconditions, RevisionReader, Store, WatchOptions, WriteOptions } from './interface';
 import { realClock, type StorageClock, type TimerHandle } from './clock';
 import { watchWithOptions } from './watch-options';
 import { EventQueue } from './event-queue';
@@ -16,7 +16,7 @@ import {
 interface Version { createRev: number; modRev: number; value: string | null }
 interface Change { rev: number; key: string; value: string | null; createRev: number; prev?: Version }
 
-export interface FakeStore extends Store {
+export interface FakeStore extends Store, RevisionReader {
   compact(revision: string): Promise<void>;
   /** Open watches, for leak checks in tests. */
   watchCount(): number;
@@ -170,9 +170,12 @@ export const createFakeStore = (opts: { historySize?: number; clock?: StorageClo
     }
   };
 
+  const readRevisions = async (keys: string[]): Promise<KeyRevisions> =>
+    ({ revision: String(rev), modRevisions: keys.map((k) => { const v = live(k); return v ? String(v.modRev) : undefined; }) });
+
   return {
     create, get, list, guaranteedUpdate, delete: del, watch,
-    currentRevision,
+    currentRevision, readRevisions,
     compact,
     close: async () => {
       watchers.clear();

@@ -47,7 +47,23 @@ export interface WriteOptions {
 export interface GetOptions {
   /** '0': any recent state will do (the watch cache may answer). Otherwise the latest state. */
   resourceVersion?: string;
+  /**
+   * The caller only reads the object: it may be the watch cache's frozen, shared copy, also for
+   * the latest state (the cacher checks the key's revision in etcd first, see cacher.ts).
+   */
+  readOnly?: boolean;
 }
+
+/** Where each key stands at one revision: its mod_revision, or undefined when it does not exist. */
+export interface KeyRevisions { revision: string; modRevisions: Array<string | undefined> }
+
+/** A store that can read the revisions of many keys in one linearizable read (etcd: one Txn). */
+export interface RevisionReader {
+  /** At most `maxRevisionKeys` keys per call (etcd's --max-txn-ops default is 128). */
+  readRevisions(keys: string[]): Promise<KeyRevisions>;
+}
+
+export const maxRevisionKeys = 128;
 
 export interface Store {
   /** Fails with AlreadyExists (409). The stored object carries its new resourceVersion. */

@@ -55,6 +55,20 @@ export const runStoreConformance = (name: string, makeStore: () => Promise<Confo
     const key = (n: string) => objectKey('pods', ns, n);
 
     describe('create and get', () => {
+      test('a read-only get of the latest state sees every write that finished before it', async () => {
+        const created = await store.create(key('ro'), pod(ns, 'ro', { spec: { v: 1 } }));
+        expect((await store.get(key('ro'), { readOnly: true })).metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+        const updated = await store.guaranteedUpdate(key('ro'), (cur) => ({ ...cur, spec: { v: 2 } }));
+        const [a, b] = await Promise.all([store.get(key('ro'), { readOnly: true }), store.get(key('ro'), { readOnly: true })]);
+        for (const got of [a, b]) {
+          expect(got.metadata.resourceVersion).toBe(updated.metadata.resourceVersion);
+          expect(got.spec).toEqual({ v: 2 });
+        }
+        await store.delete(key('ro'));
+        expect((await rejection(store.get(key('ro'), { readOnly: true }))).status.code).toBe(404);
+        expect((await rejection(store.get(key('never'), { readOnly: true }))).status.code).toBe(404);
+      });
+
       test('create sets resourceVersion; get returns the same', async () => {
         const created = await store.create(key('a'), pod(ns, 'a'));
         expect(created.metadata.resourceVersion).toMatch(/^\d+$/);

@@ -13,9 +13,10 @@ import { listBytes, objectBody } from './object-json';
 import type { ListOptions } from '../../storage';
 
 export const handleGet = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
-  // resourceVersion=0: any recent state will do, so the watch cache answers (as upstream's cacher).
+  // resourceVersion=0: any recent state will do, so the watch cache answers (as upstream's cacher);
+  // otherwise the latest state, which the cache answers once it has seen the key's revision.
   const rv = queryString(queryOf(req), 'resourceVersion');
-  const obj = await ctx.store.get(keyOf(ri), rv === '0' ? { resourceVersion: '0' } : undefined);
+  const obj = await ctx.store.get(keyOf(ri), { readOnly: true, ...(rv === '0' ? { resourceVersion: '0' } : {}) });
   const table = negotiateTable(req.headers.accept, queryOf(req).includeObject);
   if (table) {
     sendJson(res, 200, toTable(ri.resource, [withTypeMeta(ri.resource, obj)], { resourceVersion: obj.metadata.resourceVersion }, table, ctx.now()));
