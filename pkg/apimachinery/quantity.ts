@@ -27,7 +27,10 @@ export const parseQuantity = (q: string | number): number => {
 };
 
 /** Rounds away float noise (0.1 * 1000 = 100.00000000000001) before taking the ceiling. */
-const ceilClean = (v: number): number => Math.ceil(Number(v.toPrecision(15)));
+const ceilClean = (v: number): number => {
+  const r = Math.round(v);
+  return Math.abs(v - r) <= Math.abs(v) * 1e-14 ? r : Math.ceil(v);
+};
 
 /** The quantity in thousandths, rounded up as upstream's MilliValue does ('100m' → 100, '1' → 1000). */
 export const milliValue = (q: string | number): number => ceilClean(parseQuantity(q) * 1000);

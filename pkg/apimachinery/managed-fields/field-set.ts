@@ -20,10 +20,13 @@ export class FieldSet {
   /** Adds `path`; its parents are not added. The empty path (the whole object) is never tracked. */
   insert(path: Path): void {
     if (path.length === 0) return;
-    if (path.length === 1) { this.members.add(path[0]); return; }
-    let next = this.children.get(path[0]);
-    if (!next) { next = new FieldSet(); this.children.set(path[0], next); }
-    next.insert(path.slice(1));
+    let { children, members } = this;
+    for (let i = 0; i < path.length - 1; i++) {
+      let next = children.get(path[i]);
+      if (!next) { next = new FieldSet(); children.set(path[i], next); }
+      ({ children, members } = next);
+    }
+    members.add(path[path.length - 1]);
   }
 
   has(path: Path): boolean {
@@ -100,14 +103,16 @@ export class FieldSet {
     return out;
   }
 
-  /** The fieldsV1 trie: `{"f:spec": {"f:replicas": {}}}`, `".": {}` marking a node that is a member too. */
-  toFieldsV1(): Json {
-    const out: Json = {};
-    const keys = [...new Set([...this.members, ...this.children.keys()])].sort(compareElements);
+  /** The fieldsV1 trie: `{"f:spec": {"f:replicas": {}}}`, `".": {}` marking a node that is a member too (`self`). */
+  toFieldsV1(self = false): Json {
+    const out: Json = self ? { '.': {} } : {};
+    const keys = [...this.members];
+    for (const pe of this.children.keys()) if (!this.members.has(pe)) keys.push(pe);
+    if (keys.length > 1) keys.sort(compareElements);
     for (const pe of keys) {
       const c = this.children.get(pe);
       if (!c || c.isEmpty()) { out[pe] = {}; continue; }
-      out[pe] = this.members.has(pe) ? { '.': {}, ...c.toFieldsV1() } : c.toFieldsV1();
+      out[pe] = c.toFieldsV1(this.members.has(pe));
     }
     return out;
   }

@@ -80,25 +80,36 @@ export const compare = (lhs: unknown, rhs: unknown, schema: TSchema | undefined)
     if (l === undefined) c.added.insert(path);
     else if (r === undefined) c.removed.insert(path);
   };
-  const walk = (l: unknown, r: unknown, s: TSchema | undefined, path: PathElement[], self: boolean): void => {
+  // One path array, pushed and popped: FieldSet.insert copies what it keeps.
+  const path: PathElement[] = [];
+  const walk = (l: unknown, r: unknown, s: TSchema | undefined, self: boolean): void => {
     const shape = shapeOf(s, l, r);
     if (shape.type === 'leaf' || (isEmptyContainer(l) && isEmptyContainer(r))) { leafRule(l, r, path); return; }
     if (shape.type === 'list') {
       const li = indexItems(shape, Array.isArray(l) ? l : [], path, false);
       const ri = indexItems(shape, Array.isArray(r) ? r : [], path, false);
-      for (const pe of new Set([...li.order, ...ri.order])) walk(li.items.get(pe), ri.items.get(pe), shape.items, [...path, pe], true);
+      for (const pe of li.order.length === 0 ? new Set(ri.order) : new Set([...li.order, ...ri.order])) {
+        path.push(pe);
+        walk(li.items.get(pe), ri.items.get(pe), shape.items, true);
+        path.pop();
+      }
     } else {
       const lm = isMap(l) ? l : {};
       const rm = isMap(r) ? r : {};
-      for (const k of new Set([...Object.keys(lm), ...Object.keys(rm)])) {
+      const lk = Object.keys(lm);
+      const rk = Object.keys(rm);
+      const keys = lk.length === 0 ? rk : rk.length === 0 ? lk : new Set([...lk, ...rk]);
+      for (const k of keys) {
         if (lm[k] === undefined && rm[k] === undefined) continue;
         const field = shape.field(k);
-        walk(lm[k], rm[k], field, [...path, fieldElement(k)], !isStruct(field) && !isRequired(s, k));
+        path.push(fieldElement(k));
+        walk(lm[k], rm[k], field, !isStruct(field) && !isRequired(s, k));
+        path.pop();
       }
     }
     nodeRule(l, r, path, self);
   };
-  walk(lhs, rhs, schema, [], false);
+  walk(lhs, rhs, schema, false);
   return c;
 };
 
