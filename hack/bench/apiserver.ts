@@ -38,7 +38,7 @@ const startApiserver = async (etcd: RunningEtcd, dir: string): Promise<Api> => {
   const p = pkiPaths(path.join(dir, 'pki'));
   const creds = { ca: fs.readFileSync(p.caCert), cert: fs.readFileSync(p.adminCert), key: fs.readFileSync(p.adminKey) };
   const port = await freePort();
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...profile, path.join(root, 'dist', 'cmd', 'berth', 'main.js'), 'apiserver',
     '--etcd-servers', etcd.endpoint, '--port', String(port), '--pki-dir', path.join(dir, 'pki')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `https://127.0.0.1:${port}`;
