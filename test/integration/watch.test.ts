@@ -2,11 +2,12 @@
 // apiservers on port 0: fan-out to 1,000 watchers, resume, bookmarks, sendInitialEvents,
 // selector transitions, resourceVersion=0 lists, timeouts, 410 after compaction, and a watch
 // that survives an apiserver restart by resuming from its last resourceVersion.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
-import { startApiserver, type ApiserverOptions } from '../../pkg/apiserver';
+import tls from 'node:tls';
+import { pkiPaths, startApiserver, type ApiserverOptions } from '../../pkg/apiserver';
 import { silentLogger } from '../../pkg/log';
 import { startEtcd, waitFor, type RunningEtcd } from './harness';
 import { pod, requester, type TestCluster } from './apiserver-helpers';
@@ -23,6 +24,59 @@ const startServer = async (etcd: RunningEtcd, dir: string, extra: Partial<Apiser
     etcdServers: [etcd.endpoint], bind: '127.0.0.1', port: 0, pkiDir: path.join(dir, 'pki'), ...extra,
   }, silentLogger());
   return { etcd, api, dir, kubeconfig: '', stop: () => api.close() };
+};
+
+/** Sends GETs back to back on one TLS connection and reads the responses in order (chunked or not). */
+const pipelined = (c: TestCluster, paths: string[]): Promise<Array<{ status: number; body: string }>> => {
+  const p = pkiPaths(path.join(c.dir, 'pki'));
+  const url = new URL(c.api.url);
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: readFileSync(p.caCert), cert: readFileSync(p.adminCert), key: readFileSync(p.adminKey) });
+    let buf = Buffer.alloc(0);
+    const replies: Array<{ status: number; body: string }> = [];
+    /** Parses one complete response off the front of `buf`, or returns false. */
+    const takeOne = (): boolean => {
+      const headEnd = buf.indexOf('\r\n\r\n');
+      if (headEnd < 0) return false;
+      const head = buf.subarray(0, headEnd).toString('latin1');
+      const status = Number(head.split(' ')[1]);
+      let at = headEnd + 4;
+      const length = /content-length: (\d+)/i.exec(head);
+      if (length) {
+        if (buf.length < at + Number(length[1])) return false;
+        replies.push({ status, body: buf.subarray(at, at + Number(length[1])).toString() });
+        buf = buf.subarray(at + Number(length[1]));
+        return true;
+      }
+      const chunks: Buffer[] = [];
+      for (;;) {
+        const eol = buf.indexOf('\r\n', at);
+        if (eol < 0) return false;
+        const size = parseInt(buf.subarray(at, eol).toString('latin1'), 16);
+        if (buf.length < eol + 2 + size + 2) return false;
+        if (size === 0) {
+          replies.push({ status, body: Buffer.concat(chunks).toString() });
+          buf = buf.subarray(eol + 4);
+          return true;
+        }
+        chunks.push(buf.subarray(eol + 2, eol + 2 + size));
+        at = eol + 2 + size + 2;
+      }
+    };
+    socket.on('secureConnect', () => {
+      socket.write(paths.map((x) => `GET ${x} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/json\r\n\r\n`).join(''));
+    });
+    socket.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      while (takeOne()) { /* all complete responses */ }
+      if (replies.length === paths.length) {
+        socket.destroy();
+        resolve(replies);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`connection closed after ${replies.length} responses`)));
+  });
 };
 
 const summary = (events: WatchedEvent[]) => events.map((e) => `${e.type} ${e.object.metadata?.name ?? ''}`.trim());
@@ -149,6 +203,23 @@ describe('watch cache (one apiserver)', () => {
     w.close();
     expect(summary(w.events)).toEqual(['ADDED x', 'DELETED x', 'ADDED y', 'DELETED y']);
     expect(w.events[1].object.metadata?.labels).toEqual({ app: 'web' });
+  });
+
+  it('keeps a keep-alive connection whole: a watch pipelined behind a list, then a get after its timeout', async () => {
+    const ns = await namespace();
+    await create(ns, 'x');
+    // Three requests sent at once on one connection: the watch's response waits for the list's
+    // (node queues pipelined responses), and the get's for the end of the watch.
+    const replies = await pipelined(c, [
+      `/api/v1/namespaces/${ns}/pods`,
+      `/api/v1/namespaces/${ns}/pods?watch=true&resourceVersion=0&timeoutSeconds=1`,
+      `/api/v1/namespaces/${ns}/pods/x`,
+    ]);
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect((JSON.parse(replies[0].body) as { items: Obj[] }).items.map((o) => o.metadata.name)).toEqual(['x']);
+    const events = replies[1].body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; object: Obj });
+    expect(events.map((e) => `${e.type} ${e.object.metadata.name ?? ''}`)).toEqual(['ADDED x']);
+    expect((JSON.parse(replies[2].body) as Obj).metadata.name).toBe('x');
   });
 
   it('ends the stream after timeoutSeconds', async () => {

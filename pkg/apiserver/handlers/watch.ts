@@ -63,6 +63,17 @@ const drained = (sink: WatchSink, signal: AbortSignal): Promise<void> => new Pro
   signal.addEventListener('abort', done, { once: true });
 });
 
+/** Resolves when the response is given its connection (node queues pipelined responses), or the watch ends. */
+const socketAssigned = (res: Response, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
+  const done = () => {
+    res.off('socket', done);
+    signal.removeEventListener('abort', done);
+    resolve();
+  };
+  res.once('socket', done);
+  signal.addEventListener('abort', done, { once: true });
+});
+
 /**
  * The response's socket as a sink of ready-made chunks: events skip node's per-write chunk
  * framing (the headers said Transfer-Encoding: chunked; res.end() writes the last chunk).
@@ -89,18 +100,22 @@ export const handleWatch = async (ctx: HandlerContext, ri: RequestInfo, req: Req
   stop.addEventListener('abort', abort, { once: true });
   const timer = wr.timeoutSeconds > 0 ? setTimeout(abort, wr.timeoutSeconds * 1000) : undefined;
   ctx.watchers(ri.resource, 1);
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
-  res.flushHeaders();
-  const sink = socketSink(res);
-  const out = new WatchWriter(sink, () => performance.now());
+  let out: WatchWriter | undefined;
   try {
+    // A watch pipelined behind another request on its connection gets the socket when that
+    // response is done; the events are written straight to it, so wait for it.
+    if (!res.socket) await socketAssigned(res, ac.signal);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+    res.flushHeaders();
+    const sink = socketSink(res);
+    out = new WatchWriter(sink, () => performance.now());
     for await (const ev of ctx.store.watch(prefixOf(ri), wr.resourceVersion, ac.signal, options)) {
       out.add(table ? encodeTableEvent(ri, ev, table, ctx.now()) : watchLine(ri.resource, ev));
       if (out.backedUp) await drained(sink, ac.signal);
     }
     out.close();
   } catch (err) {
-    out.close();
+    out?.close();
     if (!ac.signal.aborted) writeWatchError(ctx, res, err);
   } finally {
     if (timer) clearTimeout(timer);
