@@ -100,15 +100,16 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> => Promise.race([
 
 export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promise<RunningApiserver> => {
   const pki = await ensurePki(opts.pkiDir, { hosts: [...(opts.hosts ?? []), ...(opts.bind !== '0.0.0.0' ? [opts.bind] : [])] });
+  const registry = newRegistry('apiserver');
+  const metrics = apiserverMetrics(registry);
   // One etcd watch per resource feeds the watch cache that serves every watch and RV=0 list.
   const store = createCacher({
-    backing: createEtcdStore({ endpoints: opts.etcdServers, log: log.child('storage') }),
+    backing: createEtcdStore({ endpoints: opts.etcdServers, log: log.child('storage'), observe: metrics.observeEtcd }),
     log: log.child('cacher'),
     resources: [...new Set(resources.map((r) => resourcePrefix(r.plural)))],
     ...opts.watchCache,
   });
-  const registry = newRegistry('apiserver');
-  const metrics = apiserverMetrics(registry);
+  metrics.countObjects(() => store.stats().map((c) => ({ resource: c.root.split('/')[2], count: c.objects })));
   const stop = new AbortController();
   setMaxListeners(0, stop.signal); // every open watch listens on it
   const now = () => new Date();

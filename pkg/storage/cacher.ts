@@ -40,7 +40,7 @@ export interface CacherOptions {
   clock?: StorageClock;
 }
 
-export interface CacheStats { root: string; resourceVersion: number; oldest: number; watchers: number; ready: boolean }
+export interface CacheStats { root: string; resourceVersion: number; oldest: number; watchers: number; objects: number; ready: boolean }
 
 export interface Cacher extends CompactableStore {
   stats(): CacheStats[];
@@ -230,7 +230,7 @@ export const createCacher = (opts: CacherOptions): Cacher => {
     currentRevision: () => backing.currentRevision(),
     list, watch, compact, close,
     stats: () => [...caches.entries()].map(([root, c]) => ({
-      root, resourceVersion: c.rv, oldest: c.oldest, watchers: c.watcherCount, ready: c.ready,
+      root, resourceVersion: c.rv, oldest: c.oldest, watchers: c.watcherCount, objects: c.objectCount, ready: c.ready,
     })),
   };
 };

@@ -1,6 +1,7 @@
 // The etcd3 Store (apiserver storage/etcd3/store.go, kine's txn shapes). Every write is one
 // txn guarded by create_revision == 0 (create) or mod_revision == rev (update, delete), so
 // optimistic concurrency is etcd's own. resourceVersion is the key's mod_revision.
+import { performance } from 'node:perf_hooks';
 import { Etcd3 } from 'etcd3';
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { alreadyExists, notFound, timeout } from '../apimachinery/errors';
@@ -17,12 +18,20 @@ import { LeaseManager } from './lease-manager';
 import { createEtcdKv } from './etcd-kv';
 import type { KeyValue, RangeArgs, RangeResult } from './etcd-proto';
 
+/** Told the duration of every etcd call: the store's operation and the resource of its key. */
+export type EtcdObserver = (operation: string, resource: string, seconds: number) => void;
+
 export interface EtcdStoreOptions {
   endpoints: string[];
   log: Logger;
   /** Per-call deadline; etcd calls never hang forever. */
   callTimeoutMs?: number;
+  /** etcd request latency (the apiserver's etcd_request_duration_seconds). */
+  observe?: EtcdObserver;
 }
+
+/** `/registry/pods/ns/x` → `pods`. */
+const resourceOfKey = (key: string): string => key.split('/')[2] ?? '';
 
 export interface EtcdStore extends Store, RevisionReader {
   /** Drops history before `revision` (the apiserver calls this on a timer). */
@@ -56,9 +65,21 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
   const leaseOf = async (w?: WriteOptions): Promise<string | undefined> =>
     (w?.ttlSeconds && w.ttlSeconds > 0 ? leases.leaseFor(w.ttlSeconds) : undefined);
 
-  const range = async (req: RangeArgs): Promise<RangeResult> => {
+  const observe = opts.observe;
+  /** Runs one etcd call, telling `observe` how long it took. */
+  const timed = async <T>(operation: string, key: string, call: () => Promise<T>): Promise<T> => {
+    if (!observe) return call();
+    const t0 = performance.now();
     try {
-      return await kv.range(req);
+      return await call();
+    } finally {
+      observe(operation, resourceOfKey(key), (performance.now() - t0) / 1000);
+    }
+  };
+
+  const range = async (operation: string, req: RangeArgs): Promise<RangeResult> => {
+    try {
+      return await timed(operation, req.key, () => kv.range(req));
     } catch (err) {
       if (isFutureRevError(err)) {
         const cur = await currentRevision();
@@ -68,17 +89,18 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
     }
   };
 
-  const getKv = async (key: string): Promise<KeyValue | undefined> => (await range({ key })).kvs[0];
+  const getKv = async (key: string): Promise<KeyValue | undefined> => (await range('get', { key })).kvs[0];
 
-  const currentRevision = async (): Promise<string> => (await kv.range({ key: '/registry/', countOnly: true })).revision;
+  const currentRevision = async (): Promise<string> =>
+    (await timed('currentRevision', '/registry/', () => kv.range({ key: '/registry/', countOnly: true }))).revision;
 
   const create = async (key: string, obj: ApiObject, w?: WriteOptions): Promise<ApiObject> => {
     const encoded = encodeObject(obj);
     const lease = await leaseOf(w);
-    const res = await kv.txn({
+    const res = await timed('create', key, () => kv.txn({
       compare: [{ key, target: 'Create', revision: '0' }],
       success: [{ put: { key, value: encoded, ...(lease ? { lease } : {}) } }],
-    });
+    }));
     if (!res.succeeded) throw alreadyExists(groupResourceOfKey(key), nameOfKey(key));
     log.v(6, 'etcd create', { key, rv: res.revision });
     // What was stored is `obj` at the txn's revision: no need to parse the bytes back.
@@ -93,11 +115,11 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
 
   /** Writes `value` only if the key is still at `rev`; on a lost race returns the new current kv. */
   const casPut = async (key: string, rev: string, value: string | null, lease?: string) => {
-    const res = await kv.txn({
+    const res = await timed(value === null ? 'delete' : 'update', key, () => kv.txn({
       compare: [{ key, target: 'Mod', revision: rev }],
       success: [value === null ? { deleteKey: key } : { put: { key, value, ...(lease ? { lease } : {}) } }],
       failure: [{ rangeKey: key }],
-    });
+    }));
     if (res.succeeded) return { ok: true as const, revision: res.revision };
     return { ok: false as const, current: res.ranges[0]?.[0] };
   };
@@ -151,7 +173,7 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
     const limit = o.limit && o.limit > 0 ? o.limit : 0;
     let res: RangeResult;
     try {
-      res = await range({ key: start, rangeEnd: prefixEnd(prefix), revision: rev, limit });
+      res = await range('list', { key: start, rangeEnd: prefixEnd(prefix), revision: rev, limit });
     } catch (err) {
       if (isCompactedError(err)) throw o.continue ? continueExpired() : listExpired();
       throw err;
@@ -185,7 +207,7 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
 
   /** One Txn of keys-only ranges: a linearizable read of where each key stands. */
   const readRevisions = async (keys: string[]): Promise<KeyRevisions> => {
-    const res = await kv.txn({ compare: [], success: keys.map((key) => ({ rangeKey: key, keysOnly: true })) });
+    const res = await timed('readRevisions', keys[0] ?? '', () => kv.txn({ compare: [], success: keys.map((key) => ({ rangeKey: key, keysOnly: true })) }));
     return { revision: res.revision, modRevisions: res.ranges.map((r) => r[0]?.mod_revision) };
   };
 

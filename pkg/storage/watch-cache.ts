@@ -62,6 +62,7 @@ export class WatchCache {
 
   get ready(): boolean { return this.synced; }
   get watcherCount(): number { return this.watchers.size; }
+  get objectCount(): number { return this.objects.size; }
 
   /** Lists, then follows the backing watch until `signal` aborts; relists on 410, retries on errors. */
   async run(signal: AbortSignal): Promise<void> {

@@ -170,4 +170,22 @@ describe('apiserver (real etcd)', () => {
     const m = await req('GET', '/metrics');
     expect(m.text).toContain('apiserver_request_total');
   });
+
+  it('counts etcd requests by operation and resource, and stored objects by resource', async () => {
+    /** The value of the series `name` whose labels include `labels` (the registry adds component="apiserver"). */
+    const value = (text: string, name: string, labels: Record<string, string>): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    const before = (await req('GET', '/metrics')).text;
+    const pods = ((await req('GET', '/api/v1/pods')).json as { items: unknown[] }).items.length;
+    expect(value(before, 'apiserver_storage_objects', { resource: 'pods' })).toBe(pods);
+    expect(value(before, 'apiserver_storage_objects', { resource: 'namespaces' })).toBeGreaterThanOrEqual(4);
+    expect((await req('POST', '/api/v1/namespaces/default/pods', { body: pod('counted') })).status).toBe(201);
+    const after = (await req('GET', '/metrics')).text;
+    const creates = (text: string) => value(text, 'etcd_request_duration_seconds_count', { operation: 'create', type: 'pods' });
+    expect(creates(after) - creates(before)).toBe(1);
+    expect(value(after, 'apiserver_storage_objects', { resource: 'pods' })).toBe(pods + 1);
+    expect(value(after, 'etcd_request_duration_seconds_bucket', { le: '10', operation: 'create', type: 'pods' })).toBe(creates(after));
+  });
 });
