@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { createLogger, type Logger } from '../log';
 import { parseDuration } from '../cli/duration';
 import { defaultHome, paths, portsWithOffset, readConfig, type ClusterConfig } from './config';
+import { ipRange } from '../apiserver/allocators/ranges';
 
 // Every component process runs this same binary, so each subcommand loads only its own
 // package (dynamic imports): a scheduler does not carry the apiserver's or runtime's code.
@@ -38,6 +39,7 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
     .option('--home <dir>', 'state directory', defaultHome())
     .option('--port-offset <n>', 'shift every port by n (a second cluster on this machine)', int)
     .option('--node-name <name>').option('--bridge <name>').option('--pod-cidr <cidr>').option('--cgroup-parent <name>')
+    .option('--service-cidr <cidr>', 'the Service cluster IP range (default 10.96.0.0/16)')
     .option('--image <archive...>', 'OCI image archives to import', [])
     .option('--timeout <seconds>', 'how long to wait for the node', int, 120)
     .action((o) => {
@@ -47,6 +49,7 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
       if (o.bridge) overrides.bridge = o.bridge;
       if (o.podCidr) overrides.podCidr = o.podCidr;
       if (o.cgroupParent) overrides.cgroupParent = o.cgroupParent;
+      if (o.serviceCidr) overrides.serviceCidr = ipRange(o.serviceCidr) && o.serviceCidr; // throws on a bad range
       chosen.run = async () => {
         const started = Date.now();
         const progress = (line: string) => process.stderr.write(`berth up: ${line}\n`);
@@ -77,10 +80,13 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
     .option('--bind <addr>', 'address to listen on', '127.0.0.1').option('--port <n>', 'HTTPS port', int, 6443)
     .requiredOption('--pki-dir <dir>', 'cluster CA and certificates')
     .option('--event-ttl <duration>', 'how long Events are kept (Go duration)', '1h0m0s')
+    .option('--service-cluster-ip-range <cidr>', 'the IPv4 range Service cluster IPs come from', '10.96.0.0/16')
+    .option('--service-node-port-range <from-to>', 'the ports NodePort Services get', '30000-32767')
     .action((o) => {
       const eventTTLSeconds = Math.ceil(parseDuration(o.eventTtl, 'event-ttl') / 1000);
+      const serviceRanges = { serviceClusterIPRange: o.serviceClusterIpRange, serviceNodePortRange: o.serviceNodePortRange };
       chosen.run = async (signal) => (await import('../apiserver')).runApiserver(
-        { etcdServers: o.etcdServers, bind: o.bind, port: o.port, pkiDir: o.pkiDir, eventTTLSeconds }, logger('apiserver'), signal);
+        { etcdServers: o.etcdServers, bind: o.bind, port: o.port, pkiDir: o.pkiDir, eventTTLSeconds, serviceRanges }, logger('apiserver'), signal);
     });
 
   sub('runtime', 'serve the CRI-like runtime over gRPC on a unix socket')
@@ -145,13 +151,16 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
   sub('proxy', 'program iptables so that Service cluster IPs and node ports reach their endpoints')
     .option('--kubeconfig <path>').option('--health-port <n>', '', int, 10256).option('--bridge <name>', 'the pod bridge (names the chains)', 'berth0')
     .option('--cluster-cidr <cidr>', 'the pod CIDR; service traffic from outside it is masqueraded')
+    .option('--service-cluster-ip-range <cidr>', 'the service CIDR, routed to a local discard interface', '10.96.0.0/16')
     .option('--cleanup', 'remove the rules and routes of this proxy, then exit', false)
     .action((o) => {
       chosen.run = async (signal) => {
         const proxy = await import('../proxy');
-        if (o.cleanup) return proxy.cleanupProxy(o.bridge, logger('proxy'));
+        if (o.cleanup) return proxy.cleanupProxy(o.bridge, logger('proxy'), o.serviceClusterIpRange);
         if (!o.kubeconfig) throw new Error('--kubeconfig is required');
-        return proxy.runProxy({ kubeconfig: o.kubeconfig, healthPort: o.healthPort, bridge: o.bridge, clusterCIDR: o.clusterCidr }, logger('proxy'), signal);
+        return proxy.runProxy({
+          kubeconfig: o.kubeconfig, healthPort: o.healthPort, bridge: o.bridge, clusterCIDR: o.clusterCidr, serviceCIDR: o.serviceClusterIpRange,
+        }, logger('proxy'), signal);
       };
     });
 

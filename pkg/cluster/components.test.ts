@@ -37,3 +37,14 @@ test('a config saved before the proxy existed gets its port from the scheduler\'
   const args = componentSpecs({ ...defaultConfig('/tmp/h'), ports: old }).find((s) => s.name === 'proxy')!.args;
   expect(args.join(' ')).toContain('--health-port 10356');
 });
+
+test.each([
+  { name: 'the default', cfg: {}, want: '10.96.0.0/16' },
+  { name: 'the configured one', cfg: { serviceCidr: '10.100.0.0/24' }, want: '10.100.0.0/24' },
+])('the apiserver and the proxy get the same service CIDR: $name', ({ cfg, want }) => {
+  const specs = componentSpecs({ ...defaultConfig('/tmp/h'), ...cfg });
+  for (const name of ['apiserver', 'proxy']) {
+    const args = specs.find((s) => s.name === name)!.args;
+    expect(args[args.indexOf('--service-cluster-ip-range') + 1]).toBe(want);
+  }
+});

@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { type ClusterConfig, paths } from './config';
+import { defaultServiceCIDR } from '../apiserver/allocators/ranges';
 
 export interface ComponentSpec {
   name: string;
@@ -26,6 +27,9 @@ const httpOk = (url: string, pkiDir?: string): Promise<boolean> => new Promise((
 
 /** Path of the compiled `berth` entry point that the supervisor re-executes. */
 export const berthMain = (): string => path.resolve(__dirname, '..', '..', 'cmd', 'berth', 'main.js');
+
+/** The service CIDR the apiserver allocates from and the proxy routes (the default for older configs). */
+export const serviceCidrOf = (cfg: ClusterConfig): string => cfg.serviceCidr ?? defaultServiceCIDR;
 
 /** A config saved before the proxy existed has no port for it: the scheduler's minus 3, as the defaults. */
 export const proxyPort = (cfg: ClusterConfig): number => cfg.ports.proxy ?? cfg.ports.scheduler - 3;
@@ -52,7 +56,8 @@ export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
     },
     {
       name: 'apiserver',
-      ...node('apiserver', ['--etcd-servers', etcdUrl, '--bind', '127.0.0.1', '--port', String(ports.apiserver), '--pki-dir', p.pki]),
+      ...node('apiserver', ['--etcd-servers', etcdUrl, '--bind', '127.0.0.1', '--port', String(ports.apiserver), '--pki-dir', p.pki,
+        '--service-cluster-ip-range', serviceCidrOf(cfg)]),
       ready: () => httpOk(`https://127.0.0.1:${ports.apiserver}/readyz`, p.pki),
     },
     {
@@ -78,7 +83,8 @@ export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
     },
     {
       name: 'proxy',
-      ...node('proxy', ['--kubeconfig', p.kubeconfig, '--health-port', String(proxyPort(cfg)), '--bridge', cfg.bridge, '--cluster-cidr', cfg.podCidr]),
+      ...node('proxy', ['--kubeconfig', p.kubeconfig, '--health-port', String(proxyPort(cfg)), '--bridge', cfg.bridge, '--cluster-cidr', cfg.podCidr,
+        '--service-cluster-ip-range', serviceCidrOf(cfg)]),
       ready: () => httpOk(`http://127.0.0.1:${proxyPort(cfg)}/healthz`),
     },
     {

@@ -27,6 +27,8 @@ export interface ClusterConfig {
   /** Linux bridge the CNI plugin attaches pods to (≤ 15 characters). */
   bridge: string;
   podCidr: string;
+  /** Service cluster IPs (kube-apiserver's --service-cluster-ip-range); absent in older configs: 10.96.0.0/16. */
+  serviceCidr?: string;
   networkName: string;
   cgroupParent: string;
   verbosity: number;

@@ -4,6 +4,7 @@
 // `--purge` also deletes $BERTH_HOME.
 import fs from 'node:fs';
 import { cleanupProxy } from '../proxy';
+import { serviceCidrOf } from './components';
 import { cleanupAll } from '../runtime';
 import type { Logger } from '../log';
 import { paths, readConfig } from './config';
@@ -20,7 +21,7 @@ export const down = async (home: string, purge: boolean, log: Logger): Promise<v
   fs.rmSync(p.serverPid, { force: true });
   if (cfg) {
     await cleanupAll({ root: p.runtime, cgroupParent: cfg.cgroupParent, bridge: cfg.bridge, podCidr: cfg.podCidr, networkName: cfg.networkName }, log);
-    await cleanupProxy(cfg.bridge, log); // the service proxy's chains, jump rules and service CIDR routes
+    await cleanupProxy(cfg.bridge, log, serviceCidrOf(cfg)); // the service proxy's chains, jump rules and service CIDR routes
   }
   if (purge) {
     fs.rmSync(home, { recursive: true, force: true });

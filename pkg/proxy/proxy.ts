@@ -11,14 +11,15 @@ import type { Logger } from '../log';
 import { newRegistry, serveHealth } from '../observability';
 import { enableRouteLocalnet, hostNetwork, installRoutes, removeRoutes } from './host';
 import { iptablesRestore, iptablesSave } from './iptables';
+import { defaultServiceCIDR } from '../apiserver/allocators/ranges';
 import { newProxyMetrics } from './metrics';
 import { servicePorts } from './model';
 import { chainNames, chainPrefix } from './names';
 import { buildCleanup, buildRules } from './rules';
 import { SyncRunner } from './runner';
 
-/** Upstream's default service CIDR and the one pkg/apiserver allocates cluster IPs from. */
-export const defaultServiceCIDR = '10.96.0.0/16';
+// The service CIDR the apiserver allocates cluster IPs from by default (one definition).
+export { defaultServiceCIDR } from '../apiserver/allocators/ranges';
 
 export interface ProxyOptions {
   kubeconfig: string;

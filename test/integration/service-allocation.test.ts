@@ -3,6 +3,7 @@
 // requested values honoured or refused with upstream's 422s, released on delete and on a type
 // change, never shared by two apiservers racing on one etcd, and repaired at start.
 import path from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { startApiserver } from '../../pkg/apiserver';
 import { createEtcdStore } from '../../pkg/storage';
 import { newRangeAllocator, ipRange, AllocationError } from '../../pkg/apiserver/allocators';
@@ -10,6 +11,7 @@ import { silentLogger } from '../../pkg/log';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
 import { kubectlRunner } from './protobuf-kubectl';
 import { kubectlBinary } from '../kubectl-binary';
+import { freePort, startEtcd, waitFor, type RunningEtcd } from './harness';
 
 jest.setTimeout(60_000);
 
@@ -121,4 +123,46 @@ test.each([['1.32'], ['1.27']])('kubectl %s create service clusterip / nodeport'
   const dup = await k(['create', 'service', 'nodeport', `${name}-dup`, '--tcp=80:8080', `--node-port=${port}`]);
   expect(dup.code).toBe(1);
   expect(dup.stderr).toContain('provided port is already allocated');
+});
+
+describe('berth apiserver --service-cluster-ip-range / --service-node-port-range', () => {
+  // The real binary (build first: `npx tsc -p tsconfig.json`), on an etcd of its own: the
+  // allocation bitmaps in etcd belong to one range.
+  const berthMain = path.resolve(__dirname, '../../dist/cmd/berth/main.js');
+  let etcd: RunningEtcd;
+  let child: ChildProcess | undefined;
+  beforeAll(async () => { etcd = await startEtcd(); });
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await etcd?.stop();
+  });
+
+  test('allocate from the ranges given', async () => {
+    const port = await freePort();
+    child = spawn(process.execPath, [berthMain, 'apiserver', '--etcd-servers', etcd.endpoint, '--port', String(port), '--pki-dir', path.join(c.dir, 'pki'),
+      '--service-cluster-ip-range', '10.100.0.0/24', '--service-node-port-range', '31000-31010'], { stdio: 'ignore' });
+    const r2 = requester({ ...c, api: { ...c.api, url: `https://127.0.0.1:${port}`, port } });
+    await waitFor(async () => (await r2('GET', '/readyz').catch(() => ({ status: 0 }))).status === 200, { timeoutMs: 20_000, what: 'apiserver ready' });
+    await waitFor(async () => (await r2('GET', '/api/v1/namespaces/default/services/kubernetes')).status === 200, { timeoutMs: 10_000, what: 'the kubernetes Service' });
+    expect(specOf(await r2('GET', '/api/v1/namespaces/default/services/kubernetes')).clusterIP).toBe('10.100.0.1');
+    const np = await create('ranged', { type: 'NodePort' }, r2);
+    expect(np.status).toBe(201);
+    expect(specOf(np).clusterIP).toMatch(/^10\.100\.0\.\d+$/);
+    expect(specOf(np).ports[0].nodePort).toBeGreaterThanOrEqual(31000);
+    expect(specOf(np).ports[0].nodePort).toBeLessThanOrEqual(31010);
+    const outside = await create('outside', { clusterIP: '10.96.0.9' }, r2);
+    expect(outside.status).toBe(422);
+    expect(messageOf(outside)).toContain('The range of valid IPs is 10.100.0.0/24');
+  });
+
+  test('a malformed range stops the apiserver with the reason', async () => {
+    const out = spawnSync(process.execPath, [berthMain, 'apiserver', '--etcd-servers', etcd.endpoint, '--port', '0', '--pki-dir', path.join(c.dir, 'pki'),
+      '--service-cluster-ip-range', '10.100.0.0/33'], { encoding: 'utf8', timeout: 20_000 });
+    expect(out.status).not.toBe(0);
+    expect(out.stderr).toContain('invalid service CIDR 10.100.0.0/33');
+  });
 });
