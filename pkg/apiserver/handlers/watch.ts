@@ -52,25 +52,19 @@ const encodeTableEvent = (ri: RequestInfo, ev: WatchEvent, table: TableRequest, 
   return Buffer.from(JSON.stringify({ type: ev.type, object: toTable(ri.resource, [obj], { resourceVersion: obj.metadata.resourceVersion }, table, now) }) + '\n');
 };
 
-/** Resolves when the sink wants more, or when the watch ends. */
-const drained = (sink: WatchSink, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
-  const done = () => {
-    sink.off('drain', done);
-    signal.removeEventListener('abort', done);
-    resolve();
-  };
-  sink.on('drain', done);
-  signal.addEventListener('abort', done, { once: true });
-});
+interface Emitter {
+  on(event: string, fn: () => void): unknown;
+  off(event: string, fn: () => void): unknown;
+}
 
-/** Resolves when the response is given its connection (node queues pipelined responses), or the watch ends. */
-const socketAssigned = (res: Response, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
+/** Resolves on `event` (the socket drained; the response got its connection), or when the watch ends. */
+const eventOrEnd = (emitter: Emitter, event: string, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
   const done = () => {
-    res.off('socket', done);
+    emitter.off(event, done);
     signal.removeEventListener('abort', done);
     resolve();
   };
-  res.once('socket', done);
+  emitter.on(event, done);
   signal.addEventListener('abort', done, { once: true });
 });
 
@@ -104,14 +98,14 @@ export const handleWatch = async (ctx: HandlerContext, ri: RequestInfo, req: Req
   try {
     // A watch pipelined behind another request on its connection gets the socket when that
     // response is done; the events are written straight to it, so wait for it.
-    if (!res.socket) await socketAssigned(res, ac.signal);
+    if (!res.socket) await eventOrEnd(res, 'socket', ac.signal);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
     res.flushHeaders();
     const sink = socketSink(res);
     out = new WatchWriter(sink, () => performance.now());
     for await (const ev of ctx.store.watch(prefixOf(ri), wr.resourceVersion, ac.signal, options)) {
       out.add(table ? encodeTableEvent(ri, ev, table, ctx.now()) : watchLine(ri.resource, ev));
-      if (out.backedUp) await drained(sink, ac.signal);
+      if (out.backedUp) await eventOrEnd(sink, 'drain', ac.signal);
     }
     out.close();
   } catch (err) {
