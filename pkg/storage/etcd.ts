@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { Etcd3 } from 'etcd3';
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
-import { alreadyExists, notFound, timeout } from '../apimachinery/errors';
+import { alreadyExists, notFound, requestEntityTooLarge, timeout } from '../apimachinery/errors';
 import type { Logger } from '../log';
 import type { KeyRevisions, ListOptions, ListResult, Preconditions, RevisionReader, Store, WatchOptions, WriteOptions } from './interface';
 import {
@@ -43,6 +43,16 @@ const decodeKv = (kv: KeyValue): ApiObject => decodeObject(kv.value.toString('ut
 /** etcd answers these for reads at a compacted or a future revision. */
 const isCompactedError = (err: unknown) => err instanceof Error && err.message.includes('required revision has been compacted');
 const isFutureRevError = (err: unknown) => err instanceof Error && err.message.includes('required revision is a future revision');
+/**
+ * etcd refuses a write over its --max-request-bytes (1.5 MiB) with "request is too large", and
+ * its gRPC server one over 2 MiB before reading it; upstream answers both 413, not 500.
+ */
+const tooLargeAsStatus = (err: unknown): never => {
+  if (err instanceof Error && (err.message.includes('etcdserver: request is too large') || /RESOURCE_EXHAUSTED.*larger than max/.test(err.message))) {
+    throw requestEntityTooLarge('etcdserver: request is too large');
+  }
+  throw err;
+};
 
 export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
   const callTimeoutMs = opts.callTimeoutMs ?? 10_000;
@@ -100,7 +110,7 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
     const res = await timed('create', key, () => kv.txn({
       compare: [{ key, target: 'Create', revision: '0' }],
       success: [{ put: { key, value: encoded, ...(lease ? { lease } : {}) } }],
-    }));
+    })).catch(tooLargeAsStatus);
     if (!res.succeeded) throw alreadyExists(groupResourceOfKey(key), nameOfKey(key));
     log.v(6, 'etcd create', { key, rv: res.revision });
     // What was stored is `obj` at the txn's revision: no need to parse the bytes back.
@@ -119,7 +129,7 @@ export const createEtcdStore = (opts: EtcdStoreOptions): EtcdStore => {
       compare: [{ key, target: 'Mod', revision: rev }],
       success: [value === null ? { deleteKey: key } : { put: { key, value, ...(lease ? { lease } : {}) } }],
       failure: [{ rangeKey: key }],
-    }));
+    })).catch(tooLargeAsStatus);
     if (res.succeeded) return { ok: true as const, revision: res.revision };
     return { ok: false as const, current: res.ranges[0]?.[0] };
   };

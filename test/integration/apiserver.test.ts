@@ -165,6 +165,18 @@ describe('apiserver (real etcd)', () => {
     expect(r.json).toMatchObject({ kind: 'Status', code: 413 });
   });
 
+  it.each([['over etcd\'s 1.5 MiB request limit', 1700 * 1024], ['over its 2 MiB gRPC message limit', 2 * 1024 * 1024]])(
+    'answers 413 for an object %s (under the 3 MiB body limit), storing nothing', async (_what, bytes) => {
+      const event = {
+        apiVersion: 'v1', kind: 'Event', metadata: { name: `huge-${bytes}` }, involvedObject: { kind: 'Pod', name: 'x', namespace: 'default' },
+        reason: 'Huge', message: 'x'.repeat(bytes),
+      };
+      const r = await req('POST', '/api/v1/namespaces/default/events', { body: event });
+      expect(r.status).toBe(413);
+      expect(r.json).toMatchObject({ kind: 'Status', code: 413, reason: 'RequestEntityTooLarge', message: 'etcdserver: request is too large' });
+      expect((await req('GET', `/api/v1/namespaces/default/events/huge-${bytes}`)).status).toBe(404);
+    });
+
   it('serves metrics and readyz', async () => {
     expect((await req('GET', '/readyz', { anonymous: true })).text).toBe('ok');
     const m = await req('GET', '/metrics');
