@@ -7,179 +7,24 @@
 // the watch clients run in worker threads (apiserver-lib/watch-fleet.ts). Figures and
 // ratios against the issue's targets are printed and written to results/apiserver.json; nothing
 // is asserted. BENCH_PROFILE=<dir> writes a CPU profile of the apiserver there.
-import { spawn, type ChildProcess } from 'node:child_process';
-import type https from 'node:https';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Etcd3 } from 'etcd3';
-import { ensurePki, pkiPaths } from '../../pkg/apiserver';
-import { freePort, startEtcd, waitFor, type RunningEtcd } from '../../test/integration/harness';
-import {
-  benchPod, load, newAgent, nowMs, percentile, request, round, type Credentials, type LoadResult,
-} from './apiserver-lib/client';
-import { cpuSeconds, etcdPid, rssMiB } from './apiserver-lib/proc';
+import { startEtcd, waitFor } from '../../test/integration/harness';
+import { load, newAgent, nowMs, percentile, request, round, type LoadResult } from './apiserver-lib/client';
+import { etcdPid, rssMiB } from './apiserver-lib/proc';
 import { WatchFleet } from './apiserver-lib/watch-fleet';
+import {
+  createPods, cpuDuring, ensureNamespace, levels, memory, print, root, say, settle, startApiserver, stopChild, warm, watchThreads, withCpu,
+  type Api, type CpuLoadResult,
+} from './apiserver-lib/api';
+import { etcdFloor, fanoutFloor, httpsFloor } from './apiserver-lib/floors';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 const out = process.argv[2] ?? path.join(root, 'hack', 'bench', 'results', 'apiserver.json');
-const levels = [1, 16, 64];
 const figures: Record<string, unknown> = {};
-const say = (line: string) => process.stdout.write(`${line}\n`);
 /** BENCH_PHASES=crud,burst runs a subset (when profiling one part); `steady` (not in the default set) compares builds. */
-/** Watch clients run in this many worker threads (the machine's two cores). */
-const watchThreads = 2;
 const phases = new Set((process.env.BENCH_PHASES ?? 'floor,crud,watch,list,burst').split(','));
-
-interface Api { base: string; child: ChildProcess; creds: Credentials }
-
-const startApiserver = async (etcd: RunningEtcd, dir: string): Promise<Api> => {
-  await ensurePki(path.join(dir, 'pki'), { hosts: ['127.0.0.1'] });
-  const p = pkiPaths(path.join(dir, 'pki'));
-  const creds = { ca: fs.readFileSync(p.caCert), cert: fs.readFileSync(p.adminCert), key: fs.readFileSync(p.adminKey) };
-  const port = await freePort();
-  const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...profile, path.join(root, 'dist', 'cmd', 'berth', 'main.js'), 'apiserver',
-    '--etcd-servers', etcd.endpoint, '--port', String(port), '--pki-dir', path.join(dir, 'pki')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `https://127.0.0.1:${port}`;
-  const agent = newAgent(creds, 1);
-  await waitFor(async () => (await request(agent, base, 'GET', '/readyz')).status === 200, { timeoutMs: 20_000, what: 'apiserver ready' });
-  agent.destroy();
-  return { base, child, creds };
-};
-
-/** Where the CPU went during `fn`: seconds of this process, the apiserver and etcd. */
-const cpuDuring = async <T>(api: Api, etcdPidValue: number | undefined, fn: () => Promise<T>) => {
-  const pids = { apiserver: api.child.pid as number, etcd: etcdPidValue };
-  const before = { self: process.cpuUsage(), api: cpuSeconds(pids.apiserver), etcd: pids.etcd ? cpuSeconds(pids.etcd) : 0 };
-  const t0 = nowMs();
-  const value = await fn();
-  const self = process.cpuUsage(before.self);
-  const cpu = {
-    wallSeconds: round((nowMs() - t0) / 1000, 2), benchClientCpuSeconds: round((self.user + self.system) / 1e6, 2),
-    apiserverCpuSeconds: round(cpuSeconds(pids.apiserver) - before.api, 2), etcdCpuSeconds: pids.etcd ? round(cpuSeconds(pids.etcd) - before.etcd, 2) : NaN,
-  };
-  return { value, cpu };
-};
-
-/** RSS plus the V8 heap and external memory the apiserver reports on /metrics (MiB). */
-const memory = async (api: Api): Promise<Record<string, number>> => {
-  const agent = newAgent(api.creds, 1);
-  const text = (await request(agent, api.base, 'GET', '/metrics')).body.toString();
-  agent.destroy();
-  const metric = (name: string) => round(Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20);
-  return {
-    rss: rssMiB(api.child.pid as number).rss, heapUsed: metric('nodejs_heap_size_used_bytes'),
-    heapTotal: metric('nodejs_heap_size_total_bytes'), external: metric('nodejs_external_memory_bytes'),
-  };
-};
-
-/** A load figure with the CPU the apiserver and etcd spent per operation (steadier than rates on a shared machine). */
-export type CpuLoadResult = LoadResult & { apiserverCpuMsPerOp?: number; etcdCpuMsPerOp?: number; clientCpuMsPerOp?: number };
-
-const print = (what: string, r: CpuLoadResult) => {
-  const cpu = r.etcdCpuMsPerOp === undefined ? ''
-    : `  CPU/op ${r.apiserverCpuMsPerOp === undefined ? '' : `apiserver ${r.apiserverCpuMsPerOp} ms, `}etcd ${r.etcdCpuMsPerOp} ms, client ${r.clientCpuMsPerOp} ms`;
-  say(`${what.padEnd(34)} c=${String(r.clients).padStart(2)} ${String(r.perSecond).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (${r.ops} ops)${cpu}`);
-};
-
-/** Runs a load and adds the apiserver's and etcd's CPU milliseconds per operation. */
-const withCpu = async (api: Api, etcdPidValue: number | undefined, fn: () => Promise<LoadResult>): Promise<CpuLoadResult> => {
-  const { value, cpu } = await cpuDuring(api, etcdPidValue, fn);
-  const per = (s: number) => round((s * 1000) / Math.max(1, value.ops), 3);
-  return { ...value, apiserverCpuMsPerOp: per(cpu.apiserverCpuSeconds), etcdCpuMsPerOp: per(cpu.etcdCpuSeconds), clientCpuMsPerOp: per(cpu.benchClientCpuSeconds) };
-};
-
-/** The floor: raw etcd3 puts and gets of the stored pod's bytes, keys never repeated. */
-const etcdFloor = async (etcd: RunningEtcd, value: string) => {
-  const client = new Etcd3({ hosts: etcd.endpoint });
-  const pid = etcdPid(etcd.endpoint);
-  const put: CpuLoadResult[] = [];
-  const get: CpuLoadResult[] = [];
-  // CPU per operation of etcd and of this process (the etcd3 client), as for the apiserver.
-  const measured = async (fn: () => Promise<LoadResult>): Promise<CpuLoadResult> => {
-    const before = { self: process.cpuUsage(), etcd: pid ? cpuSeconds(pid) : 0 };
-    const r = await fn();
-    const self = process.cpuUsage(before.self);
-    const per = (s: number) => round((s * 1000) / Math.max(1, r.ops), 3);
-    return { ...r, etcdCpuMsPerOp: pid ? per(cpuSeconds(pid) - before.etcd) : NaN, clientCpuMsPerOp: per((self.user + self.system) / 1e6) };
-  };
-  for (const c of levels) {
-    put.push(await measured(() => load(c, 20_000, 2500, async (i) => { await client.put(`/bench/raw/${c}/${i}`).value(value); })));
-    print('etcd3 put (floor)', put.at(-1) as CpuLoadResult);
-  }
-  for (const c of levels) {
-    const n = put[0].ops;
-    get.push(await measured(() => load(c, 20_000, 2500, async (i) => { await client.get(`/bench/raw/1/${i % n}`).buffer(); })));
-    print('etcd3 get (floor)', get.at(-1) as CpuLoadResult);
-  }
-  await client.delete().prefix('/bench/raw/');
-  // The floor leaves ~80,000 revisions behind: compact them now and let etcd go idle, or its
-  // compaction and backend work would be billed to the apiserver phases that follow.
-  const { header } = await client.get('/bench/raw/none').exec();
-  await client.kv.compact({ revision: header.revision, physical: true });
-  client.close();
-  await settle(etcdPid(etcd.endpoint));
-  return { put, get };
-};
-
-/** Waits (≤ 30 s) until a process uses under 3 % of a core over half a second. */
-const settle = async (pid: number | undefined): Promise<void> => {
-  if (!pid) return;
-  for (let i = 0; i < 60; i++) {
-    const before = cpuSeconds(pid);
-    await new Promise((r) => setTimeout(r, 500));
-    if (cpuSeconds(pid) - before < 0.015) return;
-  }
-};
-
-/** A bare HTTPS server answering a fixed 1.5 KB body: what TLS + node's http cost without the apiserver. */
-const httpsFloor = async (api: Api, dir: string, body: string): Promise<LoadResult> => {
-  const port = await freePort();
-  const p = pkiPaths(path.join(dir, 'pki'));
-  const script = `const https=require('https'),fs=require('fs');const b=${JSON.stringify(body)};` +
-    `https.createServer({cert:fs.readFileSync(${JSON.stringify(p.apiserverCert)}),key:fs.readFileSync(${JSON.stringify(p.apiserverKey)}),` +
-    `ca:fs.readFileSync(${JSON.stringify(p.caCert)}),requestCert:true,rejectUnauthorized:false},(q,s)=>{s.setHeader('Content-Type','application/json');s.end(b)})` +
-    `.listen(${port},'127.0.0.1')`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
-  const agent = newAgent(api.creds, 16);
-  const base = `https://127.0.0.1:${port}`;
-  await waitFor(async () => (await request(agent, base, 'GET', '/')).status === 200, { what: 'https floor server' });
-  await Promise.all(Array.from({ length: 16 }, () => request(agent, base, 'GET', '/'))); // connections open, as warm() does
-  const r = await load(16, 20_000, 2500, async () => { await request(agent, base, 'GET', '/'); });
-  print('bare node https GET (floor)', r);
-  agent.destroy();
-  child.kill();
-  return r;
-};
-
-const ensureNamespace = async (api: Api, name: string) => {
-  const agent = newAgent(api.creds, 1);
-  await request(agent, api.base, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-  agent.destroy();
-};
-
-/** Creates `count` pods in `ns` with `clients` concurrent clients; `acked[i]` is when pod i's create returned. */
-/**
- * Opens the agent's `clients` connections before a timed load: a TLS handshake with a client
- * certificate costs the server milliseconds, and 16 or 64 of them at a level's start would be
- * the p99 of a 3 s level (long-lived clients such as kubectl's and controllers' keep theirs).
- */
-const warm = async (api: Api, agent: https.Agent, clients: number, ns: string): Promise<void> => {
-  await Promise.all(Array.from({ length: clients }, () => request(agent, api.base, 'GET', `/api/v1/namespaces/${ns}`)));
-};
-
-const createPods = async (api: Api, ns: string, prefix: string, clients: number, count: number, maxMs: number, acked?: Float64Array): Promise<LoadResult> => {
-  const agent = newAgent(api.creds, clients);
-  await warm(api, agent, clients, ns);
-  const r = await load(clients, count, maxMs, async (i) => {
-    const res = await request(agent, api.base, 'POST', `/api/v1/namespaces/${ns}/pods`, benchPod(`${prefix}-${i}`, nowMs()));
-    if (res.status !== 201) throw new Error(`create: ${res.status} ${res.body.toString().slice(0, 200)}`);
-    if (acked) acked[i] = nowMs();
-  });
-  agent.destroy();
-  return r;
-};
 
 const apiCrud = async (api: Api, etcdEndpoint: string) => {
   const create: CpuLoadResult[] = [];
@@ -282,36 +127,6 @@ const watchBurst = async (api: Api, etcdEndpoint: string, ns: string, watchers: 
   };
 };
 
-/** The same 1,000 × 1,000 fan-out from a bare node HTTPS server: the floor for the watch figure. */
-const fanoutFloor = async (api: Api, dir: string, lineBytes: number, perSecond: number) => {
-  const port = await freePort();
-  const p = pkiPaths(path.join(dir, 'pki'));
-  const cfg = { port, cert: p.apiserverCert, key: p.apiserverKey, ca: p.caCert, count: 1000, lineBytes, perSecond };
-  const child = spawn(process.execPath, [path.join(__dirname, 'apiserver-lib', 'fanout-floor.js'), JSON.stringify(cfg)], { stdio: 'ignore' });
-  const base = `https://127.0.0.1:${port}`;
-  const agent = newAgent(api.creds, 1);
-  try {
-    await waitFor(async () => (await request(agent, base, 'POST', '/ping')).status === 200, { timeoutMs: 20_000, what: 'fan-out floor server' });
-    const rssIdle = rssMiB(child.pid as number).rss;
-    const fleet = new WatchFleet(api.creds, base, '/watch', 1000, 1000, watchThreads);
-    await waitFor(() => fleet.open === 1000, { timeoutMs: 180_000, what: 'floor watches open' });
-    const before = cpuSeconds(child.pid as number);
-    const rssOpen = rssMiB(child.pid as number).rss;
-    const t0 = nowMs();
-    await request(agent, base, 'POST', '/start');
-    await waitFor(() => fleet.complete(1000) === 1000, { timeoutMs: 60_000, intervalMs: 10, what: 'floor deliveries' }).catch((err: Error) => say(`  ${err.message}`));
-    const seconds = (nowMs() - t0) / 1000;
-    const serverCpuSeconds = round(cpuSeconds(child.pid as number) - before, 2);
-    say(`  bare server RSS: idle ${rssIdle} MiB, 1,000 watchers open ${rssOpen} MiB, after the burst ${rssMiB(child.pid as number).rss} MiB`);
-    const d = await fleet.close();
-    const lat = d.received.map((r, k) => r - d.sent[k]);
-    return { deliveries: d.n, deliveriesPerSecond: Math.round(d.n / seconds), p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)), serverCpuSeconds };
-  } finally {
-    agent.destroy();
-    await stopChild(child);
-  }
-};
-
 const listFromCache = async (api: Api, ns: string) => {
   const agent = newAgent(api.creds, 1);
   const time = async (q: string) => {
@@ -412,13 +227,6 @@ const targets = (r: Results) => {
       `get/s at 16 ÷ bare https/s at 16 ${round(r.crud.get[1].perSecond / r.https.perSecond, 2)}; get/s at 16 ÷ etcd get/s at 16 ${round(r.crud.get[1].perSecond / r.floor.get[1].perSecond, 2)}`);
   }
   return t;
-};
-
-const stopChild = async (child: ChildProcess) => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 };
 
 const main = async () => {
