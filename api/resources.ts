@@ -197,6 +197,10 @@ export const reviewResources: readonly ResourceInfo[] = [
     { kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectReview, columns: [] },
     { kind: 'TokenReview', plural: 'tokenreviews', namespaced: false, verbs: ['create'], schema: TokenReview, columns: [] },
   ]),
+  // kubectl 1.27's `auth whoami` asks v1beta1 (then v1alpha1) only; upstream served it until 1.31.
+  ...entries('authentication.k8s.io/v1beta1', [
+    { kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectReview, columns: [] },
+  ]),
   ...entries('authorization.k8s.io/v1', [
     { kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectAccessReview, columns: [] },
     { kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectRulesReview, columns: [] },

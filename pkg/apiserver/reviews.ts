@@ -106,6 +106,7 @@ const handleTokenReview: Handler = async (ctx, ri, req, res) => {
 
 const byName: Record<string, Handler> = {
   'authentication.k8s.io/v1/selfsubjectreviews': handleSelfSubjectReview,
+  'authentication.k8s.io/v1beta1/selfsubjectreviews': handleSelfSubjectReview,
   'authentication.k8s.io/v1/tokenreviews': handleTokenReview,
   'authorization.k8s.io/v1/selfsubjectaccessreviews': handleSelfSubjectAccessReview,
   'authorization.k8s.io/v1/selfsubjectrulesreviews': handleSelfSubjectRulesReview,

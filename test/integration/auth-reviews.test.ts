@@ -45,6 +45,15 @@ describe('kubectl auth', () => {
     expect(await k(['auth', 'can-i', 'get', '/healthz'])).toMatchObject({ code: 0, stdout: 'yes\n' });
   });
 
+  it('kubectl 1.27 auth whoami (authentication.k8s.io/v1beta1, the only version it asks)', async () => {
+    const who = await kubectlRunner(c, kubectlBinary('1.27'))(['auth', 'whoami']);
+    expect(who).toMatchObject({ code: 0, stderr: '' });
+    expect(who.stdout).toMatch(/^ATTRIBUTE +VALUE\nUsername +admin\nGroups +\[system:masters system:authenticated\]\n$/);
+    const r = await req('POST', '/apis/authentication.k8s.io/v1beta1/selfsubjectreviews', { body: { apiVersion: 'authentication.k8s.io/v1beta1', kind: 'SelfSubjectReview' } });
+    expect(r.status).toBe(201);
+    expect(r.json).toMatchObject({ apiVersion: 'authentication.k8s.io/v1beta1', kind: 'SelfSubjectReview', status: { userInfo: { username: 'admin' } } });
+  });
+
   it('kubectl 1.27 auth can-i (a JSON SelfSubjectAccessReview with null and zero fields)', async () => {
     const k = kubectlRunner(c, kubectlBinary('1.27'));
     expect(await k(['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 0, stdout: 'yes\n' });
