@@ -14,6 +14,7 @@ import { Eviction, PodDisruptionBudget } from './policy/v1';
 import { SelfSubjectReview, TokenRequest, TokenReview } from './authentication/v1';
 import { SelfSubjectAccessReview, SelfSubjectRulesReview } from './authorization/v1';
 import { PriorityClass } from './scheduling/v1';
+import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './rbac/v1';
 
 /** A column of the server-side Table (`kubectl get`); priority > 0 shows only with -o wide. */
 export interface PrinterColumn {
@@ -51,6 +52,11 @@ const col = (n: string, description: string, priority = 0, type: PrinterColumn['
   ({ name: n, type, description, priority });
 const int = (n: string, description: string, priority = 0): PrinterColumn => col(n, description, priority, 'integer');
 const wide = (n: string, description: string): PrinterColumn => col(n, description, 1);
+/** Roles print their creation time itself. */
+const createdAt: PrinterColumn = { name: 'Created At', type: 'date', description: 'Time of creation.', priority: 0 };
+/** ROLE, then USERS, GROUPS and SERVICEACCOUNTS with -o wide (printRoleBinding). */
+const bindingColumns = [name, col('Role', 'The role granted (kind/name).'), age,
+  wide('Users', 'Users granted the role.'), wide('Groups', 'Groups granted the role.'), wide('ServiceAccounts', 'Service accounts granted the role.')];
 /** CONTAINERS, IMAGES and SELECTOR of workload controllers with -o wide. */
 const workloadWide = [wide('Containers', 'Container names.'), wide('Images', 'Container images.'), wide('Selector', 'Label selector.')];
 const eventColumns = [col('Last Seen', 'Time of the last occurrence.'), col('Type', 'Normal or Warning.'), col('Reason', 'Short reason.'),
@@ -184,6 +190,13 @@ export const resources: readonly ResourceInfo[] = [
   // The events.k8s.io view of core Events: same plural, so the same etcd keys (/registry/events/…).
   ...entries('events.k8s.io/v1', [
     { kind: 'Event', plural: 'events', namespaced: true, schema: EventsV1Event, columns: eventColumns },
+  ]),
+  // Stored and served so manifests carrying them apply; nothing enforces them yet.
+  ...entries('rbac.authorization.k8s.io/v1', [
+    { kind: 'Role', plural: 'roles', namespaced: true, schema: Role, columns: [name, createdAt] },
+    { kind: 'RoleBinding', plural: 'rolebindings', namespaced: true, schema: RoleBinding, columns: bindingColumns },
+    { kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, schema: ClusterRole, columns: [name, createdAt] },
+    { kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false, schema: ClusterRoleBinding, columns: bindingColumns },
   ]),
 ];
 

@@ -2,6 +2,20 @@
 // or `<group>.<version>.<Definition>.<field>`. Upstream's prose is deliberately not copied.
 
 export const descriptions: Record<string, string> = {
+  // rbac.authorization.k8s.io/v1
+  'rbac.v1.Role': 'Permissions within one namespace: a list of rules.',
+  'rbac.v1.ClusterRole': 'Permissions across the cluster, or a reusable set of rules bound per namespace.',
+  'rbac.v1.RoleBinding': 'Grants the rules of a Role or ClusterRole to subjects within one namespace.',
+  'rbac.v1.ClusterRoleBinding': 'Grants the rules of a ClusterRole to subjects in every namespace.',
+  'rbac.v1.PolicyRule': 'Verbs allowed on resources of API groups, or on non-resource URLs.',
+  'rbac.v1.PolicyRule.verbs': 'Verbs allowed: get, list, watch, create, update, patch, delete, or * for all.',
+  'rbac.v1.PolicyRule.apiGroups': 'API groups of the resources; "" is the core group, * every group.',
+  'rbac.v1.PolicyRule.resources': 'Resources the rule applies to, with subresources as pods/log; * for all.',
+  'rbac.v1.PolicyRule.resourceNames': 'Names of the objects the rule is limited to; empty: every object.',
+  'rbac.v1.PolicyRule.nonResourceURLs': 'URL paths (such as /healthz) the rule allows; only in ClusterRoles.',
+  'rbac.v1.RoleRef': 'The Role or ClusterRole a binding grants; it cannot change after creation.',
+  'rbac.v1.Subject': 'Who a binding grants to: a User, a Group or a ServiceAccount.',
+  'rbac.v1.AggregationRule': 'Selects ClusterRoles whose rules are combined into this one.',
   // core/v1
   'core.v1.Pod': 'A group of containers scheduled together on one node.',
   'core.v1.PodSpec': 'Desired state of a pod.',

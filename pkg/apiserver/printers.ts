@@ -6,6 +6,7 @@ import { age, type Printer } from './printers-common';
 import { coreV1Printers } from './printers-core';
 import { workloadPrinters } from './printers-apps';
 import { otherPrinters } from './printers-other';
+import { rbacPrinters } from './printers-rbac';
 
 export { humanDuration, age, formatLabelSelector, formatLabels, type Cell, type Printer } from './printers-common';
 
@@ -137,5 +138,5 @@ const printEvent: Printer = (obj, now) => {
 /** Printers by kind; a kind without one gets NAME and AGE. */
 export const printers: Record<string, Printer> = {
   Pod: printPod, Node: printNode, Namespace: printNamespace, Event: printEvent,
-  ...coreV1Printers, ...workloadPrinters, ...otherPrinters,
+  ...coreV1Printers, ...workloadPrinters, ...otherPrinters, ...rbacPrinters,
 };

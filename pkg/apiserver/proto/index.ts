@@ -5,6 +5,7 @@ import { buildRegistry, kubeBuiltins, type ProtoRegistry } from './dsl';
 import { coreV1 } from './core-v1';
 import { metaV1, runtime } from './meta-v1';
 import { networkingV1 } from './networking-v1';
+import { rbacV1 } from './rbac-v1';
 import { appsV1, batchV1, policyV1, schedulingV1 } from './workloads-v1';
 
 export { buildRegistry, kubeBuiltins, parseField, specialTypes, type FieldInfo, type MessageSpecs, type ProtoRegistry } from './dsl';
@@ -18,7 +19,7 @@ let registry: ProtoRegistry | undefined;
 /** Built on first use: most apiservers never see a protobuf body. */
 export const kubeProtoRegistry = (): ProtoRegistry => {
   registry ??= buildRegistry(kubePackage, kubeBuiltins, metaV1, runtime, coreV1, appsV1, batchV1, policyV1, schedulingV1, networkingV1,
-    autoscalingV1, autoscalingV2, authenticationV1, authorizationV1);
+    autoscalingV1, autoscalingV2, authenticationV1, authorizationV1, rbacV1);
   return registry;
 };
 
@@ -36,6 +37,8 @@ export const protobufKinds: ReadonlyMap<string, string> = new Map([
   ['authentication.k8s.io/v1/TokenRequest', 'TokenRequest'], ['authentication.k8s.io/v1/SelfSubjectReview', 'SelfSubjectReview'],
   ['authorization.k8s.io/v1/SelfSubjectAccessReview', 'SelfSubjectAccessReview'], ['authorization.k8s.io/v1/SelfSubjectRulesReview', 'SelfSubjectRulesReview'],
   ['authentication.k8s.io/v1/TokenReview', 'TokenReview'],
+  ['rbac.authorization.k8s.io/v1/Role', 'Role'], ['rbac.authorization.k8s.io/v1/ClusterRole', 'ClusterRole'],
+  ['rbac.authorization.k8s.io/v1/RoleBinding', 'RoleBinding'], ['rbac.authorization.k8s.io/v1/ClusterRoleBinding', 'ClusterRoleBinding'],
 ]);
 
 export const protobufMessageOf = (apiVersion: string, kind: string): string | undefined =>

@@ -25,6 +25,7 @@ import { ingressClassStrategy, ingressStrategy, networkPolicyStrategy } from './
 import {
   endpointSliceStrategy, horizontalPodAutoscalerStrategy, podDisruptionBudgetStrategy, priorityClassStrategy,
 } from './policy-scheduling';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac';
 import type { ResourceStrategy } from './strategy';
 
 export const strategies: Record<string, ResourceStrategy> = {
@@ -39,6 +40,7 @@ export const strategies: Record<string, ResourceStrategy> = {
   leases: leaseStrategy, endpointslices: endpointSliceStrategy, priorityclasses: priorityClassStrategy,
   poddisruptionbudgets: podDisruptionBudgetStrategy, ingresses: ingressStrategy, ingressclasses: ingressClassStrategy,
   networkpolicies: networkPolicyStrategy, horizontalpodautoscalers: horizontalPodAutoscalerStrategy,
+  roles: roleStrategy, clusterroles: clusterRoleStrategy, rolebindings: roleBindingStrategy, clusterrolebindings: clusterRoleBindingStrategy,
 };
 
 /** Strategies of views that share a plural with the stored resource, by `<group>/<version>/<plural>`. */

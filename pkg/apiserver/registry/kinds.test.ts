@@ -90,6 +90,20 @@ describe('validation', () => {
     ['horizontalpodautoscalers', obj({ spec: { scaleTargetRef: { kind: 'Deployment', name: 'd' }, minReplicas: 5, maxReplicas: 3 } }),
       ['spec.maxReplicas: Invalid value: 3: must be greater than or equal to `minReplicas`']],
     ['limitranges', obj({ spec: { limits: [{ type: 'Pod', default: { cpu: '1' } }] } }), ['spec.limits[0].default: Forbidden: may not be specified when `type` is \'Pod\'']],
+    ['roles', obj({ rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] }), []],
+    ['roles', obj({ rules: [{ resources: ['pods'] }, { nonResourceURLs: ['/healthz'], verbs: ['get'] }] }), [
+      'rules[0].verbs: Required value: verbs must contain at least one value', 'rules[0].apiGroups: Required value: resource rules must supply at least one api group',
+      'rules[1].nonResourceURLs: Invalid value: ["/healthz"]: namespaced rules cannot apply to non-resource URLs']],
+    ['clusterroles', obj({ rules: [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }] }), []],
+    ['rolebindings', obj({ roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', name: 'robot' }, { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'jane' }] }), []],
+    ['rolebindings', obj({ roleRef: { apiGroup: 'rbac', kind: 'Thing', name: '' }, subjects: [{ kind: 'Robot', name: 'r' }, { kind: 'User', name: 'u' }] }), [
+      'roleRef.apiGroup: Unsupported value: "rbac": supported values: "rbac.authorization.k8s.io"',
+      'roleRef.kind: Unsupported value: "Thing": supported values: "Role", "ClusterRole"', 'roleRef.name: Required value',
+      'subjects[0].kind: Unsupported value: "Robot": supported values: "ServiceAccount", "User", "Group"',
+      'subjects[1].apiGroup: Unsupported value: "": supported values: "rbac.authorization.k8s.io"']],
+    ['clusterrolebindings', obj({ roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'robot' }] }),
+      ['subjects[0].namespace: Required value']],
   ])('%s: %j', (plural, input, want) => expect(causesOf(plural, input)).toEqual(want));
 });
 
@@ -99,6 +113,13 @@ describe('updates', () => {
     const out = strategies[plural].prepareForUpdate(structuredClone(next), cur);
     return { out, causes: strategies[plural].validateUpdate(out, cur).map((c) => `${c.field}: ${c.message}`) };
   };
+  it('a binding\'s roleRef cannot change', () => {
+    const binding = (name: string) => obj({ roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name } });
+    expect(upd('rolebindings', binding('view'), binding('view')).causes).toEqual([]);
+    expect(upd('rolebindings', binding('view'), binding('edit')).causes)
+      .toEqual(['roleRef: Invalid value: {"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"edit"}: cannot change roleRef']);
+  });
+
   it('deployment selectors are immutable', () => {
     const base = { selector: { matchLabels: { a: 'b' } }, template: tmpl({ a: 'b', c: 'd' }) };
     expect(upd('deployments', obj({ spec: base }), obj({ spec: { ...base, selector: { matchLabels: { c: 'd' } } } })).causes)
