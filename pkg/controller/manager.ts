@@ -20,8 +20,8 @@ import type { ApiPod, ApiReplicaSet } from './replicaset/reconcile';
 import type { ApiPodDisruptionBudget } from '../../api/policy/v1';
 import { newDisruptionController } from './disruption';
 import { newDeploymentController } from './deployment';
-import type { ApiDeployment } from '../../api/apps/v1';
-import type { ApiEndpoints, ApiService } from '../../api/core/v1';
+import type { ApiDaemonSet, ApiDeployment } from '../../api/apps/v1';
+import type { ApiEndpoints, ApiNode, ApiService } from '../../api/core/v1';
 import type { ApiEndpointSlice } from '../../api/discovery/v1';
 import { newEndpointsController } from './endpoints';
 import { newJobController } from './job';
@@ -29,6 +29,7 @@ import { newCronJobController } from './cronjob';
 import type { ApiCronJob, ApiJob } from '../../api/batch/v1';
 import { newEndpointSliceController, serviceNameIndex, serviceNameIndexFunc } from './endpointslice';
 import { newServiceAccountController } from './serviceaccount';
+import { newDaemonSetController } from './daemonset';
 
 export interface ControllerManagerOptions {
   kubeconfig: string;
@@ -75,6 +76,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const jobClient = client.resource<ApiJob>(resource('batch', 'v1', 'jobs'));
   const cronJobClient = client.resource<ApiCronJob>(resource('batch', 'v1', 'cronjobs'));
   const sliceClient = client.resource<ApiEndpointSlice>(resource('discovery.k8s.io', 'v1', 'endpointslices'));
+  const dsClient = client.resource<ApiDaemonSet>(resource('apps', 'v1', 'daemonsets'));
   // Shared informers: one per resource, whatever the number of controllers reading them.
   const informers = {
     pods: createInformer(podClient, { log }),
@@ -86,6 +88,8 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     jobs: createInformer(jobClient, { log }),
     cronJobs: createInformer(cronJobClient, { log }),
     slices: createInformer(sliceClient, { log, indexers: { [serviceNameIndex]: serviceNameIndexFunc } }),
+    daemonSets: createInformer(dsClient, { log }),
+    nodes: createInformer(client.resource<ApiNode>(resource('', 'v1', 'nodes')), { log }),
   };
   const replicaSet = newReplicaSetController({
     replicaSets: informers.replicaSets, pods: informers.pods, podClient, rsClient,
@@ -117,10 +121,15 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     recorder: createEventRecorder(client, 'cronjob-controller', log), log, workers: opts.workers ?? 5, metrics,
   });
   metrics.watchQueue(cronJob);
+  const daemonSet = newDaemonSetController({
+    daemonSets: informers.daemonSets, nodes: informers.nodes, pods: informers.pods, podClient, dsClient,
+    recorder: createEventRecorder(client, 'daemonset-controller', log), log, workers: opts.workers ?? 5, metrics,
+  });
+  metrics.watchQueue(daemonSet);
   const shared: Record<string, Informer<ApiObject>> = {
     '/pods': informers.pods, 'apps/replicasets': informers.replicaSets, 'policy/poddisruptionbudgets': informers.pdbs, 'apps/deployments': informers.deployments,
     '/services': informers.services, '/endpoints': informers.endpoints, 'discovery.k8s.io/endpointslices': informers.slices,
-    'batch/jobs': informers.jobs, 'batch/cronjobs': informers.cronJobs,
+    'batch/jobs': informers.jobs, 'batch/cronjobs': informers.cronJobs, 'apps/daemonsets': informers.daemonSets, '/nodes': informers.nodes,
   };
   const monitors = gcMonitors(client, shared, log);
   const garbageCollector = newGarbageCollector({ monitors, access: clientAccess(client), log, workers: opts.workers ?? 5, metrics });
@@ -143,7 +152,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? leaderHealth.check() : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -161,6 +170,8 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise('informer/endpointslices', informers.slices.run(ac.signal)),
       supervise('informer/jobs', informers.jobs.run(ac.signal)),
       supervise('informer/cronjobs', informers.cronJobs.run(ac.signal)),
+      supervise('informer/daemonsets', informers.daemonSets.run(ac.signal)),
+      supervise('informer/nodes', informers.nodes.run(ac.signal)),
       ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
       supervise(replicaSet.name, replicaSet.run(ac.signal)),
       supervise(deployment.name, deployment.run(ac.signal)),
@@ -168,6 +179,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise(endpointSlice.name, endpointSlice.run(ac.signal)),
       supervise(job.name, job.run(ac.signal)),
       supervise(cronJob.name, cronJob.run(ac.signal)),
+      supervise(daemonSet.name, daemonSet.run(ac.signal)),
       supervise(disruption.name, disruption.run(ac.signal)),
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),

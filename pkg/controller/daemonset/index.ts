@@ -1,0 +1,2 @@
+export { newDaemonSetController, controllerName } from './controller';
+export { planDaemonSet, shouldRunOn, daemonTolerations } from './plan';
