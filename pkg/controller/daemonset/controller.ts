@@ -4,10 +4,11 @@
 import type { ApiDaemonSet } from '../../../api/apps/v1';
 import type { ApiNode, ApiPod } from '../../../api/core/v1';
 import {
-  objectFromDeleted, UIDTrackingControllerExpectations, controllerRef, createWorkQueue, defineController, metaNamespaceKey, realClock,
+  UIDTrackingControllerExpectations, createWorkQueue, defineController, metaNamespaceKey, realClock,
   type Clock, type Controller, type ControllerMetrics, type EventRecorder, type Informer, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
+import { trackPodExpectations } from '../pod-expectations';
 import { reconcileDaemonSet } from './reconcile';
 
 export const controllerName = 'daemonset';
@@ -25,26 +26,13 @@ export interface DaemonSetControllerDeps {
   metrics?: ControllerMetrics;
 }
 
-const ownerKey = (pod: ApiPod): string | undefined => {
-  const ref = controllerRef(pod);
-  return ref?.kind === 'DaemonSet' ? `${pod.metadata.namespace}/${ref.name}` : undefined;
-};
 
 export const newDaemonSetController = (d: DaemonSetControllerDeps): Controller => {
   const clock = d.clock ?? realClock;
   const log = d.log.child(controllerName);
   const expectations = new UIDTrackingControllerExpectations(clock);
   const queue = createWorkQueue({ clock });
-  const deleted = (pod: ApiPod) => { const k = ownerKey(pod); if (k) expectations.deletionObservedOf(k, metaNamespaceKey(pod)); };
-  d.pods.addEventHandler({
-    add: (pod) => {
-      const k = ownerKey(pod);
-      if (k && pod.metadata.deletionTimestamp) deleted(pod);
-      else if (k) expectations.creationObserved(k);
-    },
-    update: (old, pod) => { if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) deleted(pod); },
-    delete: (pod) => deleted(objectFromDeleted(pod)),
-  });
+  trackPodExpectations(d.pods, 'DaemonSet', expectations);
   const everyDaemonSet = () => { for (const ds of d.daemonSets.list()) queue.add(metaNamespaceKey(ds)); };
   d.nodes.addEventHandler({
     add: everyDaemonSet,

@@ -4,10 +4,11 @@
 import type { ApiJob } from '../../../api/batch/v1';
 import type { ApiPod } from '../../../api/core/v1';
 import {
-  objectFromDeleted, UIDTrackingControllerExpectations, controllerRef, defineController, metaNamespaceKey, realClock,
+  UIDTrackingControllerExpectations, defineController, realClock,
   type Clock, type Controller, type ControllerMetrics, type EventRecorder, type Informer, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
+import { trackPodExpectations } from '../pod-expectations';
 import { reconcileJob } from './reconcile';
 
 export const controllerName = 'job';
@@ -25,25 +26,12 @@ export interface JobControllerDeps {
   backoffBaseMs?: number;
 }
 
-const ownerKey = (pod: ApiPod): string | undefined => {
-  const ref = controllerRef(pod);
-  return ref?.kind === 'Job' ? `${pod.metadata.namespace}/${ref.name}` : undefined;
-};
 
 export const newJobController = (d: JobControllerDeps): Controller => {
   const clock = d.clock ?? realClock;
   const log = d.log.child(controllerName);
   const expectations = new UIDTrackingControllerExpectations(clock);
-  const deleted = (pod: ApiPod) => { const k = ownerKey(pod); if (k) expectations.deletionObservedOf(k, metaNamespaceKey(pod)); };
-  d.pods.addEventHandler({
-    add: (pod) => {
-      const k = ownerKey(pod);
-      if (k && pod.metadata.deletionTimestamp) deleted(pod);
-      else if (k) expectations.creationObserved(k);
-    },
-    update: (old, pod) => { if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) deleted(pod); },
-    delete: (pod) => deleted(objectFromDeleted(pod)),
-  });
+  trackPodExpectations(d.pods, 'Job', expectations);
   return defineController({
     name: controllerName, informer: d.jobs, owns: [{ informer: d.pods, ownerKind: 'Job' }],
     workers: d.workers, log: d.log, clock, metrics: d.metrics,
