@@ -20,7 +20,7 @@ import type { ApiPod, ApiReplicaSet } from './replicaset/reconcile';
 import type { ApiPodDisruptionBudget } from '../../api/policy/v1';
 import { newDisruptionController } from './disruption';
 import { newDeploymentController } from './deployment';
-import type { ApiDaemonSet, ApiDeployment } from '../../api/apps/v1';
+import type { ApiControllerRevision, ApiDaemonSet, ApiDeployment } from '../../api/apps/v1';
 import type { ApiEndpoints, ApiNode, ApiService } from '../../api/core/v1';
 import type { ApiEndpointSlice } from '../../api/discovery/v1';
 import { newEndpointsController } from './endpoints';
@@ -77,6 +77,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const cronJobClient = client.resource<ApiCronJob>(resource('batch', 'v1', 'cronjobs'));
   const sliceClient = client.resource<ApiEndpointSlice>(resource('discovery.k8s.io', 'v1', 'endpointslices'));
   const dsClient = client.resource<ApiDaemonSet>(resource('apps', 'v1', 'daemonsets'));
+  const revisionClient = client.resource<ApiControllerRevision>(resource('apps', 'v1', 'controllerrevisions'));
   // Shared informers: one per resource, whatever the number of controllers reading them.
   const informers = {
     pods: createInformer(podClient, { log }),
@@ -90,6 +91,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     slices: createInformer(sliceClient, { log, indexers: { [serviceNameIndex]: serviceNameIndexFunc } }),
     daemonSets: createInformer(dsClient, { log }),
     nodes: createInformer(client.resource<ApiNode>(resource('', 'v1', 'nodes')), { log }),
+    revisions: createInformer(revisionClient, { log }),
   };
   const replicaSet = newReplicaSetController({
     replicaSets: informers.replicaSets, pods: informers.pods, podClient, rsClient,
@@ -123,6 +125,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   metrics.watchQueue(cronJob);
   const daemonSet = newDaemonSetController({
     daemonSets: informers.daemonSets, nodes: informers.nodes, pods: informers.pods, podClient, dsClient,
+    revisions: informers.revisions, revisionClient,
     recorder: createEventRecorder(client, 'daemonset-controller', log), log, workers: opts.workers ?? 5, metrics,
   });
   metrics.watchQueue(daemonSet);
@@ -130,6 +133,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     '/pods': informers.pods, 'apps/replicasets': informers.replicaSets, 'policy/poddisruptionbudgets': informers.pdbs, 'apps/deployments': informers.deployments,
     '/services': informers.services, '/endpoints': informers.endpoints, 'discovery.k8s.io/endpointslices': informers.slices,
     'batch/jobs': informers.jobs, 'batch/cronjobs': informers.cronJobs, 'apps/daemonsets': informers.daemonSets, '/nodes': informers.nodes,
+    'apps/controllerrevisions': informers.revisions,
   };
   const monitors = gcMonitors(client, shared, log);
   const garbageCollector = newGarbageCollector({ monitors, access: clientAccess(client), log, workers: opts.workers ?? 5, metrics });
@@ -172,6 +176,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise('informer/cronjobs', informers.cronJobs.run(ac.signal)),
       supervise('informer/daemonsets', informers.daemonSets.run(ac.signal)),
       supervise('informer/nodes', informers.nodes.run(ac.signal)),
+      supervise('informer/controllerrevisions', informers.revisions.run(ac.signal)),
       ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
       supervise(replicaSet.name, replicaSet.run(ac.signal)),
       supervise(deployment.name, deployment.run(ac.signal)),

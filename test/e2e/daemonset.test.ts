@@ -1,5 +1,6 @@
 // DaemonSets on a real one-node cluster with the real kubectl: the daemonset controller runs one
-// pod on the node, `kubectl rollout status ds` follows a rolling update to the end, a
+// pod on the node, `kubectl rollout status ds` follows a rolling update to the end, `rollout
+// history` lists its ControllerRevisions and `rollout undo` returns to the first template, a
 // nodeSelector the node lacks removes the pod, and deleting the DaemonSet deletes its pods.
 import { startCluster, waitFor, type TestCluster } from './cluster';
 
@@ -46,11 +47,21 @@ test('one pod on the node; a new template rolls out; a selector the node lacks r
   await ok(['apply', '-f', '-'], manifest('busybox:latest'));
   expect(await ok(['rollout', 'status', 'ds/agent', '--timeout=60s'])).toContain('daemon set "agent" successfully rolled out');
   const [second] = await pods();
+  expect(second.metadata.labels?.['controller-revision-hash']).toBeDefined();
   expect(second.metadata.name).not.toBe(first.metadata.name);
   expect(second.metadata.labels?.['controller-revision-hash']).not.toBe(first.metadata.labels?.['controller-revision-hash']);
   const events = await ok(['get', 'events', '--field-selector', 'involvedObject.name=agent']);
   expect(events).toContain(`Created pod: ${second.metadata.name}`);
   expect(events).toContain(`Deleted pod: ${first.metadata.name}`);
+
+  // History: one ControllerRevision per template; undo brings the first template back.
+  expect(await ok(['rollout', 'history', 'ds/agent'])).toMatch(/^daemonset.apps\/agent \nREVISION +CHANGE-CAUSE\n1 +<none>\n2 +<none>\n\n$/);
+  expect(await ok(['rollout', 'undo', 'ds/agent'])).toBe('daemonset.apps/agent rolled back\n');
+  expect(await ok(['rollout', 'status', 'ds/agent', '--timeout=60s'])).toContain('daemon set "agent" successfully rolled out');
+  const [third] = await pods();
+  expect(third.metadata.labels?.['controller-revision-hash']).toBe(first.metadata.labels?.['controller-revision-hash']);
+  expect(await ok(['get', 'ds', 'agent', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).toBe('busybox');
+  expect(await ok(['rollout', 'history', 'ds/agent'])).toMatch(/\n2 +<none>\n3 +<none>\n\n$/);
 
   await ok(['apply', '-f', '-'], manifest('busybox:latest', { 'berth.test/none': 'x' }));
   await waitFor(async () => (await pods()).length === 0, 'the daemon pod to go', 30_000);

@@ -1,7 +1,7 @@
 // DaemonSet controller wiring (k8s daemon_controller.go NewDaemonSetsController): DaemonSets are
 // the primary resource, pods are owned; any node change makes every DaemonSet look again (a
 // node joining, leaving, or changing labels or taints changes where daemon pods belong).
-import type { ApiDaemonSet } from '../../../api/apps/v1';
+import type { ApiControllerRevision, ApiDaemonSet } from '../../../api/apps/v1';
 import type { ApiNode, ApiPod } from '../../../api/core/v1';
 import {
   UIDTrackingControllerExpectations, createWorkQueue, defineController, metaNamespaceKey, realClock,
@@ -19,6 +19,8 @@ export interface DaemonSetControllerDeps {
   pods: Informer<ApiPod>;
   podClient: Pick<ResourceClient<ApiPod>, 'create' | 'delete'>;
   dsClient: Pick<ResourceClient<ApiDaemonSet>, 'updateStatus'>;
+  revisions: Informer<ApiControllerRevision>;
+  revisionClient: Pick<ResourceClient<ApiControllerRevision>, 'create' | 'update' | 'delete'>;
   recorder: EventRecorder;
   log: Logger;
   clock?: Clock;
@@ -44,11 +46,12 @@ export const newDaemonSetController = (d: DaemonSetControllerDeps): Controller =
     delete: everyDaemonSet,
   });
   return defineController({
-    name: controllerName, informer: d.daemonSets, owns: [{ informer: d.pods, ownerKind: 'DaemonSet' }], queue,
+    name: controllerName, informer: d.daemonSets,
+    owns: [{ informer: d.pods, ownerKind: 'DaemonSet' }, { informer: d.revisions, ownerKind: 'DaemonSet' }], queue,
     workers: d.workers, log: d.log, clock, metrics: d.metrics,
     reconcile: (key) => reconcileDaemonSet(key, {
       daemonSets: d.daemonSets, nodes: d.nodes, pods: d.pods, podClient: d.podClient, dsClient: d.dsClient,
-      expectations, recorder: d.recorder, log, clock,
+      revisions: d.revisions, revisionClient: d.revisionClient, expectations, recorder: d.recorder, log, clock,
     }),
   });
 };

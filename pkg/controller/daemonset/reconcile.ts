@@ -1,15 +1,16 @@
 // DaemonSet reconciliation: reads the caches, applies planDaemonSet through the API (creates
 // under expectations, so a burst is not repeated while the pod cache catches up; deletes by uid
 // precondition) and writes status with the cached resourceVersion as precondition.
-import type { ApiDaemonSet } from '../../../api/apps/v1';
+import type { ApiControllerRevision, ApiDaemonSet } from '../../../api/apps/v1';
 import type { ApiNode, ApiPod } from '../../../api/core/v1';
-import { isNotFound } from '../../apimachinery/errors';
+import { isAlreadyExists, isNotFound } from '../../apimachinery/errors';
 import {
   metaNamespaceKey, namespaceIndex, splitMetaNamespaceKey,
   type Clock, type EventRecorder, type Informer, type ReconcileResult, type ResourceClient, type UIDTrackingControllerExpectations,
 } from '../../client';
 import type { Logger } from '../../log';
 import { planDaemonSet, podForNode, templateHash, type DaemonSetStatus } from './plan';
+import { planHistory } from './history';
 
 export interface DaemonSetDeps {
   daemonSets: Pick<Informer<ApiDaemonSet>, 'get'>;
@@ -17,6 +18,8 @@ export interface DaemonSetDeps {
   pods: Pick<Informer<ApiPod>, 'byIndex'>;
   podClient: Pick<ResourceClient<ApiPod>, 'create' | 'delete'>;
   dsClient: Pick<ResourceClient<ApiDaemonSet>, 'updateStatus'>;
+  revisions: Pick<Informer<ApiControllerRevision>, 'byIndex'>;
+  revisionClient: Pick<ResourceClient<ApiControllerRevision>, 'create' | 'update' | 'delete'>;
   expectations: UIDTrackingControllerExpectations;
   recorder: EventRecorder;
   log: Logger;
@@ -62,6 +65,28 @@ const deletePods = async (key: string, ds: ApiDaemonSet, pods: ApiPod[], d: Daem
   if (failed) throw failed.reason;
 };
 
+/** Records the current template as the newest ControllerRevision and trims the history. */
+const syncHistory = async (ds: ApiDaemonSet, pods: ApiPod[], d: DaemonSetDeps): Promise<void> => {
+  const ns = ds.metadata.namespace ?? '';
+  const plan = planHistory(ds, d.revisions.byIndex(namespaceIndex, ns), pods);
+  if (plan.create) {
+    try {
+      await d.revisionClient.create(ns, plan.create);
+    } catch (err) {
+      // Created by a sync whose write the cache has not seen yet: the next sync finds it.
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+  if (plan.renumber) await d.revisionClient.update(ns, plan.renumber);
+  for (const r of plan.delete) {
+    try {
+      await d.revisionClient.delete(ns, r.metadata.name ?? '', { preconditions: { uid: r.metadata.uid } });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+};
+
 const statusKeys = ['desiredNumberScheduled', 'currentNumberScheduled', 'numberMisscheduled', 'numberReady', 'updatedNumberScheduled',
   'numberAvailable', 'numberUnavailable', 'observedGeneration'] as const;
 const statusEqual = (a: DaemonSetStatus | undefined, b: DaemonSetStatus): boolean => !!a && statusKeys.every((k) => (a[k] ?? 0) === (b[k] ?? 0));
@@ -75,7 +100,9 @@ export const reconcileDaemonSet = async (key: string, d: DaemonSetDeps): Promise
     return;
   }
   const now = d.clock.now();
-  const plan = planDaemonSet(ds, d.nodes.list(), d.pods.byIndex(namespaceIndex, namespace), d.expectations.satisfied(key), now);
+  const pods = d.pods.byIndex(namespaceIndex, namespace);
+  if (!ds.metadata.deletionTimestamp) await syncHistory(ds, pods, d);
+  const plan = planDaemonSet(ds, d.nodes.list(), pods, d.expectations.satisfied(key), now);
   let manageErr: unknown;
   try {
     if (plan.delete.length > 0) {
