@@ -1,3 +1,4 @@
 // Admission checks shared by the write handlers.
 export { admitCreate, admitNamespaceDelete, immortalNamespaces, isTerminating } from './namespace-lifecycle';
 export { admitServiceAccount, defaultServiceAccountName } from './service-account';
+export { admitLimitRanges, applyLimitRanges, limitRangerAnnotation } from './limit-ranger';

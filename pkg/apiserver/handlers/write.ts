@@ -11,7 +11,7 @@ import {
 } from '../../apimachinery';
 import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
-import { admitCreate, admitServiceAccount } from '../admission';
+import { admitCreate, admitLimitRanges, admitServiceAccount } from '../admission';
 import { strategyFor, type Strategy } from '../registry';
 import type { HandlerContext } from './context';
 import { applyPatchType, asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody, type FieldValidation } from './body';
@@ -63,6 +63,7 @@ export const createObject = async (ctx: HandlerContext, ri: RequestInfo, body: A
   placeInNamespace(ri, obj);
   if (info.namespaced) await admitCreate(ctx.store, info, ri.namespace, obj.metadata.name);
   obj = admitServiceAccount(info, checkSchema(ctx, info, obj, o.mode, res));
+  if (info.namespaced) obj = await admitLimitRanges(ctx.store, info, ri.namespace, obj);
   if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
   const requested = obj.metadata.managedFields;
   const { resourceVersion: _rv, deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, selfLink: _sl, managedFields: _mf, ...meta } = obj.metadata;
