@@ -54,6 +54,11 @@ export interface Controller {
   run(signal: AbortSignal): Promise<void>;
 }
 
+/** The reference a controller puts on what it creates (metav1.NewControllerRef). */
+export const newControllerRef = (owner: ApiObject, apiVersion: string, kind: string): OwnerReference => ({
+  apiVersion, kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true,
+});
+
 /** The owner reference with controller=true, if any (metav1.GetControllerOf). */
 export const controllerRef = (obj: ApiObject): OwnerReference | undefined =>
   obj.metadata.ownerReferences?.find((r) => r.controller === true);

@@ -11,7 +11,7 @@ export { createWorkQueue, type WorkQueueOptions, type RateLimitedWorkQueue } fro
 export { createEventRecorder, type EventRecorderOptions, type FlushableEventRecorder } from './events';
 export { EventCorrelator, combinedMessagePrefix, type EventCorrelatorOptions, type CorrelationResult, type EventPatch } from './event-correlator';
 export {
-  defineController, controllerRef, terminal, TerminalError,
+  defineController, controllerRef, newControllerRef, terminal, TerminalError,
   type Controller, type ControllerOptions, type ControllerMetrics, type OwnedResource, type Reconciler, type ReconcileResult, type ReconcileOutcome,
 } from './controller';
 export { ControllerExpectations, UIDTrackingControllerExpectations, EXPECTATIONS_TIMEOUT_MS } from './expectations';

@@ -7,7 +7,7 @@ import type { ApiCronJob, ApiJob } from '../../../api/batch/v1';
 import type { ObjectReference } from '../../../api/core/v1';
 import { isAlreadyExists, isNotFound } from '../../apimachinery/errors';
 import {
-  namespaceIndex, splitMetaNamespaceKey,
+  newControllerRef, namespaceIndex, splitMetaNamespaceKey,
   type Clock, type EventRecorder, type Informer, type ReconcileResult, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
@@ -38,7 +38,7 @@ export const jobForSchedule = (cj: ApiCronJob, scheduled: number): ApiJob => {
     metadata: {
       name, namespace: cj.metadata.namespace, labels: t.metadata?.labels,
       annotations: { ...(t.metadata?.annotations ?? {}), [scheduledTimestampAnnotation]: rfc3339(scheduled) },
-      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name ?? '', uid: cj.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [newControllerRef(cj, 'batch/v1', 'CronJob')],
     },
     spec: t.spec,
   };

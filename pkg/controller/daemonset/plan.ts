@@ -3,6 +3,7 @@
 // (by node), the pods to delete and the status to report. One pod per eligible node; a node is
 // eligible when it matches the template's nodeSelector and the pod tolerates its NoSchedule and
 // NoExecute taints (with the tolerations every daemon pod gets, as upstream adds them).
+import { newControllerRef } from '../../client';
 import type { ApiDaemonSet, DaemonSet } from '../../../api/apps/v1';
 import type { ApiNode, ApiPod, PodTemplateSpec, Toleration } from '../../../api/core/v1';
 import type { OwnerReference } from '../../../api/meta/v1';
@@ -47,9 +48,7 @@ export const shouldRunOn = (ds: ApiDaemonSet, node: ApiNode): boolean => {
 
 export const templateHash = (ds: ApiDaemonSet): string => computeHash(ds.spec?.template, ds.status?.collisionCount);
 
-export const ownerReferenceTo = (ds: ApiDaemonSet): OwnerReference => ({
-  apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name ?? '', uid: ds.metadata.uid ?? '', controller: true, blockOwnerDeletion: true,
-});
+export const ownerReferenceTo = (ds: ApiDaemonSet): OwnerReference => newControllerRef(ds, 'apps/v1', 'DaemonSet');
 
 /**
  * The daemon pod for `node`, bound to it directly (spec.nodeName), as upstream did before 1.12:

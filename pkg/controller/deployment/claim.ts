@@ -5,13 +5,11 @@
 import type { OwnerReference } from '../../../api/meta/v1';
 import { selectorFromLabelSelector } from '../../apimachinery';
 import { isNotFound } from '../../apimachinery/errors';
-import { controllerRef, namespaceIndex, type Informer } from '../../client';
+import { newControllerRef, controllerRef, namespaceIndex, type Informer } from '../../client';
 import type { SyncDeps } from './context';
 import type { ApiDeployment, ApiReplicaSet } from './util';
 
-export const ownerReferenceTo = (d: ApiDeployment): OwnerReference => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name ?? '', uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true,
-});
+export const ownerReferenceTo = (d: ApiDeployment): OwnerReference => newControllerRef(d, 'apps/v1', 'Deployment');
 
 /** A JSON patch guarded by uid and resourceVersion, so that it applies to exactly the ReplicaSet we saw. */
 const ownerPatch = (rs: ApiReplicaSet, refs: OwnerReference[]) => [

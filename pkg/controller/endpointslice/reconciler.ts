@@ -5,6 +5,7 @@
 // fill slices that are being rewritten anyway, then one unchanged slice that can take them all,
 // and only then new slices of at most maxEndpointsPerSlice. A service without endpoints keeps
 // one empty placeholder slice.
+import { newControllerRef } from '../../client';
 import type { ApiService } from '../../../api/core/v1';
 import type { ApiEndpointSlice, Endpoint } from '../../../api/discovery/v1';
 import type { OwnerReference } from '../../../api/meta/v1';
@@ -23,9 +24,7 @@ export const sliceLabels = (svc: ApiService): Record<string, string> => ({
   ...endpointsLabels(svc), [serviceNameLabel]: svc.metadata.name ?? '', [managedByLabel]: controllerManagedBy,
 });
 
-const ownerReference = (svc: ApiService): OwnerReference => ({
-  apiVersion: 'v1', kind: 'Service', name: svc.metadata.name ?? '', uid: svc.metadata.uid ?? '', controller: true, blockOwnerDeletion: true,
-});
+const ownerReference = (svc: ApiService): OwnerReference => newControllerRef(svc, 'v1', 'Service');
 
 /** A slice this controller wrote for this very service (not for an older one of the same name). */
 export const ownedBy = (slice: ApiEndpointSlice, svc: ApiService): boolean =>

@@ -6,7 +6,7 @@ import type { ApiJob } from '../../../api/batch/v1';
 import type { ApiPod, Container } from '../../../api/core/v1';
 import { isNotFound } from '../../apimachinery/errors';
 import {
-  metaNamespaceKey, namespaceIndex, splitMetaNamespaceKey,
+  newControllerRef, metaNamespaceKey, namespaceIndex, splitMetaNamespaceKey,
   type Clock, type EventRecorder, type Informer, type ReconcileResult, type ResourceClient, type UIDTrackingControllerExpectations,
 } from '../../client';
 import type { Logger } from '../../log';
@@ -41,7 +41,7 @@ export const podForJob = (job: ApiJob, index: number | null): ApiPod => {
     metadata: {
       generateName: index === null ? `${name}-` : `${name}-${index}-`, namespace: job.metadata.namespace,
       labels: t.metadata?.labels, annotations: t.metadata?.annotations, finalizers: t.metadata?.finalizers,
-      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: job.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [newControllerRef(job, 'batch/v1', 'Job')],
     },
     spec: t.spec,
   };

@@ -8,7 +8,7 @@ import type { ReplicaSet } from '../../../api/apps/v1';
 import type { ApiObject, OwnerReference } from '../../../api/meta/v1';
 import { isNotFound } from '../../apimachinery/errors';
 import {
-  controllerRef, metaNamespaceKey, namespaceIndex, splitMetaNamespaceKey,
+  newControllerRef, controllerRef, metaNamespaceKey, namespaceIndex, splitMetaNamespaceKey,
   type Clock, type EventRecorder, type Informer, type ReconcileResult, type ResourceClient, type UIDTrackingControllerExpectations,
 } from '../../client';
 import type { Logger } from '../../log';
@@ -106,10 +106,7 @@ export interface ReplicaSetDeps {
   clock: Clock;
 }
 
-export const ownerReferenceTo = (rs: ApiReplicaSet): OwnerReference => ({
-  apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name ?? '', uid: rs.metadata.uid ?? '',
-  controller: true, blockOwnerDeletion: true,
-});
+export const ownerReferenceTo = (rs: ApiReplicaSet): OwnerReference => newControllerRef(rs, 'apps/v1', 'ReplicaSet');
 
 /** The pod the template describes (controller.GetPodFromTemplate); clones, since the cache is frozen. */
 export const podFromTemplate = (rs: ApiReplicaSet): ApiPod => {
