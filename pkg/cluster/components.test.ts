@@ -1,5 +1,6 @@
 import { componentSpecs } from './components';
 import { defaultConfig, portsWithOffset } from './config';
+import { componentEnv } from './process-env';
 
 const runtimeArgs = (overrides: Partial<ReturnType<typeof defaultConfig>>) =>
   componentSpecs({ ...defaultConfig('/tmp/h'), ...overrides }).find((s) => s.name === 'runtime')!.args;
@@ -47,4 +48,15 @@ test.each([
     const args = specs.find((s) => s.name === name)!.args;
     expect(args[args.indexOf('--service-cluster-ip-range') + 1]).toBe(want);
   }
+});
+
+test('every component but etcd starts with malloc’s mmap threshold pinned', () => {
+  for (const spec of componentSpecs(defaultConfig('/tmp/h'))) {
+    if (spec.name === 'etcd') expect(spec.env).toBeUndefined();
+    else expect(spec.env?.MALLOC_MMAP_THRESHOLD_).toBe('131072');
+  }
+});
+
+test('a threshold the user set wins', () => {
+  expect(componentEnv({ MALLOC_MMAP_THRESHOLD_: '65536', PATH: '/bin' })).toEqual({ MALLOC_MMAP_THRESHOLD_: '65536', PATH: '/bin' });
 });

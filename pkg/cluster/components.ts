@@ -6,11 +6,14 @@ import https from 'node:https';
 import path from 'node:path';
 import { type ClusterConfig, paths } from './config';
 import { defaultServiceCIDR } from '../apiserver/allocators/ranges';
+import { componentEnv } from './process-env';
 
 export interface ComponentSpec {
   name: string;
   command: string;
   args: string[];
+  /** The process environment (the supervisor's own when absent). */
+  env?: NodeJS.ProcessEnv;
   /** Resolves true once the component answers. */
   ready(): Promise<boolean>;
 }
@@ -38,7 +41,7 @@ export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
   const p = paths(cfg.home);
   const { ports } = cfg;
   const node = (sub: string, args: string[]) => ({
-    command: process.execPath, args: [berthMain(), sub, ...args, `--v=${cfg.verbosity}`],
+    command: process.execPath, args: [berthMain(), sub, ...args, `--v=${cfg.verbosity}`], env: componentEnv(),
   });
   const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;
   return [

@@ -32,7 +32,7 @@ const waitReady = async (spec: ComponentSpec, timeoutMs: number, signal: AbortSi
 
 const startChild = (r: Running, logDir: string, log: Logger, signal: AbortSignal): void => {
   const out = fs.openSync(path.join(logDir, `${r.spec.name}.log`), 'a');
-  const child = spawn(r.spec.command, r.spec.args, { stdio: ['ignore', out, out], env: process.env });
+  const child = spawn(r.spec.command, r.spec.args, { stdio: ['ignore', out, out], env: r.spec.env ?? process.env });
   fs.closeSync(out);
   r.child = child;
   log.info('started component', { component: r.spec.name, pid: child.pid });

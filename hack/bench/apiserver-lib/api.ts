@@ -6,6 +6,7 @@ import type https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensurePki, pkiPaths } from '../../../pkg/apiserver';
+import { componentEnv } from '../../../pkg/cluster/process-env';
 import { freePort, waitFor, type RunningEtcd } from '../../../test/integration/harness';
 import { benchPod, load, newAgent, nowMs, request, round, type Credentials, type LoadResult } from './client';
 import { cpuSeconds, rssMiB } from './proc';
@@ -26,7 +27,7 @@ export const startApiserver = async (etcd: RunningEtcd, dir: string): Promise<Ap
   const port = await freePort();
   const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...profile, path.join(root, 'dist', 'cmd', 'berth', 'main.js'), 'apiserver',
-    '--etcd-servers', etcd.endpoint, '--port', String(port), '--pki-dir', path.join(dir, 'pki')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    '--etcd-servers', etcd.endpoint, '--port', String(port), '--pki-dir', path.join(dir, 'pki')], { stdio: ['ignore', 'ignore', 'inherit'], env: componentEnv() }); // as `berth server` starts it
   const base = `https://127.0.0.1:${port}`;
   const agent = newAgent(creds, 1);
   await waitFor(async () => (await request(agent, base, 'GET', '/readyz')).status === 200, { timeoutMs: 20_000, what: 'apiserver ready' });
