@@ -12,3 +12,4 @@ export { newEndpointsController, type EndpointsControllerDeps } from './endpoint
 export { newEndpointSliceController, type EndpointSliceControllerDeps } from './endpointslice';
 export { newJobController, type JobControllerDeps } from './job';
 export { newCronJobController, type CronJobControllerDeps } from './cronjob';
+export { newRootCACertPublisher, reconcileRootCACert, rootCACertPublisherName, rootCAFromConfig, type RootCACertPublisherDeps } from './rootcacert';

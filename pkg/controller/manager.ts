@@ -30,6 +30,7 @@ import type { ApiCronJob, ApiJob } from '../../api/batch/v1';
 import { newEndpointSliceController, serviceNameIndex, serviceNameIndexFunc } from './endpointslice';
 import { newServiceAccountController } from './serviceaccount';
 import { newDaemonSetController } from './daemonset';
+import { newRootCACertPublisher, rootCACertPublisherName, rootCAFromConfig } from './rootcacert';
 
 export interface ControllerManagerOptions {
   kubeconfig: string;
@@ -148,6 +149,20 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     namespaces: namespaceInformer, serviceAccounts: serviceAccountInformer, saClient: client.resource(resource('', 'v1', 'serviceaccounts')), log, metrics,
   });
   metrics.watchQueue(serviceAccount);
+  // The CA to publish in every namespace's kube-root-ca.crt is the one this process trusts the
+  // apiserver with. Without one (a plain-http test apiserver) the publisher alone is not run.
+  let rootCA: string | undefined;
+  try {
+    rootCA = rootCAFromConfig(config, opts.kubeconfig);
+  } catch (err) {
+    log.error('not starting the root CA publisher', { controller: rootCACertPublisherName, error: err });
+  }
+  const configMapInformer = monitors.find((m) => m.info.group === '' && m.info.plural === 'configmaps')?.informer;
+  if (!configMapInformer) throw new Error('configmaps are not watched');
+  const rootCACertPublisher = rootCA === undefined ? undefined : newRootCACertPublisher({
+    namespaces: namespaceInformer, configMaps: configMapInformer, cmClient: client.resource(resource('', 'v1', 'configmaps')), rootCA, log, metrics,
+  });
+  if (rootCACertPublisher) metrics.watchQueue(rootCACertPublisher);
   const extraInformers = monitors.filter((m) => !Object.values(shared).includes(m.informer));
 
   let failure: unknown;
@@ -156,7 +171,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? leaderHealth.check() : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name].join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name, rootCACertPublisher?.name].filter(Boolean).join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -189,6 +204,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),
       supervise(serviceAccount.name, serviceAccount.run(ac.signal)),
+      ...(rootCACertPublisher ? [supervise(rootCACertPublisher.name, rootCACertPublisher.run(ac.signal))] : []),
     ]);
   };
   try {
