@@ -5,7 +5,9 @@ import type { ApiConfigMap, ApiSecret, Volume } from '../../api/core/v1';
 import { findResource } from '../../api/resources';
 import { silentLogger } from '../log';
 import { FakeResourceClient } from './fake-client';
+import { FakeTokenIssuer } from './fake-token-issuer';
 import { pod } from './test-builders';
+import { TokenManager } from './token-manager';
 import { VolumeError } from './volume-errors';
 import { VolumeManager, type Mounter } from './volumes';
 
@@ -30,8 +32,11 @@ const setup = () => {
   const secrets = new FakeResourceClient<ApiSecret>(info('secrets'));
   const mounter = new FakeMounter();
   let now = 0;
-  const mgr = new VolumeManager({ podsDir: path.join(root, 'pods'), configMaps, secrets, mounter, log: silentLogger(), refreshMs: 1000, now: () => now });
-  return { root, configMaps, secrets, mounter, mgr, tick: (ms: number) => { now += ms; }, done: () => fs.rmSync(root, { recursive: true, force: true }) };
+  const clock = { now: () => now };
+  const issuer = new FakeTokenIssuer(clock);
+  const tokens = new TokenManager({ serviceAccounts: issuer, clock, log: silentLogger(), random: () => 0 });
+  const mgr = new VolumeManager({ podsDir: path.join(root, 'pods'), configMaps, secrets, tokens, mounter, log: silentLogger(), refreshMs: 1000, now: () => now });
+  return { root, configMaps, secrets, issuer, tokens, mounter, mgr, tick: (ms: number) => { now += ms; }, done: () => fs.rmSync(root, { recursive: true, force: true }) };
 };
 
 const podWith = (volumes: Volume[]) => {
@@ -97,10 +102,13 @@ test.each([
   { name: 'a missing configMap', v: { name: 'c', configMap: { name: 'nope' } }, msg: 'MountVolume.SetUp failed for volume "c" : configmap "nope" not found' },
   { name: 'a missing secret', v: { name: 's', secret: { secretName: 'nope' } }, msg: 'MountVolume.SetUp failed for volume "s" : secret "nope" not found' },
   { name: 'a hostPath of the wrong type', v: { name: 'h', hostPath: { path: '/proc/self/status', type: 'Directory' } }, msg: 'is not a directory' },
+  { name: 'a token of a missing service account', v: { name: 't', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } },
+    msg: 'MountVolume.SetUp failed for volume "t" : failed to fetch token: serviceaccounts "default" not found', noServiceAccounts: true },
   { name: 'an unsupported type', v: { name: 'n', nfs: { server: 's', path: '/' } }, msg: 'unsupported volume type' },
-])('$name is a VolumeError', async ({ v, msg }) => {
+])('$name is a VolumeError', async ({ v, msg, noServiceAccounts }) => {
   const t = setup();
   try {
+    if (noServiceAccounts) t.issuer.serviceAccounts.clear();
     const err = await t.mgr.setUpPod(podWith([v as Volume])).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VolumeError);
     expect((err as VolumeError).message).toContain(msg);
@@ -138,5 +146,46 @@ test('a disk emptyDir records its sizeLimit (for eviction); a Memory one is boun
     expect(vols.get('disk')?.sizeLimit).toBe(1024 * 1024);
     expect(vols.get('mem')?.sizeLimit).toBeUndefined();
     expect(vols.get('plain')?.sizeLimit).toBeUndefined();
+  } finally { t.done(); }
+});
+
+/** The volume the ServiceAccount admission plugin adds (kube-api-access-<suffix>). */
+const apiAccess = (defaultMode?: number): Volume => ({ name: 'kube-api-access', projected: { ...(defaultMode !== undefined ? { defaultMode } : {}), sources: [
+  { serviceAccountToken: { path: 'token', expirationSeconds: 3600, audience: 'api' } },
+  { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+  { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+] } });
+
+test('projected: a service account token beside configMap and downwardAPI files, with the volume mode', async () => {
+  const t = setup();
+  try {
+    t.configMaps.seed('default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: 'default' }, data: { 'ca.crt': 'CA' } });
+    t.issuer.serviceAccounts.add('default/builder');
+    const p = podWith([apiAccess(0o640)]);
+    p.spec = { ...p.spec, containers: p.spec?.containers ?? [], serviceAccountName: 'builder' };
+    const dir = (await t.mgr.setUpPod(p)).get('kube-api-access')?.hostPath ?? '';
+    const files = ['token', 'ca.crt', 'namespace'].map((f) => [fs.readFileSync(path.join(dir, f), 'utf8'), (fs.statSync(path.join(dir, f)).mode & 0o777).toString(8)]);
+    expect(files).toEqual([['token-1', '640'], ['CA', '640'], ['default', '640']]);
+    expect(t.issuer.requests.map((r) => [r.namespace, r.name, r.body.spec])).toEqual([['default', 'builder',
+      { audiences: ['api'], expirationSeconds: 3600, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'web', uid: 'uid-1' } }]]);
+  } finally { t.done(); }
+});
+
+test('a refresh writes a new token only once the old one is due; teardown forgets the pod\'s tokens', async () => {
+  const t = setup();
+  try {
+    t.configMaps.seed('default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: 'default' }, data: { 'ca.crt': 'CA' } });
+    const p = podWith([apiAccess()]);
+    const file = path.join((await t.mgr.setUpPod(p)).get('kube-api-access')?.hostPath ?? '', 'token');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o644);
+    t.tick(1000);
+    await t.mgr.setUpPod(p);
+    expect([fs.readFileSync(file, 'utf8'), t.issuer.requests.length]).toEqual(['token-1', 1]);
+    t.tick(2880 * 1000); // past 80% of the hour
+    expect(t.mgr.due(p, false)).toBe(true);
+    await t.mgr.setUpPod(p);
+    expect([fs.readFileSync(file, 'utf8'), t.issuer.requests.length]).toEqual(['token-2', 2]);
+    await t.mgr.tearDownPod('uid-1');
+    expect(t.tokens.size()).toBe(0);
   } finally { t.done(); }
 });

@@ -2,18 +2,20 @@
 // downwardAPI and projected plugins): each volume becomes a host directory (or file) under
 // <root>/pods/<uid>/volumes/kubernetes.io~<plugin>/<name>, which the runtime binds into the
 // containers (volume-mounts.ts). API-data volumes are rewritten atomically when their source
-// changes, checked again at most every refreshMs. Pod teardown unmounts and removes it all.
+// changes, checked again at most every refreshMs (a projected service account token changes when
+// the token manager refreshes it). Pod teardown unmounts and removes it all.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { ApiConfigMap, ApiSecret, Pod, Volume } from '../../api/core/v1';
+import type { ApiConfigMap, ApiSecret, Pod, ServiceAccountTokenProjection, Volume } from '../../api/core/v1';
 import { isNotFound } from '../apimachinery/errors';
 import type { ResourceClient } from '../client/types';
 import type { Logger } from '../log';
 import { writeAtomic, type Payload } from './atomic-writer';
 import { podIdentity } from './pod-util';
 import { bytes } from './quantity';
+import type { ServiceAccountTokens } from './token-manager';
 import { checkHostPathType } from './volume-host-path';
 import { errnoCode, VolumeError } from './volume-errors';
 import { configMapPayload, defaultFileMode, downwardAPIPayload, secretPayload } from './volume-sources';
@@ -53,6 +55,8 @@ export interface VolumeDeps {
   podsDir: string;
   configMaps: Pick<ResourceClient<ApiConfigMap>, 'get'>;
   secrets: Pick<ResourceClient<ApiSecret>, 'get'>;
+  /** Tokens for projected serviceAccountToken sources; without it (no API server) such volumes fail. */
+  tokens?: ServiceAccountTokens;
   mounter?: Mounter;
   log: Logger;
   /** How often API-data volumes of a running pod are compared with their source (ms; default 5000). */
@@ -152,7 +156,8 @@ export class VolumeManager {
       if (s.configMap) part = await this.configMapFiles(ns, s.configMap.name ?? '', s.configMap.items, mode, s.configMap.optional ?? false);
       else if (s.secret) part = await this.secretFiles(ns, s.secret.name ?? '', s.secret.items, mode, s.secret.optional ?? false);
       else if (s.downwardAPI) part = downwardAPIPayload(pod, { ...s.downwardAPI, defaultMode: mode });
-      else throw new VolumeError('projected: only configMap, secret and downwardAPI sources are supported yet');
+      else if (s.serviceAccountToken) part = await this.tokenFile(pod, s.serviceAccountToken, mode);
+      else throw new VolumeError('projected: only configMap, secret, downwardAPI and serviceAccountToken sources are supported yet');
       for (const [k, f] of part) out.set(k, f);
     }
     return out;
@@ -168,6 +173,21 @@ export class VolumeManager {
     return secret ? secretPayload(secret, items, mode, optional) : new Map();
   }
 
+  /**
+   * The token of the pod's service account, bound to the pod (kubelet projected.go). Its mode is the
+   * volume's: kubelet writes 0600 only when fsUser/fsGroup apply and then chowns the volume
+   * (SetVolumeOwnership), which the agent does not do, so 0600 would lock non-root containers out.
+   */
+  private async tokenFile(pod: Pod, src: ServiceAccountTokenProjection, mode: number): Promise<Payload> {
+    if (!this.d.tokens) throw new VolumeError('serviceAccountToken: the agent has no token manager (no API server)');
+    const id = podIdentity(pod);
+    const token = await this.d.tokens.getServiceAccountToken(id.namespace, pod.spec?.serviceAccountName || 'default', {
+      audiences: src.audience ? [src.audience] : [], expirationSeconds: src.expirationSeconds ?? defaultTokenExpirationSeconds,
+      boundPod: { name: id.name, uid: id.uid },
+    });
+    return new Map([[src.path, { data: Buffer.from(token, 'utf8'), mode }]]);
+  }
+
   /** Unmounts and removes everything of the pod on the node. Idempotent. */
   async tearDownPod(uid: string): Promise<void> {
     const dir = this.podDir(uid);
@@ -176,6 +196,7 @@ export class VolumeManager {
     if (this.mounter().mountsUnder(dir).length > 0) throw new Error(`pod directory ${dir} still has mounts`);
     fs.rmSync(dir, { recursive: true, force: true });
     this.lastSetUp.delete(uid);
+    this.d.tokens?.deletePodTokens(uid);
   }
 
   /** UIDs that have a pod directory (for cleanup of pods gone while the agent was down). */
@@ -188,6 +209,9 @@ export class VolumeManager {
     }
   }
 }
+
+/** The API server's default for a serviceAccountToken source's expirationSeconds. */
+const defaultTokenExpirationSeconds = 3600;
 
 const isApiData = (v: Volume): boolean => Boolean(v.configMap || v.secret || v.downwardAPI || v.projected);
 
