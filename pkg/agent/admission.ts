@@ -8,7 +8,8 @@ import type { ApiPod } from './pod-util';
 import { appArmorRejection, sysctlRejection } from './security-context';
 import { rfc3339 } from './status';
 
-export interface NodeAllocatable { milliCPU: number; memory: number; pods: number }
+/** ephemeralStorage (bytes) is unknown when the node could not stat its root; only resourceFieldRef reads it. */
+export interface NodeAllocatable { milliCPU: number; memory: number; pods: number; ephemeralStorage?: number }
 
 export interface Rejection { reason: string; message: string }
 

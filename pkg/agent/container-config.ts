@@ -1,6 +1,6 @@
 // Builds the CRI configs for a pod's sandbox and containers (upstream kuberuntime_sandbox.go,
 // kuberuntime_container.go, kubelet_pods.go makeEnvironmentVariables).
-import type { Pod, Container, EnvVar } from '../../api/core/v1';
+import type { Pod, Container } from '../../api/core/v1';
 import {
   annotationRestartCount, annotationTerminationGracePeriod, labelContainerName, labelPodName, labelPodNamespace, labelPodUID,
   type ContainerConfig, type KeyValue, type LinuxContainerResources, type Mount,
@@ -8,11 +8,11 @@ import {
 import { containerRequests, containersOf, podIdentity, podQOSClass } from './pod-util';
 import { bytes, cpuMilli } from './quantity';
 import { containerSecurityContext } from './security-context';
+import { containerEnv, expand, type EnvContext } from './container-env';
 
-/** A container whose config cannot be built (reason CreateContainerConfigError). */
-export class ContainerConfigError extends Error {
-  override readonly name = 'ContainerConfigError';
-}
+// Kept here for the callers that import them from this file.
+export { ContainerConfigError } from './container-config-error';
+export { containerEnv, expand, type EnvContext } from './container-env';
 
 export const podLabels = (pod: Pod): Record<string, string> => {
   const id = podIdentity(pod);
@@ -88,48 +88,13 @@ export const oomScoreAdj = (pod: Pod, c: Container, memoryCapacity: number): num
   return Math.min(999, Math.max(2, adj));
 };
 
-export interface EnvContext { podIP: string; hostIP: string; nodeName: string }
-
-const labelRef = /^metadata\.(labels|annotations)\['(.+)'\]$/;
-
-const fieldRefValue = (pod: Pod, fieldPath: string, ctx: EnvContext): string => {
-  const m = labelRef.exec(fieldPath);
-  if (m) return (m[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[m[2]] ?? '';
-  switch (fieldPath) {
-    case 'metadata.name': return pod.metadata?.name ?? '';
-    case 'metadata.namespace': return pod.metadata?.namespace ?? 'default';
-    case 'metadata.uid': return pod.metadata?.uid ?? '';
-    case 'spec.nodeName': return pod.spec?.nodeName ?? ctx.nodeName;
-    case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? '';
-    case 'status.podIP': case 'status.podIPs': return ctx.podIP;
-    case 'status.hostIP': case 'status.hostIPs': return ctx.hostIP;
-    default: throw new ContainerConfigError(`unsupported fieldRef ${fieldPath}`);
-  }
-};
-
-/** Expands `$(VAR)` from `vars` (`$$` escapes), leaving unknown references as they are. */
-export const expand = (s: string, vars: Map<string, string>): string =>
-  s.replace(/\$\$|\$\(([^)]*)\)/g, (whole, name: string | undefined) => {
-    if (whole === '$$') return '$';
-    return name !== undefined && vars.has(name) ? (vars.get(name) ?? '') : whole;
-  });
-
-export const containerEnv = (pod: Pod, c: Container, ctx: EnvContext): KeyValue[] => {
-  const vars = new Map<string, string>();
-  for (const e of c.env ?? []) vars.set(e.name, envValue(pod, c, e, ctx, vars));
-  return [...vars].map(([key, value]) => ({ key, value }));
-};
-
-const envValue = (pod: Pod, c: Container, e: EnvVar, ctx: EnvContext, vars: Map<string, string>): string => {
-  if (e.valueFrom?.fieldRef) return fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, ctx);
-  if (e.valueFrom) throw new ContainerConfigError(`env ${e.name} of container ${c.name}: only value and fieldRef are supported yet`);
-  return expand(e.value ?? '', vars);
-};
-
-/** `mounts`: the container's volume mounts and /etc/hosts, as the volume manager resolved them (kubelet makeMounts). */
+/**
+ * `mounts`: the container's volume mounts and /etc/hosts, as the volume manager resolved them (kubelet makeMounts).
+ * `envs`: the environment as containerEnv built it with the API's objects; without it, only what the pod itself holds resolves.
+ */
 export const containerConfig = (pod: Pod, c: Container, restartCount: number,
-  ctx: EnvContext & { memoryCapacity: number; mounts?: Mount[]; seccompProfileRoot?: string }): ContainerConfig => {
-  const envs = containerEnv(pod, c, ctx);
+  ctx: EnvContext & { memoryCapacity: number; mounts?: Mount[]; seccompProfileRoot?: string; envs?: KeyValue[] }): ContainerConfig => {
+  const envs = ctx.envs ?? containerEnv(pod, c, ctx).envs;
   const vars = new Map(envs.map((kv) => [kv.key, kv.value]));
   const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
   return {

@@ -13,7 +13,8 @@ import { instrumentRuntime, newAgentMetrics } from './metrics';
 import { readNodeSystemInfo, runNodeStatusLoop, type ApiNode, type NodeState } from './node';
 import { PodManager } from './pod-manager';
 import type { ApiPod } from './pod-util';
-import type { ApiConfigMap, ApiSecret } from '../../api/core/v1';
+import type { ApiConfigMap, ApiSecret, ApiService, ApiServiceAccount } from '../../api/core/v1';
+import { TokenManager } from './token-manager';
 import { VolumeManager } from './volumes';
 import { ContainerLogManager, defaultLogRotationPolicy } from './log-rotation';
 import { createGrpcRuntimeService } from './runtime-grpc';
@@ -84,17 +85,23 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   const volumes = new VolumeManager({
     podsDir: path.join(agentRoot, 'pods'), log: log.child('volumes'),
     configMaps: client.resource<ApiConfigMap>(mustFind('configmaps')), secrets: client.resource<ApiSecret>(mustFind('secrets')),
+    tokens: new TokenManager({ serviceAccounts: client.resource<ApiServiceAccount>(mustFind('serviceaccounts')), clock: realClock, log: log.child('tokens') }),
   });
   const dns = {
     clusterDNS: opts.clusterDNS ?? [], clusterDomain: opts.clusterDomain || 'cluster.local',
     hostResolvConf: readResolvConf(opts.resolvConf ?? '/etc/resolv.conf', log),
   };
   const informer = createInformer(pods, { fieldSelector: `spec.nodeName=${nodeName}`, log });
+  // Container environments: ConfigMaps, Secrets, and the Services of every namespace (kubelet's service lister).
+  const envSources = {
+    configMaps: client.resource<ApiConfigMap>(mustFind('configmaps')), secrets: client.resource<ApiSecret>(mustFind('secrets')),
+    services: createInformer(client.resource<ApiService>(mustFind('services')), { log }),
+  };
   const recorder = createEventRecorder(client, 'kubelet', log, { host: nodeName });
   const manager = new PodManager({
     runtime, pods, informer, clock: realClock, log: log.child('pods'), recorder,
     nodeName, nodeIP, podLogDir: opts.podLogDir, memoryCapacity: info.memoryBytes, activePollMs: 1000, resyncMs: 10_000,
-    allocatable: { milliCPU: info.cpus * 1000, memory: info.memoryBytes, pods: 110 }, metrics, volumes, dns,
+    allocatable: { milliCPU: info.cpus * 1000, memory: info.memoryBytes, pods: 110, ephemeralStorage: info.ephemeralStorageBytes }, metrics, volumes, dns, envSources,
     seccompProfileRoot: path.join(agentRoot, 'seccomp'), exec: streaming,
   });
   informer.addEventHandler(manager.handler);
@@ -118,6 +125,7 @@ export const runAgent = async (opts: AgentOptions, log: Logger, signal: AbortSig
   await Promise.all([
     named('node', runNodeStatusLoop(nodeOpts, { nodes, runtime, clock: realClock, log: log.child('node'), info }, signal, (st) => { nodeState = st; })),
     named('informer', informer.run(signal)),
+    named('services informer', envSources.services.run(signal)),
     named('pods', manager.run(signal)),
     named('log rotation', logRotation.run(signal)),
     named('server', api.closed),

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ApiConfigMap, ApiSecret } from '../../api/core/v1';
+import type { ApiConfigMap, ApiSecret, ApiService } from '../../api/core/v1';
 import { findResource } from '../../api/resources';
+import { FakeInformer } from '../client/fake-informer';
 import { silentLogger } from '../log';
 import { Backoff } from './backoff';
 import { FakeClock } from './clock';
@@ -196,5 +197,32 @@ describe('syncPod with volumes', () => {
       await killPod('uid-1', 0, { runtime: t.runtime, log: silentLogger(), volumes: t.deps.volumes });
       expect(fs.existsSync(path.join(t.root, 'pods', 'uid-1'))).toBe(false);
     } finally { t.done(); }
+  });
+});
+
+describe('syncPod environment', () => {
+  test('a missing configMap is CreateContainerConfigError; once it exists the container gets it, service variables and an event for skipped keys', async () => {
+    const cmInfo = findResource('', 'v1', 'configmaps');
+    const secretInfo = findResource('', 'v1', 'secrets');
+    if (!cmInfo || !secretInfo) throw new Error('resources missing');
+    const configMaps = new FakeResourceClient<ApiConfigMap>(cmInfo);
+    const services = new FakeInformer<ApiService>();
+    services.seed({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default' }, spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443 }] } });
+    const c = container('app', { envFrom: [{ configMapRef: { name: 'settings' } }], env: [{ name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'level' } } }] });
+    const t = setup(pod({ containers: [c] }));
+    const events: string[] = [];
+    t.deps.recorder = { event: (_o, type, reason, message) => events.push(`${type} ${reason} ${message}`) };
+    t.deps.envSources = { configMaps, secrets: new FakeResourceClient<ApiSecret>(secretInfo), services };
+    await t.sync();
+    expect((await t.fresh()).status?.containerStatuses?.[0].state?.waiting).toEqual({ reason: 'CreateContainerConfigError', message: 'configmap "settings" not found' });
+    expect(t.runtime.calls.filter((x) => x.startsWith('createContainer'))).toEqual([]);
+
+    configMaps.seed('default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' }, data: { level: 'debug', 'bad key': 'x' } });
+    t.clock.step(10_000);
+    await t.sync();
+    expect((await t.fresh()).status?.phase).toBe('Running');
+    const envs = [...t.runtime.configs.values()][0]?.envs ?? [];
+    expect(envs).toEqual(expect.arrayContaining([{ key: 'level', value: 'debug' }, { key: 'LEVEL', value: 'debug' }, { key: 'KUBERNETES_SERVICE_HOST', value: '10.96.0.1' }]));
+    expect(events).toContain('Warning InvalidEnvironmentVariableNames Keys [bad key] from the EnvFrom configMap default/settings were skipped since they are considered invalid environment variable names.');
   });
 });

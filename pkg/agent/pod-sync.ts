@@ -7,10 +7,13 @@ import type { Logger } from '../log';
 import type { Backoff } from './backoff';
 import { formatDuration } from './backoff';
 import type { Clock } from './clock';
-import { containerConfig, ContainerConfigError, containerEnv } from './container-config';
+import type { NodeAllocatable } from './admission';
+import { containerConfig, ContainerConfigError } from './container-config';
+import { containerEnv, reasonInvalidEnvironmentVariableNames } from './container-env';
+import { fetchEnvSources, type EnvSourceClients } from './env-sources';
 import { managedHostsFileContent, writeHostsFile } from './hosts-file';
 import { containersOf, isTerminalPhase, podDesc, podIdentity, restartPolicyOf, sidecarsOf } from './pod-util';
-import type { ContainerStatus, Mount, PodSandboxConfig, RuntimeService } from './runtime-client';
+import type { ContainerStatus, KeyValue, Mount, PodSandboxConfig, RuntimeService } from './runtime-client';
 import { missingClusterDNS, PodConfigError, podHostnameAndDomain, sandboxConfig, type DNSOptions } from './sandbox-config';
 import { VolumeError } from './volume-errors';
 import { containerMounts } from './volume-mounts';
@@ -48,6 +51,10 @@ export interface SyncDeps {
   probes?: ProbeManager;
   /** CRI ExecSync for exec probes and hooks (without it they fail). */
   exec?: ExecSyncer;
+  /** ConfigMaps, Secrets and Services for container environments; without it only what the pod itself holds resolves. */
+  envSources?: EnvSourceClients;
+  /** The node's allocatable: resourceFieldRef's value of a limit the container does not set. */
+  allocatable?: NodeAllocatable;
 }
 
 /** What to do with one container of the spec. */
@@ -222,14 +229,22 @@ const createSandbox = async (pod: Pod, cfg: PodSandboxConfig, d: SyncDeps): Prom
 interface StartContext { sandboxId: string; sbConfig: PodSandboxConfig; podIP: string; volumes: PodVolumes }
 
 /** The container's CRI mounts: its volumes and the pod's managed /etc/hosts (kubelet makeMounts). */
-const mountsFor = (pod: Pod, c: Container, s: StartContext, d: SyncDeps): Mount[] => {
+const mountsFor = (pod: Pod, c: Container, s: StartContext, envs: KeyValue[], d: SyncDeps): Mount[] => {
   let hostsFile: string | undefined;
   if (d.volumes && s.podIP && !pod.spec?.hostNetwork) {
     const { hostname, domain } = podHostnameAndDomain(pod, d.dns?.clusterDomain ?? 'cluster.local');
     hostsFile = writeHostsFile(d.volumes.podDir(podIdentity(pod).uid), managedHostsFileContent([s.podIP], hostname, domain, pod.spec?.hostAliases));
   }
-  const env = new Map(containerEnv(pod, c, { podIP: s.podIP, hostIP: d.nodeIP, nodeName: d.nodeName }).map((kv) => [kv.key, kv.value]));
+  const env = new Map(envs.map((kv) => [kv.key, kv.value]));
   return containerMounts(pod, c, { volumes: s.volumes, hostsFile, env });
+};
+
+/** The container's environment (kubelet makeEnvironmentVariables); skipped envFrom keys become events. */
+const envFor = async (pod: Pod, c: Container, s: StartContext, d: SyncDeps): Promise<KeyValue[]> => {
+  const sources = d.envSources ? await fetchEnvSources(pod, c, d.envSources) : {};
+  const env = containerEnv(pod, c, { podIP: s.podIP, hostIP: d.nodeIP, nodeName: d.nodeName, allocatable: d.allocatable }, sources);
+  for (const message of env.warnings) d.recorder?.event(podRef(pod), 'Warning', reasonInvalidEnvironmentVariableNames, message);
+  return env.envs;
 };
 interface StartFailure { waiting: Waiting; retryMs: number }
 
@@ -240,8 +255,9 @@ const startContainer = async (pod: Pod, c: Container, a: ContainerAction, s: Sta
   if (pulled) return pulled;
   let config;
   try {
-    const mounts = mountsFor(pod, c, s, d);
-    config = containerConfig(pod, c, a.attempt, { podIP: s.podIP, hostIP: d.nodeIP, nodeName: d.nodeName, memoryCapacity: d.memoryCapacity, mounts, seccompProfileRoot: d.seccompProfileRoot });
+    const envs = await envFor(pod, c, s, d);
+    const mounts = mountsFor(pod, c, s, envs, d);
+    config = containerConfig(pod, c, a.attempt, { podIP: s.podIP, hostIP: d.nodeIP, nodeName: d.nodeName, memoryCapacity: d.memoryCapacity, mounts, seccompProfileRoot: d.seccompProfileRoot, envs });
   } catch (err) {
     if (!(err instanceof ContainerConfigError) && !(err instanceof PodConfigError)) throw err;
     return { waiting: { reason: 'CreateContainerConfigError', message: err.message }, retryMs: 10_000 };

@@ -4,8 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/core/v1';
-// container-config.ts imports this file too; the class is only used at call time, so the cycle is safe.
-import { ContainerConfigError } from './container-config';
+import { ContainerConfigError } from './container-config-error';
 import { containersOf } from './pod-util';
 import type { LinuxContainerSecurityContext, LinuxSandboxSecurityContext, NamespaceOption, SecurityProfile } from './runtime-client';
 
