@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensurePki, writeKubeconfig, hostName } from './pki';
+import { ensurePki, writeKubeconfig, hostName, sansOf } from './pki';
 
 describe('ensurePki', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-pki-'));
@@ -30,6 +30,22 @@ describe('ensurePki', () => {
     await ensurePki(dir, { hosts: [] });
     expect(readFileSync(path.join(dir, 'ca.crt'), 'utf8')).toBe(before);
     expect(readFileSync(path.join(dir, 'admin.crt'), 'utf8')).toBe(adminBefore);
+  });
+
+  it('re-issues the serving certificate for a name it lacks, keeping the names it had and the CA', async () => {
+    const ca = readFileSync(path.join(dir, 'ca.crt'), 'utf8');
+    const agent = readFileSync(path.join(dir, 'agent.crt'), 'utf8');
+    const served = readFileSync(path.join(dir, 'apiserver.crt'), 'utf8');
+    await ensurePki(dir, { hosts: ['api.example'] }); // nothing new: kept as it is
+    expect(readFileSync(path.join(dir, 'apiserver.crt'), 'utf8')).toBe(served);
+    const p = await ensurePki(dir, { hosts: ['10.96.0.1', 'kubernetes.default.svc'] });
+    expect(sansOf(readFileSync(p.apiserverCert, 'utf8'))).toEqual(expect.arrayContaining(['10.1.2.3', 'api.example', '10.96.0.1', 'kubernetes.default.svc', '127.0.0.1']));
+    expect(execFileSync('openssl', ['verify', '-CAfile', p.caCert, p.apiserverCert]).toString()).toContain(': OK');
+    // The key matches the new certificate.
+    const pub = (args: string[]) => execFileSync('openssl', args).toString();
+    expect(pub(['pkey', '-in', p.apiserverKey, '-pubout'])).toBe(pub(['x509', '-in', p.apiserverCert, '-noout', '-pubkey']));
+    expect(readFileSync(p.caCert, 'utf8')).toBe(ca);
+    expect(readFileSync(p.agentCert, 'utf8')).toBe(agent);
   });
 
   it('writes a kubeconfig with embedded data', () => {

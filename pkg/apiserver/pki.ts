@@ -2,7 +2,7 @@
 // the agent's serving+client certificate, generated on first start and reused afterwards.
 // ECDSA P-256 keeps generation fast; Go's crypto/tls (kubectl) accepts it.
 import { webcrypto } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import 'reflect-metadata'; // @peculiar/x509's DI container (tsyringe) needs the Reflect metadata API
@@ -105,9 +105,22 @@ const createLeaf = async (ca: Issuer, spec: LeafSpec): Promise<{ cert: x509.X509
   return { cert, key: keys.privateKey };
 };
 
+/** Written aside and renamed into place: a reader never sees half a file. */
+const writeAtomically = (file: string, data: string, mode: number) => {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode });
+  renameSync(tmp, file);
+};
+
 const writeLeaf = async (certPath: string, keyPath: string, leaf: { cert: x509.X509Certificate; key: CryptoKey }) => {
-  writeFileSync(keyPath, await toPem(leaf.key), { mode: 0o600 });
-  writeFileSync(certPath, leaf.cert.toString('pem') + '\n');
+  writeAtomically(keyPath, await toPem(leaf.key), 0o600);
+  writeAtomically(certPath, leaf.cert.toString('pem') + '\n', 0o644);
+};
+
+/** The DNS names and IP addresses a certificate is for. */
+export const sansOf = (pem: string): string[] => {
+  const ext = new x509.X509Certificate(pem).getExtension(x509.SubjectAlternativeNameExtension);
+  return (ext?.names.items ?? []).map((n) => n.value);
 };
 
 /** The machine's hostname, lower-cased, as node names are. */
@@ -139,7 +152,13 @@ export const ensurePki = async (dir: string, opts: PkiOptions = { hosts: [] }): 
     [p.agentCert, p.agentKey, { subject: `CN=system:node:${host}, O=system:nodes`, sans: local, serverAuth: true, clientAuth: true }],
   ];
   for (const [certPath, keyPath, spec] of leaves) {
-    if (existsSync(certPath) && existsSync(keyPath)) continue;
+    if (existsSync(certPath) && existsSync(keyPath)) {
+      // A serving certificate is re-issued when asked for a name it lacks (an upgrade added the
+      // kubernetes Service's names), keeping every name it had.
+      const had = sansOf(readFileSync(certPath, 'utf8'));
+      if (!spec.serverAuth || spec.sans.every((h) => had.includes(h))) continue;
+      spec.sans = [...new Set([...had, ...spec.sans])];
+    }
     await writeLeaf(certPath, keyPath, await createLeaf(ca, spec));
   }
   return p;

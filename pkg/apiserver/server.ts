@@ -19,6 +19,7 @@ import { apiserverMetrics } from './metrics';
 import type { HandlerContext, Validation } from './handlers/context';
 import { rfc3339 } from './handlers/respond';
 import { routeUpgrades } from './handlers/upgrade';
+import { isLoopback, startKubernetesEndpoints } from './kubernetes-endpoints';
 import { strategies } from './registry';
 import { randomUUID } from 'node:crypto';
 import { ensureKubernetesService, newRepairer, newServiceAllocators, startRepair, withServiceAllocation, type ServiceAllocationOptions } from './allocators';
@@ -32,6 +33,11 @@ export interface ApiserverOptions {
   etcdPrefix?: string;
   /** Extra SANs for the serving certificate. */
   hosts?: string[];
+  /**
+   * The address pods reach this apiserver at (upstream's --advertise-address), written to the
+   * `kubernetes` Service's Endpoints. Default: `bind` when it is one address and not loopback.
+   */
+  advertiseAddress?: string;
   /** How often to compact etcd; history older than one interval is dropped. Default 5 minutes. */
   compactionIntervalMs?: number;
   /** How long Events live (upstream's --event-ttl, default 1 h); each write renews it. */
@@ -98,8 +104,15 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> => Promise.race([
   p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms}ms`)), ms).unref()),
 ]);
 
+/** The names in-cluster clients use for the API (upstream's serving certificate carries them too). */
+const kubernetesServiceNames = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'];
+
+const advertiseAddressOf = (opts: ApiserverOptions): string | undefined => {
+  const ip = opts.advertiseAddress ?? (opts.bind === '0.0.0.0' || opts.bind === '::' ? undefined : opts.bind);
+  return ip && !isLoopback(ip) ? ip : undefined;
+};
+
 export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promise<RunningApiserver> => {
-  const pki = await ensurePki(opts.pkiDir, { hosts: [...(opts.hosts ?? []), ...(opts.bind !== '0.0.0.0' ? [opts.bind] : [])] });
   const registry = newRegistry('apiserver');
   const metrics = apiserverMetrics(registry);
   // One etcd watch per resource feeds the watch cache that serves every watch and RV=0 list.
@@ -114,6 +127,11 @@ export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promi
   setMaxListeners(0, stop.signal); // every open watch listens on it
   const now = () => new Date();
   const allocators = newServiceAllocators(store, opts.serviceRanges);
+  const advertise = advertiseAddressOf(opts);
+  const pki = await ensurePki(opts.pkiDir, {
+    hosts: [...(opts.hosts ?? []), ...(opts.bind !== '0.0.0.0' ? [opts.bind] : []), ...(advertise ? [advertise] : []),
+      allocators.ips.range.valueAt(0), ...kubernetesServiceNames],
+  });
   const ctx: HandlerContext = {
     // Events expire (an etcd lease): core/v1 and events.k8s.io/v1 share /registry/events/.
     // Service writes take and release cluster IPs and node ports (pkg/apiserver/allocators).
@@ -153,9 +171,11 @@ export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promi
   // Not fatal: a user Service may already hold the first address (then upstream also logs and goes on).
   await ensureKubernetesService(ctx.store, allocators.ips.range, port, now())
     .catch((err: unknown) => log.error('could not create the kubernetes service', { error: err }));
+  const stopEndpoints = advertise ? startKubernetesEndpoints(ctx.store, advertise, port, now, log) : () => undefined;
   log.info('serving', { url });
   const close = async () => {
     stopCompaction();
+    stopEndpoints();
     stopRepair();
     stop.abort();
     await new Promise<void>((resolve) => {

@@ -78,6 +78,7 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
   sub('apiserver', 'serve the Kubernetes API over HTTPS, backed by etcd')
     .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs', list)
     .option('--bind <addr>', 'address to listen on', '127.0.0.1').option('--port <n>', 'HTTPS port', int, 6443)
+    .option('--advertise-address <ip>', 'the address pods reach the API at (the kubernetes Service\'s endpoints); default --bind unless loopback or any')
     .requiredOption('--pki-dir <dir>', 'cluster CA and certificates')
     .option('--event-ttl <duration>', 'how long Events are kept (Go duration)', '1h0m0s')
     .option('--service-cluster-ip-range <cidr>', 'the IPv4 range Service cluster IPs come from', '10.96.0.0/16')
@@ -86,7 +87,7 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
       const eventTTLSeconds = Math.ceil(parseDuration(o.eventTtl, 'event-ttl') / 1000);
       const serviceRanges = { serviceClusterIPRange: o.serviceClusterIpRange, serviceNodePortRange: o.serviceNodePortRange };
       chosen.run = async (signal) => (await import('../apiserver')).runApiserver(
-        { etcdServers: o.etcdServers, bind: o.bind, port: o.port, pkiDir: o.pkiDir, eventTTLSeconds, serviceRanges }, logger('apiserver'), signal);
+        { etcdServers: o.etcdServers, bind: o.bind, advertiseAddress: o.advertiseAddress, port: o.port, pkiDir: o.pkiDir, eventTTLSeconds, serviceRanges }, logger('apiserver'), signal);
     });
 
   sub('runtime', 'serve the CRI-like runtime over gRPC on a unix socket')

@@ -1,4 +1,4 @@
-import { componentSpecs } from './components';
+import { advertiseAddressOf, componentSpecs, podGateway } from './components';
 import { defaultConfig, portsWithOffset } from './config';
 import { componentEnv } from './process-env';
 
@@ -59,4 +59,16 @@ test('every component but etcd starts with malloc’s mmap threshold pinned', ()
 
 test('a threshold the user set wins', () => {
   expect(componentEnv({ MALLOC_MMAP_THRESHOLD_: '65536', PATH: '/bin' })).toEqual({ MALLOC_MMAP_THRESHOLD_: '65536', PATH: '/bin' });
+});
+
+test.each([
+  { cidr: '10.244.0.0/24', want: '10.244.0.1' },
+  { cidr: '10.88.255.0/24', want: '10.88.255.1' },
+])('the pod gateway of $cidr is $want', ({ cidr, want }) => expect(podGateway(cidr)).toBe(want));
+
+test('the apiserver listens everywhere and advertises the pod gateway on a loopback node, else the node IP', () => {
+  const args = componentSpecs(defaultConfig('/tmp/h')).find((s) => s.name === 'apiserver')!.args;
+  expect(args[args.indexOf('--bind') + 1]).toBe('0.0.0.0');
+  expect(args[args.indexOf('--advertise-address') + 1]).toBe('10.244.0.1');
+  expect(advertiseAddressOf({ ...defaultConfig('/tmp/h'), nodeIP: '192.168.56.10' })).toBe('192.168.56.10');
 });

@@ -37,6 +37,19 @@ export const serviceCidrOf = (cfg: ClusterConfig): string => cfg.serviceCidr ?? 
 /** A config saved before the proxy existed has no port for it: the scheduler's minus 3, as the defaults. */
 export const proxyPort = (cfg: ClusterConfig): number => cfg.ports.proxy ?? cfg.ports.scheduler - 3;
 
+/**
+ * Where pods reach the apiserver: the node's IP, or on a node whose IP is loopback (a one-machine
+ * cluster), the pod network's gateway, the address of the node's side of the pod bridge.
+ */
+export const advertiseAddressOf = (cfg: ClusterConfig): string => (cfg.nodeIP.startsWith('127.') ? podGateway(cfg.podCidr) : cfg.nodeIP);
+
+/** The first address of the pod CIDR, which the CNI bridge plugin gives the bridge (host-local's default gateway). */
+export const podGateway = (cidr: string): string => {
+  const [ip] = cidr.split('/');
+  const n = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + 1;
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+};
+
 export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
   const p = paths(cfg.home);
   const { ports } = cfg;
@@ -59,8 +72,9 @@ export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
     },
     {
       name: 'apiserver',
-      ...node('apiserver', ['--etcd-servers', etcdUrl, '--bind', '127.0.0.1', '--port', String(ports.apiserver), '--pki-dir', p.pki,
-        '--service-cluster-ip-range', serviceCidrOf(cfg)]),
+      // Listening on every address: pods reach it at the advertised one, through the kubernetes Service.
+      ...node('apiserver', ['--etcd-servers', etcdUrl, '--bind', '0.0.0.0', '--advertise-address', advertiseAddressOf(cfg),
+        '--port', String(ports.apiserver), '--pki-dir', p.pki, '--service-cluster-ip-range', serviceCidrOf(cfg)]),
       ready: () => httpOk(`https://127.0.0.1:${ports.apiserver}/readyz`, p.pki),
     },
     {

@@ -21,6 +21,8 @@ export interface TestCluster {
   cgroupParent: string;
   bridge: string;
   nodeName: string;
+  /** Its own service CIDR, so its Service rules never match another cluster's pods. */
+  serviceCidr: string;
   kubectl(args: string[], opts?: { input?: string; binary?: string }): Promise<Result>;
   berthctl(args: string[]): Promise<Result>;
   stop(): Promise<void>;
@@ -48,14 +50,15 @@ export const startCluster = async (name: string): Promise<TestCluster> => {
   const nodeName = `e2e-${suffix}`;
   const offset = 20000 + Math.floor(Math.random() * 400) * 20;
   const subnet = 100 + Math.floor(Math.random() * 100);
+  const serviceCidr = `10.${subnet}.128.0/20`;
   const env = { ...process.env, BERTH_HOME: home };
   const up = await exec(process.execPath, [berthMain, 'up', '--home', home, '--port-offset', String(offset),
-    '--node-name', nodeName, '--bridge', bridge, '--pod-cidr', `10.${subnet}.0.0/24`, '--cgroup-parent', cgroupParent,
+    '--node-name', nodeName, '--bridge', bridge, '--pod-cidr', `10.${subnet}.0.0/24`, '--service-cidr', serviceCidr, '--cgroup-parent', cgroupParent,
     '--image', busyboxArchive, '--timeout', '120'], env);
   const kubeconfig = path.join(home, 'kubeconfig');
   const cacheDir = path.join(home, 'kubectl-cache');
   const cluster: TestCluster = {
-    home, kubeconfig, cgroupParent, bridge, nodeName,
+    home, kubeconfig, cgroupParent, bridge, nodeName, serviceCidr,
     kubectl: (args, opts) => exec(opts?.binary ?? 'kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args], env, opts?.input),
     berthctl: (args) => exec(process.execPath, [berthctlMain, '--kubeconfig', kubeconfig, ...args], env),
     stop: async () => {

@@ -113,6 +113,8 @@ test('init containers run in order before the app container and hand it a file o
   await waitFor(async () => (await row('init-ok'))[2] === 'Init:0/2', 'init-ok Init:0/2');
   expect(await jsonpath('pod', 'init-ok', '{.status.conditions[?(@.type=="Initialized")].status}')).toBe('False');
   expect(await jsonpath('pod', 'init-ok', '{.status.containerStatuses[0].state.waiting.reason}')).toBe('PodInitializing');
+  // Init:0/2 shows before the sandbox and the volumes are ready: exec once `prepare` runs.
+  await waitFor(async () => (await jsonpath('pod', 'init-ok', '{.status.initContainerStatuses[0].state.running.startedAt}')) !== '', 'prepare running');
   const exec = await c.kubectl(['exec', 'init-ok', '-c', 'prepare', '--', 'touch', '/work/go']);
   expect(exec.stderr).toBe('');
   await waitFor(async () => { const r = await row('init-ok'); return r[1] === '1/1' && r[2] === 'Running'; }, 'init-ok Running');

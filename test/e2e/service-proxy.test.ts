@@ -140,7 +140,9 @@ test('the rules are in our chains, and the service CIDR is routed to a discard i
   const nat = ours(await natRules());
   expect(nat).toContainEqual(expect.stringMatching(new RegExp(`^-A ${prefix}-SERVICES -d ${clusterIP}/32 .*--dport 80 -j ${prefix}-SVC-`)));
   expect(nat).toContainEqual(expect.stringMatching(new RegExp(`^-A ${prefix}-NODEPORTS .*--dport ${nodePort} -j ${prefix}-SVC-`)));
-  expect(nat.filter((l) => l.includes('-j DNAT'))).toHaveLength(4); // web and sticky, two endpoints each
+  // web and sticky, two endpoints each, and `kubernetes` to the apiserver's advertised address
+  expect(nat.filter((l) => l.includes('-j DNAT'))).toHaveLength(5);
+  expect(nat).toContainEqual(expect.stringMatching(new RegExp(`"default/kubernetes:https" .*-j DNAT --to-destination ${gateway.replace(/\./g, '\\.')}:\\d+$`)));
   expect(nat.filter((l) => /^-A (PREROUTING|OUTPUT|POSTROUTING) /.test(l))).toHaveLength(3);
   const routes = await serviceRoutes();
   expect(routes).toMatch(/10\.96\.0\.0\/16 dev berthsvc-br9 /);

@@ -1,6 +1,7 @@
 // On a real one-node cluster (`berth up`): a fresh namespace gets its `default` ServiceAccount
 // from the controller-manager, a pod runs as it, `kubectl create token default` works, the
-// `kubernetes` Service holds 10.96.0.1, and kubectl-created Services get allocated addresses.
+// `kubernetes` Service holds the first address of the service CIDR, and kubectl-created Services
+// get allocated addresses.
 import { startCluster, waitFor, type TestCluster } from './cluster';
 
 jest.setTimeout(180_000);
@@ -20,13 +21,15 @@ test('a fresh namespace gets `default`; a pod runs as it; kubectl create token d
   expect(token.stdout.trim().split('.')).toHaveLength(3);
 });
 
-test('the kubernetes Service is 10.96.0.1; kubectl-created ones get distinct addresses in 10.96.0.0/16', async () => {
-  expect((await c.kubectl(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].port}'])).stdout).toBe('10.96.0.1 443');
+test('the kubernetes Service holds the first address of the service CIDR; kubectl-created ones get distinct addresses in it', async () => {
+  const base = c.serviceCidr.split('/')[0].split('.').slice(0, 3).join('.'); // a /20 starting at x.y.128.0
+  expect((await c.kubectl(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].port}'])).stdout).toBe(`${base}.1 443`);
   expect((await c.kubectl(['create', 'service', 'clusterip', 'a', '--tcp=80:8080'])).code).toBe(0);
   expect((await c.kubectl(['create', 'service', 'nodeport', 'b', '--tcp=80:8080'])).code).toBe(0);
   const out = (await c.kubectl(['get', 'svc', 'a', 'b', '-o', 'jsonpath={.items[*].spec.clusterIP} {.items[1].spec.ports[0].nodePort}'])).stdout.split(' ');
-  expect(out[0]).toMatch(/^10\.96\.\d+\.\d+$/);
-  expect(out[1]).toMatch(/^10\.96\.\d+\.\d+$/);
+  const inRange = new RegExp(`^${c.serviceCidr.split('.').slice(0, 2).join('\\.')}\\.(12[89]|13\\d|14[0-3])\\.\\d+$`);
+  expect(out[0]).toMatch(inRange);
+  expect(out[1]).toMatch(inRange);
   expect(out[0]).not.toBe(out[1]);
   expect(Number(out[2])).toBeGreaterThanOrEqual(30000);
   expect(Number(out[2])).toBeLessThanOrEqual(32767);

@@ -2,3 +2,4 @@
 export { admitCreate, admitNamespaceDelete, immortalNamespaces, isTerminating } from './namespace-lifecycle';
 export { admitServiceAccount, defaultServiceAccountName } from './service-account';
 export { admitLimitRanges, applyLimitRanges, limitRangerAnnotation } from './limit-ranger';
+export { admitServiceAccountToken, tokenMountPath, rootCAConfigMap } from './service-account-token';

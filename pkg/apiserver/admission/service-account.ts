@@ -1,14 +1,14 @@
-// The ServiceAccount admission plugin (k8s plugin/pkg/admission/serviceaccount), mutating half
-// only: a pod created without spec.serviceAccountName runs as `default`. Not done here: the
-// projected token volume (upstream mounts kube-api-access-*), and the check that the account
-// exists (pods created before the ServiceAccount controller runs would be refused).
+// The ServiceAccount admission plugin (k8s plugin/pkg/admission/serviceaccount): a pod created
+// without spec.serviceAccountName runs as `default` (the token volume: service-account-token.ts).
+// Not done here: upstream's check that the account exists (pods created before the
+// ServiceAccount controller runs would be refused).
 import type { ApiObject } from '../../../api/meta/v1';
 import type { ResourceInfo } from '../../../api/resources';
 
 export const defaultServiceAccountName = 'default';
 
 /** Mirror pods are the kubelet's: upstream leaves them alone. */
-const mirrorPodAnnotation = 'kubernetes.io/config.mirror';
+export const mirrorPodAnnotation = 'kubernetes.io/config.mirror';
 
 interface PodSpecAccounts { serviceAccountName?: string; serviceAccount?: string }
 

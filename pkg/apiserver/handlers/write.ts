@@ -11,7 +11,7 @@ import {
 } from '../../apimachinery';
 import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
-import { admitCreate, admitLimitRanges, admitServiceAccount } from '../admission';
+import { admitCreate, admitLimitRanges, admitServiceAccount, admitServiceAccountToken } from '../admission';
 import { strategyFor, type Strategy } from '../registry';
 import type { HandlerContext } from './context';
 import { applyPatchType, asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody, type FieldValidation } from './body';
@@ -74,6 +74,9 @@ export const createObject = async (ctx: HandlerContext, ri: RequestInfo, body: A
   const strategy = strategyFor(info);
   const prepared = strategy.prepareForCreate(obj);
   obj = withManagedFields(prepared, o.track(undefined, prepared, requested));
+  // After managedFields, as upstream's mutating admission: the volume is nobody's applied field,
+  // so a later apply of the same manifest does not try to remove it.
+  if (info.namespaced) obj = await admitServiceAccountToken(ctx.store, info, ri.namespace, obj);
   const causes = [...validateName(info, obj.metadata.name), ...strategy.validate(obj)];
   if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? '', causes);
   if (o.dryRun) return obj;
