@@ -1,5 +1,4 @@
 import type { ApiObject } from '../../../api/meta/v1';
-import { notFound } from '../../apimachinery/errors';
 import { admitServiceAccountToken, tokenMountPath, withTokenVolume } from './service-account-token';
 
 const pods = { group: '', plural: 'pods' };
@@ -53,17 +52,16 @@ describe('withTokenVolume', () => {
 });
 
 describe('admitServiceAccountToken', () => {
-  const store = (sa?: ApiObject) => ({
-    get: jest.fn(async (key: string) => {
-      if (!sa) throw notFound({ group: '', resource: 'serviceaccounts' }, 'default');
-      expect(key).toBe('/registry/serviceaccounts/ns/default');
-      return sa;
+  const store = (...accounts: ApiObject[]) => ({
+    list: jest.fn(async (prefix: string) => {
+      expect(prefix).toBe('/registry/serviceaccounts/ns/');
+      return { items: accounts, resourceVersion: '1' };
     }),
   });
   test('reads the pod’s account from the cache and honours it', async () => {
-    const s = store(account(false));
+    const s = store({ ...account(true), metadata: { name: 'other', namespace: 'ns' } } as ApiObject, account(false));
     expect(specOf(await admitServiceAccountToken(s, pods, 'ns', pod({}))).volumes).toBeUndefined();
-    expect(s.get).toHaveBeenCalledWith('/registry/serviceaccounts/ns/default', { resourceVersion: '0', readOnly: true });
+    expect(s.list).toHaveBeenCalledWith('/registry/serviceaccounts/ns/', { resourceVersion: '0' });
   });
   test('a missing account still mounts', async () => {
     expect(specOf(await admitServiceAccountToken(store(), pods, 'ns', pod({}))).volumes).toHaveLength(1);
@@ -74,6 +72,6 @@ describe('admitServiceAccountToken', () => {
     expect(await admitServiceAccountToken(s, pods, 'ns', mirror)).toBe(mirror);
     const rs = pod({});
     expect(await admitServiceAccountToken(s, { group: 'apps', plural: 'replicasets' }, 'ns', rs)).toBe(rs);
-    expect(s.get).not.toHaveBeenCalled();
+    expect(s.list).not.toHaveBeenCalled();
   });
 });
