@@ -38,6 +38,11 @@ export const invalid = (kind: string, group: string, name: string, causes: Statu
 export const unprocessable = (message: string) => failure(422, 'Invalid', message);
 export const badRequest = (message: string) => failure(400, 'BadRequest', message);
 export const forbidden = (message: string) => failure(403, 'Forbidden', message);
+/** NewForbidden: `pods "x" is forbidden: <why>`, or `forbidden: <why>` for no resource (a path). */
+export const forbiddenResource = (gr: GroupResource, name: string, why: string) => {
+  const what = gr.resource ? `${grString(gr)}${name ? ` "${name}"` : ''} is forbidden` : 'forbidden';
+  return failure(403, 'Forbidden', `${what}: ${why}`, { name: name || undefined, group: gr.group || undefined, kind: gr.resource || undefined });
+};
 export const unauthorized = (message = 'Unauthorized') => failure(401, 'Unauthorized', message);
 export const methodNotAllowed = (message: string) => failure(405, 'MethodNotAllowed', message);
 export const unsupportedMediaType = (contentType: string) =>

@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Registry } from 'prom-client';
 import { pathNotFound, requestEntityTooLarge, badRequest } from '../apimachinery/errors';
 import { authenticateWith } from './authn';
+import { authorizeRequests } from './authz/step';
 import { serviceAccountTokenAuthenticator } from './serviceaccount-token';
 import {
   aggregatedContentType, aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery,
@@ -118,10 +119,11 @@ const healthRoutes = (app: express.Express, deps: AppDeps): void => {
   }));
 };
 
-/** What every request passes before its handler: metrics and logging, authentication, the body. */
+/** What every request passes before its handler: metrics and logging, authentication, authorization, the body. */
 const frontSteps = (deps: AppDeps): Step[] => [
   observe(deps),
   authenticateWith(serviceAccountTokenAuthenticator(deps.ctx)),
+  authorizeRequests(deps.ctx.store),
   readBody(bodyLimit, express.raw({ type: () => true, limit: bodyLimit })),
 ];
 

@@ -1,6 +1,6 @@
 // Authentication by client certificate (CN = user, O = groups), verified by TLS against the
-// cluster CA; a few read-only paths are served anonymously. Authorization: every authenticated
-// user may do everything (skeleton; RBAC comes later).
+// cluster CA, or by service-account bearer token; a few read-only paths are served anonymously.
+// What each user may do is RBAC's to say (authz/).
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import { unauthorized } from '../apimachinery/errors';
@@ -76,3 +76,10 @@ export const authenticateWith = (tokens?: TokenAuthenticator) => (req: Request, 
 };
 
 export const authenticate = authenticateWith();
+
+/** The user as upstream's authenticator chain reports it: every authenticated user is in system:authenticated. */
+export const requester = (res: Response): UserInfo => {
+  const u = (res.locals.user as UserInfo | undefined) ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+  const authenticated = u.name !== 'system:anonymous' && !u.groups.includes('system:authenticated');
+  return authenticated ? { ...u, groups: [...u.groups, 'system:authenticated'] } : u;
+};

@@ -1,8 +1,7 @@
 // The create-only reviews that store nothing: authentication.k8s.io/v1 SelfSubjectReview
 // (`kubectl auth whoami`) and TokenReview (who a bearer token is, for webhook authenticators and
 // tools), authorization.k8s.io/v1 SelfSubjectAccessReview (`kubectl auth can-i`) and
-// SelfSubjectRulesReview (`can-i --list`). There is no authorization yet (every authenticated user
-// may do everything), so every access review is allowed and says why, and the rules are `*`.
+// SelfSubjectRulesReview (`can-i --list`), both answered by the RBAC authorizer (authz/rbac.ts).
 import type { Request, Response } from 'express';
 import type { ApiObject } from '../../api/meta/v1';
 import type { SelfSubjectAccessReview } from '../../api/authorization/v1';
@@ -13,19 +12,12 @@ import type { RequestInfo } from './request-info';
 import { checkSchema, fieldValidationOf, parseBody } from './handlers/body';
 import { queryOf } from './handlers/common';
 import { sendJson } from './handlers/respond';
-import type { UserInfo } from './authn';
+import { requester } from './authn';
+import { authorize, rulesFor, type Attributes } from './authz/rbac';
+import { cacheRbacSource } from './authz/source';
 import { serviceAccountTokenAuthenticator } from './serviceaccount-token';
 
-export const allowedReason = 'berth has no authorization yet: every authenticated user may do everything';
-
 type Handler = (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response) => Promise<void>;
-
-/** The user as upstream's authenticator chain reports it: every authenticated user is in system:authenticated. */
-export const requester = (res: Response): UserInfo => {
-  const u = (res.locals.user as UserInfo | undefined) ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
-  const authenticated = u.name !== 'system:anonymous' && !u.groups.includes('system:authenticated');
-  return authenticated ? { ...u, groups: [...u.groups, 'system:authenticated'] } : u;
-};
 
 /** The object without null-valued fields: Go's JSON decoding leaves a field unset for null (kubectl's JSON sends `"field": null`). */
 export const withoutNulls = <T>(v: T): T => {
@@ -70,26 +62,40 @@ const validateAccessReview = (review: SelfSubjectAccessReview): void => {
   }
 };
 
-const handleSelfSubjectAccessReview: Handler = (ctx, ri, req, res) => {
-  const review = bodyOf(ctx, req, res, ri) as unknown as SelfSubjectAccessReview;
-  validateAccessReview(review);
-  sendJson(res, 201, {
-    kind: 'SelfSubjectAccessReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null },
-    spec: review.spec, status: { allowed: true, reason: allowedReason },
-  });
-  return Promise.resolve();
+/** The attributes a SelfSubjectAccessReview asks about, as the authorizer sees a request. */
+const reviewAttributes = (spec: SelfSubjectAccessReview['spec']): Attributes => {
+  const r = spec?.resourceAttributes;
+  if (r) {
+    return {
+      verb: r.verb ?? '', resourceRequest: true, apiGroup: r.group ?? '', resource: r.resource ?? '', subresource: r.subresource ?? '',
+      name: r.name ?? '', namespace: r.namespace ?? '', path: '',
+    };
+  }
+  const n = spec?.nonResourceAttributes ?? {};
+  return { verb: n.verb ?? '', resourceRequest: false, apiGroup: '', resource: '', subresource: '', name: '', namespace: '', path: n.path ?? '' };
 };
 
-const handleSelfSubjectRulesReview: Handler = (ctx, ri, req, res) => {
+const handleSelfSubjectAccessReview: Handler = async (ctx, ri, req, res) => {
+  const review = bodyOf(ctx, req, res, ri) as unknown as SelfSubjectAccessReview;
+  validateAccessReview(review);
+  const allowed = await authorize(cacheRbacSource(ctx.store), requester(res), reviewAttributes(review.spec));
+  sendJson(res, 201, {
+    kind: 'SelfSubjectAccessReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null },
+    spec: review.spec, status: { allowed },
+  });
+};
+
+/** `kubectl auth can-i --list`: the rules the requester holds in the namespace, from its bindings. */
+const handleSelfSubjectRulesReview: Handler = async (ctx, ri, req, res) => {
   const review = bodyOf(ctx, req, res, ri) as { spec?: { namespace?: string } };
+  const rules = await rulesFor(cacheRbacSource(ctx.store), requester(res), review.spec?.namespace ?? '');
+  const resourceRules = rules.filter((r) => (r.resources ?? []).length > 0)
+    .map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}) }));
+  const nonResourceRules = rules.filter((r) => (r.nonResourceURLs ?? []).length > 0).map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs ?? [] }));
   sendJson(res, 201, {
     kind: 'SelfSubjectRulesReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null }, spec: review.spec ?? {},
-    status: {
-      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-      incomplete: false,
-    },
+    status: { resourceRules, nonResourceRules, incomplete: false },
   });
-  return Promise.resolve();
 };
 
 /** TokenReview: the service account token authenticator's answer for spec.token and spec.audiences. */

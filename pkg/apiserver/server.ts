@@ -20,6 +20,7 @@ import type { HandlerContext, Validation } from './handlers/context';
 import { rfc3339 } from './handlers/respond';
 import { routeUpgrades } from './handlers/upgrade';
 import { isLoopback, startKubernetesEndpoints } from './kubernetes-endpoints';
+import { ensureBootstrapPolicy } from './authz/bootstrap-policy';
 import { strategies } from './registry';
 import { randomUUID } from 'node:crypto';
 import { ensureKubernetesService, newRepairer, newServiceAllocators, startRepair, withServiceAllocation, type ServiceAllocationOptions } from './allocators';
@@ -143,6 +144,8 @@ export const startApiserver = async (opts: ApiserverOptions, log: Logger): Promi
   };
   for (const r of resources) metrics.watchers.set({ resource: r.plural }, 0);
   await ensureNamespaces(store, now, log);
+  await ensureBootstrapPolicy(store, now, log); // before serving: RBAC answers every request
+
   const stopRepair = await startRepair(newRepairer(store, allocators, log), log);
   const readiness = async () => {
     try {

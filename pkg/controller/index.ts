@@ -13,3 +13,4 @@ export { newEndpointSliceController, type EndpointSliceControllerDeps } from './
 export { newJobController, type JobControllerDeps } from './job';
 export { newCronJobController, type CronJobControllerDeps } from './cronjob';
 export { newRootCACertPublisher, reconcileRootCACert, rootCACertPublisherName, rootCAFromConfig, type RootCACertPublisherDeps } from './rootcacert';
+export { newClusterRoleAggregationController, reconcileClusterRoleAggregation, clusterRoleAggregationControllerName, type ClusterRoleAggregationDeps } from './clusterroleaggregation';

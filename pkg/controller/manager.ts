@@ -31,6 +31,7 @@ import { newEndpointSliceController, serviceNameIndex, serviceNameIndexFunc } fr
 import { newServiceAccountController } from './serviceaccount';
 import { newDaemonSetController } from './daemonset';
 import { newRootCACertPublisher, rootCACertPublisherName, rootCAFromConfig } from './rootcacert';
+import { newClusterRoleAggregationController } from './clusterroleaggregation';
 
 export interface ControllerManagerOptions {
   kubeconfig: string;
@@ -163,6 +164,12 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     namespaces: namespaceInformer, configMaps: configMapInformer, cmClient: client.resource(resource('', 'v1', 'configmaps')), rootCA, log, metrics,
   });
   if (rootCACertPublisher) metrics.watchQueue(rootCACertPublisher);
+  const clusterRoleInformer = monitors.find((m) => m.info.group === 'rbac.authorization.k8s.io' && m.info.plural === 'clusterroles')?.informer;
+  if (!clusterRoleInformer) throw new Error('clusterroles are not watched');
+  const clusterRoleAggregation = newClusterRoleAggregationController({
+    clusterRoles: clusterRoleInformer, clusterRoleClient: client.resource(resource('rbac.authorization.k8s.io', 'v1', 'clusterroles')), log, metrics,
+  });
+  metrics.watchQueue(clusterRoleAggregation);
   const extraInformers = monitors.filter((m) => !Object.values(shared).includes(m.informer));
 
   let failure: unknown;
@@ -171,7 +178,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? leaderHealth.check() : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name, rootCACertPublisher?.name].filter(Boolean).join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name, clusterRoleAggregation.name, rootCACertPublisher?.name].filter(Boolean).join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -204,6 +211,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),
       supervise(serviceAccount.name, serviceAccount.run(ac.signal)),
+      supervise(clusterRoleAggregation.name, clusterRoleAggregation.run(ac.signal)),
       ...(rootCACertPublisher ? [supervise(rootCACertPublisher.name, rootCACertPublisher.run(ac.signal))] : []),
     ]);
   };

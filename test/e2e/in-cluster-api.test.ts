@@ -2,8 +2,9 @@
 // uses it: a pod gets the projected kube-api-access volume (bound token, the cluster CA from the
 // kube-root-ca.crt ConfigMap, its namespace) and the KUBERNETES_SERVICE_* variables, and the real
 // kubectl run inside it reaches the apiserver at the `kubernetes` Service's cluster IP through the
-// proxy's rules and the Endpoints the apiserver writes, verifying its certificate. The token
-// works while its pod exists and stops working once the pod is gone.
+// proxy's rules and the Endpoints the apiserver writes, verifying its certificate, and may do
+// what RBAC grants its service account. The token works while its pod exists and stops working
+// once the pod is gone.
 import fs from 'node:fs';
 import path from 'node:path';
 import { startCluster, waitFor, type TestCluster } from './cluster';
@@ -65,10 +66,15 @@ test('a pod reads its token, CA and namespace; the real kubectl in it works thro
   const env = (await exec('client', 'echo $KUBERNETES_SERVICE_HOST $KUBERNETES_SERVICE_PORT')).stdout.trim();
   expect(env).toBe(`${c.serviceCidr.split('.').slice(0, 3).join('.')}.1 443`);
   const inPod = `/opt/kubectl/${path.basename(kubectl133)}`;
-  const pods = await exec('client', `${inPod} get pods -o name`);
-  expect(pods).toMatchObject({ code: 0, stdout: 'pod/client\n' });
   const whoami = await exec('client', `${inPod} auth whoami -o jsonpath={.status.userInfo.username}`);
   expect(whoami).toMatchObject({ code: 0, stdout: `system:serviceaccount:${ns}:default` });
+  // RBAC: the account may do nothing until bound; `view` is aggregated by the controller-manager.
+  const denied = await exec('client', `${inPod} get pods -o name`);
+  expect(denied.stderr).toContain(`pods is forbidden: User "system:serviceaccount:${ns}:default" cannot list resource "pods" in API group "" in the namespace "${ns}"`);
+  expect((await c.kubectl(['create', 'rolebinding', 'default-view', '-n', ns, '--clusterrole=view', `--serviceaccount=${ns}:default`])).code).toBe(0);
+  await waitFor(async () => (await exec('client', `${inPod} get pods -o name`)).stdout === 'pod/client\n', 'the view binding to take effect');
+  expect((await exec('client', `${inPod} auth can-i delete pods`)).stdout).toBe('no\n');
+  expect((await exec('client', `${inPod} get secrets`)).stderr).toContain('secrets is forbidden');
 });
 
 test('the token is bound to its pod: rejected once the pod is gone', async () => {

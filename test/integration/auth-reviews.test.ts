@@ -6,6 +6,7 @@ import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
 import { kubectlRunner, type Run } from './protobuf-kubectl';
 import { kubectlBinary } from '../kubectl-binary';
+import { waitFor } from './harness';
 
 jest.setTimeout(60_000);
 
@@ -70,13 +71,25 @@ describe('kubectl auth', () => {
       groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'],
       extra: { 'authentication.kubernetes.io/credential-id': [expect.stringMatching(/^JTI=/)] },
     } } });
-    expect(await withToken(token, ['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    // RBAC: nothing is bound to it yet, then a Role lets it create pods in `default` only.
+    expect(await withToken(token, ['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 1, stdout: 'no\n' });
+    const rbac = '/apis/rbac.authorization.k8s.io/v1/namespaces/default';
+    expect((await req('POST', `${rbac}/roles`, { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'maker' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }] } })).status).toBe(201);
+    expect((await req('POST', `${rbac}/rolebindings`, { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'maker' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'maker' }, subjects: [{ kind: 'ServiceAccount', name: 'robot' }] } })).status).toBe(201);
+    await waitFor(async () => (await withToken(token, ['auth', 'can-i', 'create', 'pods'])).stdout === 'yes\n', { what: 'the binding to take effect' });
+    expect(await withToken(token, ['auth', 'can-i', 'create', 'pods', '-n', 'kube-system'])).toMatchObject({ code: 1, stdout: 'no\n' });
+    expect(await withToken(token, ['auth', 'can-i', 'get', '/api'])).toMatchObject({ code: 0, stdout: 'yes\n' }); // system:discovery
+    const denied = await withToken(token, ['get', 'secrets', '-n', 'kube-system']);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain('Error from server (Forbidden): secrets is forbidden: User "system:serviceaccount:default:robot" cannot list resource "secrets" in API group "" in the namespace "kube-system"');
   });
 
-  it('lists every rule as allowed with kubectl auth can-i --list (SelfSubjectRulesReview)', async () => {
+  it('lists the admin’s rules (cluster-admin, bound to system:masters) with kubectl auth can-i --list (SelfSubjectRulesReview)', async () => {
     const r = await kubectlRunner(c, kubectlBinary('1.33'))(['auth', 'can-i', '--list']);
     expect(r).toMatchObject({ code: 0 });
-    expect(r.stdout).toMatch(/^Resources +Non-Resource URLs +Resource Names +Verbs\n\*\.\* +\[\] +\[\] +\[\*\]\n +\[\*\] +\[\] +\[\*\]\n$/);
+    expect(r.stdout).toMatch(/^Resources +Non-Resource URLs +Resource Names +Verbs\n\*\.\* +\[\] +\[\] +\[\*\]\n +\[\*\] +\[\] +\[\*\]\n/);
   });
 
   it('reviews tokens (TokenReview) for the apiserver audience or the ones asked for', async () => {
@@ -92,12 +105,12 @@ describe('kubectl auth', () => {
     expect((other.json as { status: Json }).status).not.toHaveProperty('authenticated');
   });
 
-  it('says why it allows, validates, stores nothing and serves POST only', async () => {
+  it('allows the admin, validates, stores nothing and serves POST only', async () => {
     const ssar = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
     const r = await req('POST', ssar, { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
       spec: { resourceAttributes: { verb: 'list', resource: 'secrets', namespace: 'default' } } } });
     expect(r).toMatchObject({ status: 201, json: { spec: { resourceAttributes: { verb: 'list', resource: 'secrets' } },
-      status: { allowed: true, reason: 'berth has no authorization yet: every authenticated user may do everything' } } });
+      status: { allowed: true } } });
     const bad = await req('POST', ssar, { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {} } });
     expect(bad).toMatchObject({ status: 422, json: { reason: 'Invalid', details: { causes: [{ field: 'spec.resourceAttributes' }] } } });
     expect((await req('GET', ssar)).status).toBe(405);

@@ -22,6 +22,12 @@ beforeAll(async () => {
   for (const name of ['default', 'bot']) {
     expect((await req('POST', '/api/v1/namespaces/tok/serviceaccounts', { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } } })).status).toBe(201);
   }
+  // RBAC: the namespace's service accounts may read its pods.
+  expect((await req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/tok/roles', { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role',
+    metadata: { name: 'pod-reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] } })).status).toBe(201);
+  expect((await req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/tok/rolebindings', { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
+    metadata: { name: 'pod-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:serviceaccounts:tok' }] } })).status).toBe(201);
 });
 afterAll(async () => { await c?.stop(); });
 
