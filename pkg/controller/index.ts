@@ -14,3 +14,4 @@ export { newJobController, type JobControllerDeps } from './job';
 export { newCronJobController, type CronJobControllerDeps } from './cronjob';
 export { newRootCACertPublisher, reconcileRootCACert, rootCACertPublisherName, rootCAFromConfig, type RootCACertPublisherDeps } from './rootcacert';
 export { newClusterRoleAggregationController, reconcileClusterRoleAggregation, clusterRoleAggregationControllerName, type ClusterRoleAggregationDeps } from './clusterroleaggregation';
+export { newStatefulSetController, type StatefulSetControllerDeps } from './statefulset';

@@ -20,8 +20,8 @@ import type { ApiPod, ApiReplicaSet } from './replicaset/reconcile';
 import type { ApiPodDisruptionBudget } from '../../api/policy/v1';
 import { newDisruptionController } from './disruption';
 import { newDeploymentController } from './deployment';
-import type { ApiControllerRevision, ApiDaemonSet, ApiDeployment } from '../../api/apps/v1';
-import type { ApiEndpoints, ApiNode, ApiService } from '../../api/core/v1';
+import type { ApiControllerRevision, ApiDaemonSet, ApiDeployment, ApiStatefulSet } from '../../api/apps/v1';
+import type { ApiEndpoints, ApiNode, ApiPersistentVolumeClaim, ApiService } from '../../api/core/v1';
 import type { ApiEndpointSlice } from '../../api/discovery/v1';
 import { newEndpointsController } from './endpoints';
 import { newJobController } from './job';
@@ -30,6 +30,7 @@ import type { ApiCronJob, ApiJob } from '../../api/batch/v1';
 import { newEndpointSliceController, serviceNameIndex, serviceNameIndexFunc } from './endpointslice';
 import { newServiceAccountController } from './serviceaccount';
 import { newDaemonSetController } from './daemonset';
+import { newStatefulSetController } from './statefulset';
 import { newRootCACertPublisher, rootCACertPublisherName, rootCAFromConfig } from './rootcacert';
 import { newClusterRoleAggregationController } from './clusterroleaggregation';
 
@@ -80,6 +81,8 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
   const sliceClient = client.resource<ApiEndpointSlice>(resource('discovery.k8s.io', 'v1', 'endpointslices'));
   const dsClient = client.resource<ApiDaemonSet>(resource('apps', 'v1', 'daemonsets'));
   const revisionClient = client.resource<ApiControllerRevision>(resource('apps', 'v1', 'controllerrevisions'));
+  const stsClient = client.resource<ApiStatefulSet>(resource('apps', 'v1', 'statefulsets'));
+  const claimClient = client.resource<ApiPersistentVolumeClaim>(resource('', 'v1', 'persistentvolumeclaims'));
   // Shared informers: one per resource, whatever the number of controllers reading them.
   const informers = {
     pods: createInformer(podClient, { log }),
@@ -94,6 +97,8 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     daemonSets: createInformer(dsClient, { log }),
     nodes: createInformer(client.resource<ApiNode>(resource('', 'v1', 'nodes')), { log }),
     revisions: createInformer(revisionClient, { log }),
+    statefulSets: createInformer(stsClient, { log }),
+    claims: createInformer(claimClient, { log }),
   };
   const replicaSet = newReplicaSetController({
     replicaSets: informers.replicaSets, pods: informers.pods, podClient, rsClient,
@@ -131,11 +136,17 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     recorder: createEventRecorder(client, 'daemonset-controller', log), log, workers: opts.workers ?? 5, metrics,
   });
   metrics.watchQueue(daemonSet);
+  const statefulSet = newStatefulSetController({
+    statefulSets: informers.statefulSets, pods: informers.pods, claims: informers.claims, revisions: informers.revisions,
+    podClient, claimClient, stsClient, revisionClient,
+    recorder: createEventRecorder(client, 'statefulset-controller', log), log, workers: opts.workers ?? 5, metrics,
+  });
+  metrics.watchQueue(statefulSet);
   const shared: Record<string, Informer<ApiObject>> = {
     '/pods': informers.pods, 'apps/replicasets': informers.replicaSets, 'policy/poddisruptionbudgets': informers.pdbs, 'apps/deployments': informers.deployments,
     '/services': informers.services, '/endpoints': informers.endpoints, 'discovery.k8s.io/endpointslices': informers.slices,
     'batch/jobs': informers.jobs, 'batch/cronjobs': informers.cronJobs, 'apps/daemonsets': informers.daemonSets, '/nodes': informers.nodes,
-    'apps/controllerrevisions': informers.revisions,
+    'apps/controllerrevisions': informers.revisions, 'apps/statefulsets': informers.statefulSets, '/persistentvolumeclaims': informers.claims,
   };
   const monitors = gcMonitors(client, shared, log);
   const garbageCollector = newGarbageCollector({ monitors, access: clientAccess(client), log, workers: opts.workers ?? 5, metrics });
@@ -178,7 +189,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? leaderHealth.check() : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name, clusterRoleAggregation.name, rootCACertPublisher?.name].filter(Boolean).join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, statefulSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name, clusterRoleAggregation.name, rootCACertPublisher?.name].filter(Boolean).join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -199,6 +210,8 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise('informer/daemonsets', informers.daemonSets.run(ac.signal)),
       supervise('informer/nodes', informers.nodes.run(ac.signal)),
       supervise('informer/controllerrevisions', informers.revisions.run(ac.signal)),
+      supervise('informer/statefulsets', informers.statefulSets.run(ac.signal)),
+      supervise('informer/persistentvolumeclaims', informers.claims.run(ac.signal)),
       ...extraInformers.map((m) => supervise(`informer/${m.info.plural}`, m.informer.run(ac.signal))),
       supervise(replicaSet.name, replicaSet.run(ac.signal)),
       supervise(deployment.name, deployment.run(ac.signal)),
@@ -207,6 +220,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise(job.name, job.run(ac.signal)),
       supervise(cronJob.name, cronJob.run(ac.signal)),
       supervise(daemonSet.name, daemonSet.run(ac.signal)),
+      supervise(statefulSet.name, statefulSet.run(ac.signal)),
       supervise(disruption.name, disruption.run(ac.signal)),
       supervise(garbageCollector.name, garbageCollector.run(ac.signal)),
       supervise(namespace.name, namespace.run(ac.signal)),

@@ -1,0 +1,2 @@
+export { newStatefulSetController, controllerName, type StatefulSetControllerDeps } from './controller';
+export { planStatefulSet, newStatefulSetPod, claimsFor } from './plan';
