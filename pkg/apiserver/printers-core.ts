@@ -6,6 +6,7 @@ import type {
   ReplicationController, Service, ServiceAccount,
 } from '../../api/core/v1';
 import { age, containerCells, formatLabels, type Printer } from './printers-common';
+import { canonicalQuantity } from '../apimachinery/quota';
 
 /** IPs and hostnames of a load balancer, comma-separated (loadBalancerStatusStringer, wide). */
 export const loadBalancerAddresses = (lb: Pick<LoadBalancerStatus, 'ingress'> | undefined): string[] =>
@@ -110,13 +111,22 @@ const printLimitRange: Printer = (obj) => {
   return [obj.metadata.name ?? '', ts ? `${new Date(ts).toISOString().slice(0, 19)}Z` : ''];
 };
 
+/** Quantity.String(): `1000m` prints as `1`; a value that does not parse is shown as stored. */
+const quantityText = (v: string | number): string => {
+  try {
+    return canonicalQuantity(v);
+  } catch {
+    return String(v);
+  }
+};
+
 const printResourceQuota: Printer = (obj, now) => {
   const q = obj as ResourceQuota;
   const hard = q.status?.hard ?? {};
   const request: string[] = [];
   const limit: string[] = [];
   for (const name of Object.keys(hard).sort()) {
-    const cell = `${name}: ${String(q.status?.used?.[name] ?? '0')}/${String(hard[name])}`;
+    const cell = `${name}: ${quantityText(q.status?.used?.[name] ?? '0')}/${quantityText(hard[name])}`;
     (name.split('.').length > 1 && name.startsWith('limits.') ? limit : request).push(cell);
   }
   return [obj.metadata.name ?? '', age(obj.metadata.creationTimestamp, now), request.join(', '), limit.join(', ')];

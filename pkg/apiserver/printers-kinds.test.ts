@@ -31,6 +31,8 @@ test.each([
   ['LimitRange', o({ spec: { limits: [] } }), ['x', '2025-01-01T11:55:00Z']],
   ['ResourceQuota', o({ status: { hard: { 'requests.cpu': '1', 'limits.memory': '2Gi', pods: '10' }, used: { 'requests.cpu': '500m' } } }),
     ['x', '5m', 'pods: 0/10, requests.cpu: 500m/1', 'limits.memory: 0/2Gi']],
+  ['ResourceQuota', o({ status: { hard: { 'requests.memory': '1024Mi', pods: '1000' }, used: { 'requests.memory': '0.5Gi', pods: '2' } } }),
+    ['x', '5m', 'pods: 2/1k, requests.memory: 512Mi/1Gi', '']],
   ['Deployment', o({ spec: { replicas: 3, selector: { matchLabels: { app: 'nginx' } }, template: { spec: { containers } } },
     status: { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 } }),
   ['x', '2/3', 3, 2, '5m', 'nginx,side', 'nginx:1.14.2,busybox', 'app=nginx']],

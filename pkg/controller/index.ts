@@ -15,3 +15,4 @@ export { newCronJobController, type CronJobControllerDeps } from './cronjob';
 export { newRootCACertPublisher, reconcileRootCACert, rootCACertPublisherName, rootCAFromConfig, type RootCACertPublisherDeps } from './rootcacert';
 export { newClusterRoleAggregationController, reconcileClusterRoleAggregation, clusterRoleAggregationControllerName, type ClusterRoleAggregationDeps } from './clusterroleaggregation';
 export { newStatefulSetController, type StatefulSetControllerDeps } from './statefulset';
+export { newResourceQuotaController, reconcileResourceQuota, resourceQuotaControllerName, type ResourceQuotaControllerDeps } from './resourcequota';

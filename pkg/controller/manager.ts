@@ -33,6 +33,7 @@ import { newDaemonSetController } from './daemonset';
 import { newStatefulSetController } from './statefulset';
 import { newRootCACertPublisher, rootCACertPublisherName, rootCAFromConfig } from './rootcacert';
 import { newClusterRoleAggregationController } from './clusterroleaggregation';
+import { clientListObjects, newResourceQuotaController } from './resourcequota';
 
 export interface ControllerManagerOptions {
   kubeconfig: string;
@@ -181,6 +182,15 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     clusterRoles: clusterRoleInformer, clusterRoleClient: client.resource(resource('rbac.authorization.k8s.io', 'v1', 'clusterroles')), log, metrics,
   });
   metrics.watchQueue(clusterRoleAggregation);
+  const quotaInformer = monitors.find((m) => m.info.group === '' && m.info.plural === 'resourcequotas')?.informer;
+  if (!quotaInformer) throw new Error('resourcequotas are not watched');
+  // The garbage collector's informers cover every namespaced resource: they are the quota monitors.
+  const resourceQuota = newResourceQuotaController({
+    quotas: quotaInformer,
+    monitors: monitors.filter((m) => m.info.namespaced).map((m) => ({ group: m.info.group, resource: m.info.plural, informer: m.informer })),
+    quotaClient: client.resource(resource('', 'v1', 'resourcequotas')), listFallback: clientListObjects(client), log, metrics, workers: opts.workers ?? 5,
+  });
+  metrics.watchQueue(resourceQuota);
   const extraInformers = monitors.filter((m) => !Object.values(shared).includes(m.informer));
 
   let failure: unknown;
@@ -189,7 +199,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? leaderHealth.check() : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, statefulSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name, clusterRoleAggregation.name, rootCACertPublisher?.name].filter(Boolean).join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, statefulSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name, clusterRoleAggregation.name, resourceQuota.name, rootCACertPublisher?.name].filter(Boolean).join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -226,6 +236,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise(namespace.name, namespace.run(ac.signal)),
       supervise(serviceAccount.name, serviceAccount.run(ac.signal)),
       supervise(clusterRoleAggregation.name, clusterRoleAggregation.run(ac.signal)),
+      supervise(resourceQuota.name, resourceQuota.run(ac.signal)),
       ...(rootCACertPublisher ? [supervise(rootCACertPublisher.name, rootCACertPublisher.run(ac.signal))] : []),
     ]);
   };

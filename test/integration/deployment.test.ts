@@ -67,8 +67,9 @@ test('a template patched back to an old one, as kubectl rollout undo sends it, r
   await waitFor(async () => (await replicaSets.get('default', first.metadata.name ?? '')).metadata.annotations?.['deployment.kubernetes.io/revision'] === '3',
     { what: 'the first ReplicaSet at revision 3' });
   expect(await owned('undo')).toHaveLength(2);
-  const d = await deployments.get('default', 'undo');
-  expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
+  // The Deployment's own annotation is written after its ReplicaSet's, in a later request.
+  await waitFor(async () => (await deployments.get('default', 'undo')).metadata.annotations?.['deployment.kubernetes.io/revision'] === '3',
+    { what: 'the Deployment at revision 3' });
 });
 
 test('a rollout that makes no progress for progressDeadlineSeconds reports ProgressDeadlineExceeded', async () => {

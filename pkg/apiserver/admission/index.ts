@@ -3,3 +3,4 @@ export { admitCreate, admitNamespaceDelete, immortalNamespaces, isTerminating } 
 export { admitServiceAccount, defaultServiceAccountName } from './service-account';
 export { admitLimitRanges, applyLimitRanges, limitRangerAnnotation } from './limit-ranger';
 export { admitServiceAccountToken, tokenMountPath, rootCAConfigMap } from './service-account-token';
+export { admitResourceQuota, type QuotaAdmissionOptions } from './resource-quota';

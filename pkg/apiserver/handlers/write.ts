@@ -11,7 +11,7 @@ import {
 } from '../../apimachinery';
 import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
-import { admitCreate, admitLimitRanges, admitServiceAccount, admitServiceAccountToken } from '../admission';
+import { admitCreate, admitLimitRanges, admitResourceQuota, admitServiceAccount, admitServiceAccountToken } from '../admission';
 import { strategyFor, type Strategy } from '../registry';
 import type { HandlerContext } from './context';
 import { applyPatchType, asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody, type FieldValidation } from './body';
@@ -79,6 +79,8 @@ export const createObject = async (ctx: HandlerContext, ri: RequestInfo, body: A
   if (info.namespaced) obj = await admitServiceAccountToken(ctx.store, info, ri.namespace, obj);
   const causes = [...validateName(info, obj.metadata.name), ...strategy.validate(obj)];
   if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? '', causes);
+  // Last, as upstream's validating admission: the quota is charged for the object as stored.
+  if (info.namespaced) await admitResourceQuota(ctx.store, info, ri.namespace, obj, { now: ctx.now(), dryRun: o.dryRun });
   if (o.dryRun) return obj;
   const created = await ctx.store.create(keyOf(ri, obj.metadata.name), obj);
   ctx.log.v(2, 'created', { resource: info.plural, namespace: obj.metadata.namespace, name: obj.metadata.name });
