@@ -88,7 +88,7 @@ const manifestDir = (): string => {
 const main = async () => {
   const nodeStart = median(Array.from({ length: 5 }, () => { const t0 = process.hrtime.bigint(); execFileSync(process.execPath, ['-e', '0']); return ms(t0); }));
   // Overridable so that the benchmark can run beside other clusters (each its own ports, bridge, CIDR).
-  execFileSync(process.execPath, [berth, 'up', '--home', home, '--port-offset', process.env.BERTH_BENCH_PORT_OFFSET ?? '31000',
+  execFileSync(process.execPath, [berth, 'up', '--home', home, '--port-offset', process.env.BERTH_BENCH_PORT_OFFSET ?? '21000',
     '--bridge', process.env.BERTH_BENCH_BRIDGE ?? 'bbcli0', '--pod-cidr', process.env.BERTH_BENCH_POD_CIDR ?? '10.252.0.0/24',
     '--cgroup-parent', 'berth-bench-cli', '--node-name', 'bench-node', '--image', archive], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {

@@ -18,7 +18,7 @@ const timed = (f: () => void) => { const t0 = process.hrtime.bigint(); f(); retu
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-'));
 const env = { ...process.env, BERTH_HOME: home };
-const upArgs = [berth, 'up', '--home', home, '--port-offset', '30000', '--bridge', 'bbench0',
+const upArgs = [berth, 'up', '--home', home, '--port-offset', '20000', '--bridge', 'bbench0',
   '--pod-cidr', '10.251.0.0/24', '--cgroup-parent', 'berth-bench', '--image', archive];
 const berthRun = (args: string[]) => execFileSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
 const kubectl = (args: string[], input?: string) => spawnSync('kubectl',

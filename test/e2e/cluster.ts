@@ -48,7 +48,9 @@ export const startCluster = async (name: string): Promise<TestCluster> => {
   const cgroupParent = `berth-e2e-${suffix}`;
   const bridge = `be2e${suffix}`;
   const nodeName = `e2e-${suffix}`;
-  const offset = 20000 + Math.floor(Math.random() * 400) * 20;
+  // Every port stays below the kernel's ephemeral range (32768+): an outgoing connection there
+  // can hold a port before the component listens on it (EADDRINUSE; the highest base is 10259).
+  const offset = 12000 + Math.floor(Math.random() * 525) * 20;
   const subnet = 100 + Math.floor(Math.random() * 100);
   const serviceCidr = `10.${subnet}.128.0/20`;
   const env = { ...process.env, BERTH_HOME: home };
