@@ -8,6 +8,7 @@ import {
   type Clock, type Controller, type ControllerMetrics, type EventRecorder, type Informer, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
+import type { RevisionClient } from '../revision-writes';
 import { trackPodExpectations } from '../pod-expectations';
 import { reconcileDaemonSet } from './reconcile';
 
@@ -20,7 +21,7 @@ export interface DaemonSetControllerDeps {
   podClient: Pick<ResourceClient<ApiPod>, 'create' | 'delete'>;
   dsClient: Pick<ResourceClient<ApiDaemonSet>, 'updateStatus'>;
   revisions: Informer<ApiControllerRevision>;
-  revisionClient: Pick<ResourceClient<ApiControllerRevision>, 'create' | 'update' | 'delete'>;
+  revisionClient: RevisionClient;
   recorder: EventRecorder;
   log: Logger;
   clock?: Clock;

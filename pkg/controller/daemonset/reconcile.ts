@@ -3,7 +3,7 @@
 // precondition) and writes status with the cached resourceVersion as precondition.
 import type { ApiControllerRevision, ApiDaemonSet } from '../../../api/apps/v1';
 import type { ApiNode, ApiPod } from '../../../api/core/v1';
-import { isAlreadyExists, isNotFound } from '../../apimachinery/errors';
+import { isNotFound } from '../../apimachinery/errors';
 import {
   metaNamespaceKey, namespaceIndex, splitMetaNamespaceKey,
   type Clock, type EventRecorder, type Informer, type ReconcileResult, type ResourceClient, type UIDTrackingControllerExpectations,
@@ -11,6 +11,7 @@ import {
 import type { Logger } from '../../log';
 import { planDaemonSet, podForNode, templateHash, type DaemonSetStatus } from './plan';
 import { planHistory } from './history';
+import { deleteUnusedRevisions, recordRevision, type RevisionClient } from '../revision-writes';
 
 export interface DaemonSetDeps {
   daemonSets: Pick<Informer<ApiDaemonSet>, 'get'>;
@@ -19,7 +20,7 @@ export interface DaemonSetDeps {
   podClient: Pick<ResourceClient<ApiPod>, 'create' | 'delete'>;
   dsClient: Pick<ResourceClient<ApiDaemonSet>, 'updateStatus'>;
   revisions: Pick<Informer<ApiControllerRevision>, 'byIndex'>;
-  revisionClient: Pick<ResourceClient<ApiControllerRevision>, 'create' | 'update' | 'delete'>;
+  revisionClient: RevisionClient;
   expectations: UIDTrackingControllerExpectations;
   recorder: EventRecorder;
   log: Logger;
@@ -69,22 +70,8 @@ const deletePods = async (key: string, ds: ApiDaemonSet, pods: ApiPod[], d: Daem
 const syncHistory = async (ds: ApiDaemonSet, pods: ApiPod[], d: DaemonSetDeps): Promise<void> => {
   const ns = ds.metadata.namespace ?? '';
   const plan = planHistory(ds, d.revisions.byIndex(namespaceIndex, ns), pods);
-  if (plan.create) {
-    try {
-      await d.revisionClient.create(ns, plan.create);
-    } catch (err) {
-      // Created by a sync whose write the cache has not seen yet: the next sync finds it.
-      if (!isAlreadyExists(err)) throw err;
-    }
-  }
-  if (plan.renumber) await d.revisionClient.update(ns, plan.renumber);
-  for (const r of plan.delete) {
-    try {
-      await d.revisionClient.delete(ns, r.metadata.name ?? '', { preconditions: { uid: r.metadata.uid } });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
+  await recordRevision(d.revisionClient, ns, plan);
+  await deleteUnusedRevisions(d.revisionClient, ns, plan);
 };
 
 const statusKeys = ['desiredNumberScheduled', 'currentNumberScheduled', 'numberMisscheduled', 'numberReady', 'updatedNumberScheduled',

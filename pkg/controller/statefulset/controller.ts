@@ -8,6 +8,7 @@ import {
   type Clock, type Controller, type ControllerMetrics, type EventRecorder, type Informer, type ResourceClient,
 } from '../../client';
 import type { Logger } from '../../log';
+import type { RevisionClient } from '../revision-writes';
 import { trackPodExpectations } from '../pod-expectations';
 import { reconcileStatefulSet } from './reconcile';
 
@@ -21,7 +22,7 @@ export interface StatefulSetControllerDeps {
   podClient: Pick<ResourceClient<ApiPod>, 'create' | 'delete'>;
   claimClient: Pick<ResourceClient<ApiPersistentVolumeClaim>, 'create'>;
   stsClient: Pick<ResourceClient<ApiStatefulSet>, 'updateStatus'>;
-  revisionClient: Pick<ResourceClient<ApiControllerRevision>, 'create' | 'update' | 'delete'>;
+  revisionClient: RevisionClient;
   recorder: EventRecorder;
   log: Logger;
   clock?: Clock;

@@ -12,7 +12,7 @@ import {
 } from '../../client';
 import type { Logger } from '../../log';
 import { slowStartBatch } from '../slow-start-batch';
-import type { HistoryPlan } from '../daemonset/history';
+import { deleteUnusedRevisions, recordRevision, type RevisionClient } from '../revision-writes';
 import { claimsFor, ordinalOf, planStatefulSet, podsOf, type StatefulSetStatus } from './plan';
 import { planStatefulSetHistory } from './revisions';
 
@@ -24,7 +24,7 @@ export interface StatefulSetDeps {
   podClient: Pick<ResourceClient<ApiPod>, 'create' | 'delete'>;
   claimClient: Pick<ResourceClient<ApiPersistentVolumeClaim>, 'create'>;
   stsClient: Pick<ResourceClient<ApiStatefulSet>, 'updateStatus'>;
-  revisionClient: Pick<ResourceClient<ApiControllerRevision>, 'create' | 'update' | 'delete'>;
+  revisionClient: RevisionClient;
   expectations: UIDTrackingControllerExpectations;
   recorder: EventRecorder;
   log: Logger;
@@ -90,28 +90,6 @@ const forAll = async <T>(items: T[], fn: (item: T) => Promise<void>): Promise<vo
   if (error !== undefined) throw error;
 };
 
-const applyHistory = async (ns: string, plan: HistoryPlan, d: StatefulSetDeps): Promise<void> => {
-  if (plan.create) {
-    try {
-      await d.revisionClient.create(ns, plan.create);
-    } catch (err) {
-      // Created by a sync whose write the cache has not seen yet: the next sync finds it.
-      if (!isAlreadyExists(err)) throw err;
-    }
-  }
-  if (plan.renumber) await d.revisionClient.update(ns, plan.renumber);
-};
-
-const truncateHistory = async (ns: string, plan: HistoryPlan, d: StatefulSetDeps): Promise<void> => {
-  for (const r of plan.delete) {
-    try {
-      await d.revisionClient.delete(ns, r.metadata.name ?? '', { preconditions: { uid: r.metadata.uid } });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
-};
-
 const statusKeys = ['observedGeneration', 'replicas', 'readyReplicas', 'availableReplicas', 'currentReplicas', 'updatedReplicas',
   'currentRevision', 'updateRevision', 'collisionCount'] as const;
 /** inconsistentStatus, inverted. */
@@ -143,7 +121,7 @@ export const reconcileStatefulSet = async (key: string, d: StatefulSetDeps): Pro
     return;
   }
   if (set.metadata.deletionTimestamp && (history.history.create || history.history.renumber)) return;
-  await applyHistory(namespace, history.history, d);
+  await recordRevision(d.revisionClient, namespace, history.history);
   if (!history.revisions) return;
 
   const now = d.clock.now();
@@ -171,7 +149,7 @@ export const reconcileStatefulSet = async (key: string, d: StatefulSetDeps): Pro
     manageErr = err;
   }
   await writeStatus(set, plan.status, d);
-  await truncateHistory(namespace, history.history, d);
+  await deleteUnusedRevisions(d.revisionClient, namespace, history.history);
   if (manageErr !== undefined) throw manageErr;
   const minReady = set.spec?.minReadySeconds ?? 0;
   if (minReady > 0 && plan.status.availableReplicas !== plan.status.readyReplicas) return { requeueAfterMs: minReady * 1000 };
