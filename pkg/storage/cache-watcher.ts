@@ -5,6 +5,7 @@
 import type { ApiObject, WatchEvent } from '../../api/meta/v1';
 import { expired } from '../apimachinery/errors';
 import { filterTransition } from './watch-options';
+import type { WatchPipe, WatchSink } from './watch-sink';
 
 /** A change as the cache saw it: the shared event plus what the object looked like before. */
 export interface CacheEvent {
@@ -47,6 +48,10 @@ export class CacheWatcher {
   private ended = false;
   private closed = false;
   private wake: (() => void) | undefined;
+  /** Set by pipe(): events go straight to it while it is not backed up and nothing is queued. */
+  private sink: WatchSink | undefined;
+  private sinkBackedUp = false;
+  private settlePipe: ((err?: unknown) => void) | undefined;
 
   constructor(private readonly o: CacheWatcherOptions) {
     this.prefix = o.prefix;
@@ -59,10 +64,7 @@ export class CacheWatcher {
 
   /** Initial events (state, end bookmark) do not count against the buffer bound. */
   pushInitial(ev: WatchEvent): void {
-    if (this.ended) return;
-    this.items.push(ev);
-    this.initialLeft++;
-    this.notify();
+    this.enqueue(ev, true);
   }
 
   /**
@@ -86,10 +88,62 @@ export class CacheWatcher {
   }
 
   push(ev: WatchEvent): void {
+    this.enqueue(ev, false);
+  }
+
+  /**
+   * Feeds `sink` from the dispatch itself (see watch-sink.ts) instead of an iterator: queued
+   * events first, then each event as it comes. While the sink is backed up, events queue here
+   * under the same bound as an iterator's.
+   */
+  pipe(sink: WatchSink, signal: AbortSignal): WatchPipe {
+    const onAbort = () => { this.items = []; this.head = 0; this.terminate(); };
+    const done = new Promise<void>((resolve, reject) => {
+      this.settlePipe = (err) => {
+        this.settlePipe = undefined;
+        signal.removeEventListener('abort', onAbort);
+        if (err !== undefined && !signal.aborted) reject(err); else resolve();
+      };
+    });
+    this.sink = sink;
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort(); else this.drainToSink();
+    return { done, resume: () => { this.sinkBackedUp = false; this.drainToSink(); } };
+  }
+
+  private enqueue(ev: WatchEvent, initial: boolean): void {
     if (this.ended) return;
+    if (this.sink && !this.sinkBackedUp && this.head === this.items.length) {
+      if (!this.sink.push(ev)) this.sinkBackedUp = true;
+      return;
+    }
     this.items.push(ev);
-    this.pending++;
+    if (initial) this.initialLeft++; else this.pending++;
     this.notify();
+  }
+
+  /** Hands the queue to the sink until it backs up; settles the pipe once ended and empty. */
+  private drainToSink(): void {
+    const sink = this.sink;
+    if (!sink) return;
+    while (!this.sinkBackedUp && this.head < this.items.length) {
+      if (!sink.push(this.shift())) this.sinkBackedUp = true;
+    }
+    if (this.ended && this.head === this.items.length) this.settlePipe?.(this.failure);
+  }
+
+  /** The next queued event (the caller checked there is one). */
+  private shift(): WatchEvent {
+    const value = this.items[this.head++];
+    if (this.initialLeft > 0) this.initialLeft--; else this.pending--;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return value;
   }
 
   /** Ends the stream: cleanly, or with `err` thrown to the consumer after what is queued. */
@@ -99,6 +153,7 @@ export class CacheWatcher {
     this.failure = err;
     this.notify();
     this.close();
+    this.drainToSink();
   }
 
   /**
@@ -129,18 +184,7 @@ export class CacheWatcher {
   }
 
   private take(signal: AbortSignal, finish: () => void): Promise<IteratorResult<WatchEvent>> {
-    if (this.head < this.items.length) {
-      const value = this.items[this.head++];
-      if (this.initialLeft > 0) this.initialLeft--; else this.pending--;
-      if (this.head === this.items.length) {
-        this.items = [];
-        this.head = 0;
-      } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-        this.items = this.items.slice(this.head);
-        this.head = 0;
-      }
-      return Promise.resolve({ done: false, value });
-    }
+    if (this.head < this.items.length) return Promise.resolve({ done: false, value: this.shift() });
     if (this.ended) {
       finish();
       if (this.failure !== undefined && !signal.aborted) return Promise.reject(this.failure);

@@ -232,6 +232,62 @@ describe('cacher', () => {
     await w.stop();
   });
 
+  describe('pipe', () => {
+    /** A sink that takes `room` events, then reports backed up until `room` grows again. */
+    const sinkWith = (room: number) => {
+      const got: string[] = [];
+      return { got, room: { n: room }, push(ev: WatchEvent) { got.push(`${ev.type} ${ev.object.metadata.name ?? ''}`.trim()); return got.length < this.room.n; } };
+    };
+
+    test('events reach the sink within the dispatch, initial state first', async () => {
+      await c.create(key('a'), pod('a'));
+      const ac = new AbortController();
+      const sink = sinkWith(100);
+      const p = c.watch(pods, '0', ac.signal).pipe(sink);
+      await flushPromises();
+      expect(sink.got).toEqual(['ADDED a']);
+      const b = await backing.create(key('b'), pod('b'));
+      await synced(b.metadata.resourceVersion as string);
+      expect(sink.got).toEqual(['ADDED a', 'ADDED b']);
+      ac.abort();
+      await expect(p.done).resolves.toBeUndefined();
+      expect(c.stats()[0].watchers).toBe(0);
+    });
+
+    test('a backed-up sink gets nothing more until resume, then the queue in order', async () => {
+      const ac = new AbortController();
+      const sink = sinkWith(2);
+      const p = c.watch(pods, await backing.currentRevision(), ac.signal).pipe(sink);
+      await flushPromises();
+      let last: ApiObject = pod('x');
+      for (const n of ['a', 'b', 'c']) last = await backing.create(key(n), pod(n));
+      await synced(last.metadata.resourceVersion as string);
+      expect(sink.got).toEqual(['ADDED a', 'ADDED b']);
+      sink.room.n = 100;
+      p.resume();
+      expect(sink.got).toEqual(['ADDED a', 'ADDED b', 'ADDED c']);
+      ac.abort();
+      await p.done;
+    });
+
+    test('a sink backed up past the buffer gets what was queued, then the pipe fails with 410', async () => {
+      const ac = new AbortController();
+      const sink = sinkWith(1);
+      const p = c.watch(pods, await backing.currentRevision(), ac.signal).pipe(sink);
+      await flushPromises();
+      let last: ApiObject = pod('x');
+      for (const n of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) last = await backing.create(key(n), pod(n));
+      await synced(last.metadata.resourceVersion as string);
+      expect(c.stats()[0].watchers).toBe(0);
+      sink.room.n = 100;
+      p.resume();
+      const err = await rejection(p.done);
+      expect(err.status).toMatchObject({ code: 410, reason: 'Expired', message: lagMessage(4) });
+      expect(sink.got).toEqual(['ADDED a', 'ADDED b', 'ADDED c', 'ADDED d', 'ADDED e']);
+      ac.abort();
+    });
+  });
+
   test('close ends open watches', async () => {
     const w = watcher(c, pods, '0');
     await flushPromises();

@@ -17,6 +17,8 @@ import { groupResourceOfKey, nameOfKey, parseResourceVersion } from './keys';
 import { notFound } from '../apimachinery/errors';
 import { realClock, type StorageClock, type TimerHandle } from './clock';
 import { WatchCache } from './watch-cache';
+import { CacheWatcher } from './cache-watcher';
+import { pipeWatch, type PipeableWatch, type WatchPipe, type WatchSink } from './watch-sink';
 import { bookmarkEvent } from './watch-options';
 import { isRevisionReader, RevisionBatcher } from './revision-batcher';
 
@@ -43,6 +45,8 @@ export interface CacherOptions {
 export interface CacheStats { root: string; resourceVersion: number; oldest: number; watchers: number; objects: number; ready: boolean }
 
 export interface Cacher extends CompactableStore {
+  /** Also pipeable: an HTTP watcher of the cache is fed from its dispatch (watch-sink.ts). */
+  watch(prefix: string, fromRV: string, signal: AbortSignal, opts?: WatchOptions): PipeableWatch;
   stats(): CacheStats[];
 }
 
@@ -61,25 +65,40 @@ export const servedFromCache = (o: ListOptions): boolean => {
   return o.resourceVersion === '0' || o.resourceVersionMatch === 'NotOlderThan';
 };
 
+/** What a watch opens onto: a watcher of the cache, or another stream (etcd, a generator). */
+type WatchSource = CacheWatcher | AsyncIterable<WatchEvent>;
+
 /**
- * An iterable whose source is opened on the first next(); afterwards next() goes straight to
- * the source (no generator in between: each layer would cost a promise per event).
+ * A watch whose source is opened on the first next() or on pipe(); afterwards next() goes
+ * straight to the source (no generator in between: each layer would cost a promise per event),
+ * and a pipe onto a cache watcher is fed by the cache's dispatch itself.
  */
-const lazyIterable = <T>(open: () => Promise<AsyncIterable<T>>): AsyncIterable<T> => ({
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    let inner: AsyncIterator<T> | undefined;
-    let opening: Promise<AsyncIterator<T>> | undefined;
-    const source = () => (opening ??= open().then((it) => (inner = it[Symbol.asyncIterator]())));
-    return {
-      next: () => (inner ? inner.next() : source().then((i) => i.next())),
-      return: async (value?: unknown) => {
-        const i = inner ?? (opening ? await opening : undefined);
-        if (i?.return) return i.return(value);
-        return { done: true, value: undefined };
-      },
-    };
-  },
-});
+const lazyWatch = (open: () => Promise<WatchSource>, signal: AbortSignal): PipeableWatch => {
+  let opening: Promise<WatchSource> | undefined;
+  const source = () => (opening ??= open());
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+      let inner: AsyncIterator<WatchEvent> | undefined;
+      const iterator = () => source().then((s) => (inner = (s instanceof CacheWatcher ? s.events(signal) : s)[Symbol.asyncIterator]()));
+      return {
+        next: () => (inner ? inner.next() : iterator().then((i) => i.next())),
+        return: async (value?: unknown) => {
+          const i = inner ?? (opening ? await iterator() : undefined);
+          if (i?.return) return i.return(value);
+          return { done: true, value: undefined };
+        },
+      };
+    },
+    pipe(sink: WatchSink): WatchPipe {
+      let inner: WatchPipe | undefined;
+      const done = source().then((s) => {
+        inner = s instanceof CacheWatcher ? s.pipe(sink, signal) : pipeWatch(s, sink, signal);
+        return inner.done;
+      });
+      return { done, resume: () => inner?.resume() };
+    },
+  };
+};
 
 export const createCacher = (opts: CacherOptions): Cacher => {
   const { backing, log } = opts;
@@ -148,7 +167,7 @@ export const createCacher = (opts: CacherOptions): Cacher => {
   };
 
   /** Initial events: the state (from the cache, or from etcd for '' and a cache that lags), then changes. */
-  const watchWithState = async (cache: WatchCache, prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions): Promise<AsyncIterable<WatchEvent>> => {
+  const watchWithState = async (cache: WatchCache, prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions): Promise<WatchSource> => {
     const at = parseResourceVersion(fromRV);
     let state: { items: ApiObject[]; rv: number } | undefined;
     const fresh = fromRV !== '' && ((cache.ready && cache.rv >= at) || await cache.waitFresh(at, freshTimeoutMs));
@@ -162,7 +181,7 @@ export const createCacher = (opts: CacherOptions): Cacher => {
     const initial: WatchEvent[] = [];
     for (const object of state.items) if (!o.predicate || o.predicate(object)) initial.push({ type: 'ADDED', object });
     if (o.sendInitialEvents) initial.push(bookmarkEvent(String(state.rv), true));
-    return cache.addWatcher({ prefix, after: state.rv, predicate: o.predicate, bookmarks: o.bookmarks ?? false, initial }).events(signal);
+    return cache.addWatcher({ prefix, after: state.rv, predicate: o.predicate, bookmarks: o.bookmarks ?? false, initial });
   };
 
   /**
@@ -195,7 +214,7 @@ export const createCacher = (opts: CacherOptions): Cacher => {
     }
   }
 
-  const openWatch = async (prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions): Promise<AsyncIterable<WatchEvent>> => {
+  const openWatch = async (prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions): Promise<WatchSource> => {
     const at = parseResourceVersion(fromRV);
     const cache = cacheFor(prefix);
     // A ready cache is used without awaiting first, so a write issued right after watch() is seen.
@@ -204,11 +223,11 @@ export const createCacher = (opts: CacherOptions): Cacher => {
     // No initial events: '' starts at etcd's latest revision, '0' at the cache's.
     const after = fromRV === '' ? Math.max(cache.rv, Number(await backing.currentRevision())) : at === 0 ? cache.rv : at;
     if (after < cache.oldest) return resumeFromBacking(cache, prefix, fromRV, signal, o);
-    return cache.addWatcher({ prefix, after, predicate: o.predicate, bookmarks: o.bookmarks ?? false }).events(signal);
+    return cache.addWatcher({ prefix, after, predicate: o.predicate, bookmarks: o.bookmarks ?? false });
   };
 
-  const watch = (prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions = {}): AsyncIterable<WatchEvent> =>
-    lazyIterable(() => openWatch(prefix, fromRV, signal, o));
+  const watch = (prefix: string, fromRV: string, signal: AbortSignal, o: WatchOptions = {}): PipeableWatch =>
+    lazyWatch(() => openWatch(prefix, fromRV, signal, o), signal);
 
   const compact = async (revision: string): Promise<void> => {
     await backing.compact(revision);

@@ -77,9 +77,11 @@ export class WatchWriter {
   private readonly onDrain = () => {
     this.needDrain = false;
     if (!this.scheduled) this.flush();
+    if (!this.needDrain) this.onWritable();
   };
 
-  constructor(private readonly sink: WatchSink, private readonly now: Clock) {
+  /** `onWritable`: the socket drained after `backedUp`; events may come again. */
+  constructor(private readonly sink: WatchSink, private readonly now: Clock, private readonly onWritable: () => void = () => undefined) {
     sink.on('drain', this.onDrain);
   }
 

@@ -16,6 +16,7 @@ import { selectionFromQuery } from './selection';
 import { toStatusError } from './respond';
 import { watchLine } from './object-json';
 import { WatchWriter, type WatchSink } from './watch-writer';
+import { pipeWatch, type WatchPipe } from '../../storage/watch-sink';
 import type { Socket } from 'node:net';
 
 export interface WatchRequest { resourceVersion: string; timeoutSeconds: number; options: WatchOptions }
@@ -101,12 +102,18 @@ export const handleWatch = async (ctx: HandlerContext, ri: RequestInfo, req: Req
     if (!res.socket) await eventOrEnd(res, 'socket', ac.signal);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
     res.flushHeaders();
-    const sink = socketSink(res);
-    out = new WatchWriter(sink, () => performance.now());
-    for await (const ev of ctx.store.watch(prefixOf(ri), wr.resourceVersion, ac.signal, options)) {
-      out.add(table ? encodeTableEvent(ri, ev, table, ctx.now()) : watchLine(ri.resource, ev));
-      if (out.backedUp) await eventOrEnd(sink, 'drain', ac.signal);
-    }
+    // The cache calls push() from its dispatch; while the socket is backed up it holds the
+    // events (bounded), and the writer resumes it on 'drain'.
+    let piped: WatchPipe | undefined;
+    const writer = new WatchWriter(socketSink(res), () => performance.now(), () => piped?.resume());
+    out = writer;
+    piped = pipeWatch(ctx.store.watch(prefixOf(ri), wr.resourceVersion, ac.signal, options), {
+      push: (ev) => {
+        writer.add(table ? encodeTableEvent(ri, ev, table, ctx.now()) : watchLine(ri.resource, ev));
+        return !writer.backedUp;
+      },
+    }, ac.signal);
+    await piped.done;
     out.close();
   } catch (err) {
     out?.close();
