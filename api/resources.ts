@@ -12,7 +12,7 @@ import { Event as EventsV1Event } from './events/v1';
 import { Ingress, IngressClass, NetworkPolicy } from './networking/v1';
 import { Eviction, PodDisruptionBudget } from './policy/v1';
 import { SelfSubjectReview, TokenRequest, TokenReview } from './authentication/v1';
-import { SelfSubjectAccessReview, SelfSubjectRulesReview } from './authorization/v1';
+import { LocalSubjectAccessReview, SelfSubjectAccessReview, SelfSubjectRulesReview, SubjectAccessReview } from './authorization/v1';
 import { PriorityClass } from './scheduling/v1';
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './rbac/v1';
 
@@ -201,8 +201,8 @@ export const resources: readonly ResourceInfo[] = [
 ];
 
 /**
- * Create-only resources that answer about the requester and store nothing (`kubectl auth whoami`,
- * `kubectl auth can-i`): served and discovered like the others, but no storage, watch cache or
+ * Create-only resources that answer about the requester or a given user and store nothing
+ * (`kubectl auth whoami`, `kubectl auth can-i`): served and discovered like the others, but no storage, watch cache or
  * namespace cleanup knows them.
  */
 export const reviewResources: readonly ResourceInfo[] = [
@@ -217,6 +217,8 @@ export const reviewResources: readonly ResourceInfo[] = [
   ...entries('authorization.k8s.io/v1', [
     { kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectAccessReview, columns: [] },
     { kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', namespaced: false, verbs: ['create'], schema: SelfSubjectRulesReview, columns: [] },
+    { kind: 'SubjectAccessReview', plural: 'subjectaccessreviews', namespaced: false, verbs: ['create'], schema: SubjectAccessReview, columns: [] },
+    { kind: 'LocalSubjectAccessReview', plural: 'localsubjectaccessreviews', namespaced: true, verbs: ['create'], schema: LocalSubjectAccessReview, columns: [] },
   ]),
 ];
 

@@ -6,7 +6,8 @@
 // deleted). The apiserver runs as a child process (`berth apiserver`) so its RSS is its own;
 // the watch clients run in worker threads (apiserver-lib/watch-fleet.ts). Figures and
 // ratios against the issue's targets are printed and written to results/apiserver.json; nothing
-// is asserted. BENCH_PROFILE=<dir> writes a CPU profile of the apiserver there.
+// is asserted. BENCH_PROFILE=<dir> writes a CPU profile of the apiserver there;
+// BENCH_HEAP_SNAPSHOT=<dir> a heap snapshot at the end of the burst, when its RSS is read.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { load, newAgent, nowMs, percentile, request, round, type LoadResult } fr
 import { etcdPid, rssMiB } from './apiserver-lib/proc';
 import { WatchFleet } from './apiserver-lib/watch-fleet';
 import {
-  createPods, cpuDuring, ensureNamespace, levels, memory, print, root, say, settle, startApiserver, stopChild, warm, watchThreads, withCpu,
+  createPods, heapSnapshot, cpuDuring, ensureNamespace, levels, memory, print, root, say, settle, startApiserver, stopChild, warm, watchThreads, withCpu,
   type Api, type CpuLoadResult,
 } from './apiserver-lib/api';
 import { etcdFloor, fanoutFloor, httpsFloor } from './apiserver-lib/floors';
@@ -196,6 +197,7 @@ const bigPhases = async (api: Api, etcdEndpoint: string, dir: string, podBytes: 
       beforeClose: async () => {
         r.rss = rssMiB(api.child.pid as number);
         steps.afterBurst = await memory(api);
+        if (process.env.BENCH_HEAP_SNAPSHOT) await heapSnapshot(api);
       },
     });
     if (opened) steps.with1000WatchersOpen = await opened;

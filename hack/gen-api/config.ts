@@ -35,8 +35,8 @@ export const modules: ModuleConfig[] = [
   { prefix: 'autoscaling.v1', file: 'autoscaling/v1', title: 'autoscaling/v1: Scale (the body of every scale subresource) and the v1 view of horizontal pod autoscalers', roots: ['HorizontalPodAutoscaler'], extra: ['Scale'] },
   { prefix: 'autoscaling.v2', file: 'autoscaling/v2', title: 'autoscaling/v2: horizontal pod autoscalers', roots: ['HorizontalPodAutoscaler'] },
   { prefix: 'authentication.v1', file: 'authentication/v1', title: 'authentication.k8s.io/v1: bodies of serviceaccounts/token and of the create-only TokenReview and SelfSubjectReview', roots: [], extra: ['TokenRequest', 'TokenReview', 'SelfSubjectReview'] },
-  { prefix: 'authorization.v1', file: 'authorization/v1', title: 'authorization.k8s.io/v1: the create-only SelfSubjectAccessReview and SelfSubjectRulesReview', roots: [], extra: ['SelfSubjectAccessReview', 'SelfSubjectRulesReview'] },
-  { prefix: 'rbac.v1', file: 'rbac/v1', title: 'rbac.authorization.k8s.io/v1: roles and their bindings (stored and served; Berth does not authorize yet)', roots: ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'] },
+  { prefix: 'authorization.v1', file: 'authorization/v1', title: 'authorization.k8s.io/v1: the create-only access reviews (SelfSubjectAccessReview, SelfSubjectRulesReview, SubjectAccessReview, LocalSubjectAccessReview)', roots: [], extra: ['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'LocalSubjectAccessReview'] },
+  { prefix: 'rbac.v1', file: 'rbac/v1', title: 'rbac.authorization.k8s.io/v1: roles and their bindings (stored, served and enforced)', roots: ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'] },
   { prefix: 'events.v1', file: 'events/v1', title: 'events.k8s.io/v1: the newer view of core Events (same storage)', roots: ['Event'] },
 ];
 

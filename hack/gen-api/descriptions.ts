@@ -156,6 +156,8 @@ export const descriptions: Record<string, string> = {
   'authentication.v1.SelfSubjectReview': 'Who the apiserver takes the requester to be (kubectl auth whoami).',
   'authorization.v1.SelfSubjectAccessReview': 'Whether the requester may perform an action (kubectl auth can-i).',
   'authorization.v1.SelfSubjectRulesReview': 'What the requester may do in a namespace (kubectl auth can-i --list).',
+  'authorization.v1.SubjectAccessReview': 'Whether a given user or group may perform an action (for webhooks and proxies that defer to the apiserver).',
+  'authorization.v1.LocalSubjectAccessReview': 'Whether a given user or group may perform an action in this namespace.',
   'authentication.v1.TokenReview': 'Who a bearer token authenticates as (for webhook authenticators and tools).',
   'authorization.v1.SubjectAccessReviewStatus.allowed': 'Whether the action is allowed.',
   'autoscaling.v1.HorizontalPodAutoscaler': 'Scales a workload between bounds on CPU utilization (the autoscaling/v1 view of the stored autoscaling/v2 object).',

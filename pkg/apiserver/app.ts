@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { pathNotFound, requestEntityTooLarge, badRequest } from '../apimachinery/errors';
 import { authenticateWith } from './authn';
 import { authorizeRequests } from './authz/step';
+import { impersonateRequests } from './authz/impersonation';
 import { serviceAccountTokenAuthenticator } from './serviceaccount-token';
 import {
   aggregatedContentType, aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery,
@@ -119,10 +120,11 @@ const healthRoutes = (app: express.Express, deps: AppDeps): void => {
   }));
 };
 
-/** What every request passes before its handler: metrics and logging, authentication, authorization, the body. */
+/** What every request passes before its handler: metrics and logging, authentication, impersonation, authorization, the body. */
 const frontSteps = (deps: AppDeps): Step[] => [
   observe(deps),
   authenticateWith(serviceAccountTokenAuthenticator(deps.ctx)),
+  impersonateRequests(deps.ctx.store, deps.ctx.log),
   authorizeRequests(deps.ctx.store),
   readBody(bodyLimit, express.raw({ type: () => true, limit: bodyLimit })),
 ];

@@ -77,9 +77,13 @@ export const authenticateWith = (tokens?: TokenAuthenticator) => (req: Request, 
 
 export const authenticate = authenticateWith();
 
-/** The user as upstream's authenticator chain reports it: every authenticated user is in system:authenticated. */
+/**
+ * The user as upstream's authenticator chain reports it: every authenticated user is in
+ * system:authenticated. An impersonated user (authz/impersonation.ts) is taken as it was built.
+ */
 export const requester = (res: Response): UserInfo => {
   const u = (res.locals.user as UserInfo | undefined) ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+  if (res.locals.impersonated === true) return u;
   const authenticated = u.name !== 'system:anonymous' && !u.groups.includes('system:authenticated');
   return authenticated ? { ...u, groups: [...u.groups, 'system:authenticated'] } : u;
 };

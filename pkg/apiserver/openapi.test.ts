@@ -36,7 +36,8 @@ describe('openapi v3', () => {
       .find((x) => (x['x-kubernetes-group-version-kind'] as Array<{ kind: string }> | undefined)?.[0]?.kind === kind);
     expect(byGvk(core, 'TokenRequest')).toMatchObject({ properties: { spec: expect.anything() } });
     const authz = openApiV3Document('authorization.k8s.io', 'v1');
-    expect(Object.keys(paths(authz))).toEqual(['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews']);
+    expect(Object.keys(paths(authz))).toEqual(['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+      '/apis/authorization.k8s.io/v1/subjectaccessreviews', '/apis/authorization.k8s.io/v1/namespaces/{namespace}/localsubjectaccessreviews']);
     expect(Object.keys(paths(authz)['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'])).toEqual(['parameters', 'post']);
     expect(byGvk(authz, 'SelfSubjectAccessReview')).toMatchObject({ properties: { spec: expect.anything(), status: expect.anything() } });
   });

@@ -1,10 +1,11 @@
 // The create-only reviews that store nothing: authentication.k8s.io/v1 SelfSubjectReview
 // (`kubectl auth whoami`) and TokenReview (who a bearer token is, for webhook authenticators and
-// tools), authorization.k8s.io/v1 SelfSubjectAccessReview (`kubectl auth can-i`) and
-// SelfSubjectRulesReview (`can-i --list`), both answered by the RBAC authorizer (authz/rbac.ts).
+// tools), authorization.k8s.io/v1 SelfSubjectAccessReview (`kubectl auth can-i`),
+// SelfSubjectRulesReview (`can-i --list`), and SubjectAccessReview and LocalSubjectAccessReview
+// (may this other user…, for webhooks and proxies), all answered by the RBAC authorizer (authz/rbac.ts).
 import type { Request, Response } from 'express';
 import type { ApiObject } from '../../api/meta/v1';
-import type { SelfSubjectAccessReview } from '../../api/authorization/v1';
+import type { SelfSubjectAccessReview, SubjectAccessReview } from '../../api/authorization/v1';
 import { apiVersionOf, reviewResources, type ResourceInfo } from '../../api/resources';
 import { badRequest, invalid, methodNotAllowed } from '../apimachinery/errors';
 import type { HandlerContext } from './handlers/context';
@@ -49,17 +50,36 @@ const handleSelfSubjectReview: Handler = (ctx, ri, req, res) => {
   return Promise.resolve();
 };
 
+type Cause = { reason: string; field: string; message: string };
+
 /** ValidateSelfSubjectAccessReviewSpec: exactly one of the two attribute sets. */
+const attributeCauses = (spec: SelfSubjectAccessReview['spec'] | undefined): Cause[] => {
+  const both = spec?.resourceAttributes && spec.nonResourceAttributes;
+  const neither = !spec?.resourceAttributes && !spec?.nonResourceAttributes;
+  if (!both && !neither) return [];
+  return [{
+    reason: 'FieldValueInvalid', field: 'spec.resourceAttributes',
+    message: `Invalid value: ${JSON.stringify(spec?.resourceAttributes ?? null)}: exactly one of nonResourceAttributes or resourceAttributes must be specified`,
+  }];
+};
+
 const validateAccessReview = (review: SelfSubjectAccessReview): void => {
+  const causes = attributeCauses(review.spec);
+  if (causes.length) throw invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', causes);
+};
+
+/** ValidateSubjectAccessReview (and its Local form): one attribute set, a user or a group, metadata empty (but for the namespace). */
+const validateSubjectAccessReview = (kind: string, review: SubjectAccessReview, namespace: string): void => {
+  const causes = attributeCauses(review.spec);
   const spec = review.spec ?? {};
-  const both = spec.resourceAttributes && spec.nonResourceAttributes;
-  const neither = !spec.resourceAttributes && !spec.nonResourceAttributes;
-  if (both || neither) {
-    throw invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [{
-      reason: 'FieldValueInvalid', field: 'spec.resourceAttributes',
-      message: `Invalid value: ${JSON.stringify(spec.resourceAttributes ?? null)}: exactly one of nonResourceAttributes or resourceAttributes must be specified`,
-    }]);
+  if (!spec.user && !(spec.groups ?? []).length) {
+    causes.push({ reason: 'FieldValueInvalid', field: 'spec.user', message: 'Invalid value: "": at least one of user or group must be specified' });
   }
+  const { namespace: ns, ...meta } = review.metadata ?? {};
+  if (Object.keys(meta).length > 0 || (ns && ns !== namespace)) {
+    causes.push({ reason: 'FieldValueInvalid', field: 'metadata', message: `Invalid value: ${JSON.stringify(review.metadata)}: must be empty${namespace ? ' except for namespace' : ''}` });
+  }
+  if (causes.length) throw invalid(kind, 'authorization.k8s.io', '', causes);
 };
 
 /** The attributes a SelfSubjectAccessReview asks about, as the authorizer sees a request. */
@@ -82,6 +102,30 @@ const handleSelfSubjectAccessReview: Handler = async (ctx, ri, req, res) => {
   sendJson(res, 201, {
     kind: 'SelfSubjectAccessReview', apiVersion: apiVersionOf(ri.resource), metadata: { creationTimestamp: null },
     spec: review.spec, status: { allowed },
+  });
+};
+
+/**
+ * SubjectAccessReview and LocalSubjectAccessReview: whether the user of spec (its groups as
+ * given: nothing is added) may do what the attributes say. A LocalSubjectAccessReview asks in the
+ * namespace of its path, and its resourceAttributes must name that namespace or none.
+ */
+const handleSubjectAccessReview: Handler = async (ctx, ri, req, res) => {
+  const review = bodyOf(ctx, req, res, ri) as unknown as SubjectAccessReview;
+  const local = ri.namespace !== '';
+  let spec = review.spec ?? {};
+  if (local && spec.resourceAttributes) {
+    const ns = spec.resourceAttributes.namespace ?? '';
+    if (ns !== '' && ns !== ri.namespace) throw badRequest(`spec.resourceAttributes.namespace must match namespace: ${ri.namespace}`);
+    spec = { ...spec, resourceAttributes: { ...spec.resourceAttributes, namespace: ri.namespace } };
+  }
+  validateSubjectAccessReview(ri.resource.kind, { ...review, spec }, ri.namespace);
+  const user = { name: spec.user ?? '', groups: spec.groups ?? [], ...(spec.uid ? { uid: spec.uid } : {}), ...(spec.extra ? { extra: spec.extra } : {}) };
+  const allowed = await authorize(cacheRbacSource(ctx.store), user, reviewAttributes(spec));
+  sendJson(res, 201, {
+    kind: ri.resource.kind, apiVersion: apiVersionOf(ri.resource),
+    metadata: { ...(local ? { namespace: ri.namespace } : {}), creationTimestamp: null },
+    spec, status: { allowed },
   });
 };
 
@@ -116,6 +160,8 @@ const byName: Record<string, Handler> = {
   'authentication.k8s.io/v1/tokenreviews': handleTokenReview,
   'authorization.k8s.io/v1/selfsubjectaccessreviews': handleSelfSubjectAccessReview,
   'authorization.k8s.io/v1/selfsubjectrulesreviews': handleSelfSubjectRulesReview,
+  'authorization.k8s.io/v1/subjectaccessreviews': handleSubjectAccessReview,
+  'authorization.k8s.io/v1/localsubjectaccessreviews': handleSubjectAccessReview,
 };
 // Keyed by the table's own entries: one Map lookup per request on the hot path.
 const handlers = new Map<ResourceInfo, Handler>(reviewResources.flatMap((r) => {

@@ -35,7 +35,9 @@ export const startTestCluster = async (): Promise<TestCluster> => {
 
 export interface Reply { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: unknown }
 
-export interface RequestOpts { body?: unknown; contentType?: string; accept?: string; anonymous?: boolean }
+export interface RequestOpts { body?: unknown; contentType?: string; accept?: string; anonymous?: boolean   /** Extra request headers (impersonation). */
+  headers?: Record<string, string>;
+}
 
 export const requester = (c: TestCluster) => (method: string, urlPath: string, opts: RequestOpts = {}): Promise<Reply> => {
   const p = pkiPaths(path.join(c.dir, 'pki'));
@@ -47,6 +49,7 @@ export const requester = (c: TestCluster) => (method: string, urlPath: string, o
       headers: {
         Accept: opts.accept ?? 'application/json',
         ...(payload !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
+        ...opts.headers,
       },
     }, (res) => {
       let text = '';

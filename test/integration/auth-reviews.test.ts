@@ -118,6 +118,8 @@ describe('kubectl auth', () => {
     expect(disc.resources).toEqual([
       expect.objectContaining({ name: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] }),
       expect.objectContaining({ name: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', namespaced: false, verbs: ['create'] }),
+      expect.objectContaining({ name: 'subjectaccessreviews', kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'] }),
+      expect.objectContaining({ name: 'localsubjectaccessreviews', kind: 'LocalSubjectAccessReview', namespaced: true, verbs: ['create'] }),
     ]);
     const api = await kubectlRunner(c, kubectlBinary('1.33'))(['api-resources', '--api-group=authentication.k8s.io', '-o', 'wide']);
     expect(api.stdout).toMatch(/selfsubjectreviews +authentication\.k8s\.io\/v1 +false +SelfSubjectReview +create/);
@@ -127,6 +129,7 @@ describe('kubectl auth', () => {
     expect((await req('POST', '/api/v1/namespaces/default/serviceaccounts', { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'fuzz' } } })).status).toBe(201);
     const paths = ['/apis/authentication.k8s.io/v1/selfsubjectreviews', '/apis/authentication.k8s.io/v1/tokenreviews',
       '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+      '/apis/authorization.k8s.io/v1/subjectaccessreviews', '/apis/authorization.k8s.io/v1/namespaces/default/localsubjectaccessreviews',
       '/api/v1/namespaces/default/serviceaccounts/fuzz/token'];
     const bodies: unknown[] = ['"text"', '[]', 'null', '42', '{', { kind: 'Pod' }, { spec: 'x' }, { spec: { token: 7, audiences: 'a' } },
       { spec: { resourceAttributes: 'x', nonResourceAttributes: [] } }, { spec: { expirationSeconds: 'soon', boundObjectRef: { kind: 'Pod', name: 'nope' } } },

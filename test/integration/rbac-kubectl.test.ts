@@ -1,7 +1,8 @@
 // rbac.authorization.k8s.io/v1 Roles, ClusterRoles and their bindings through the real kubectl
 // (1.27 and 1.33): a manifest carrying them applies, kubectl prints them as it prints upstream's,
 // `create role|rolebinding|clusterrole|clusterrolebinding` work, invalid ones are refused with
-// upstream's messages and a binding's roleRef cannot change. Nothing enforces them yet.
+// upstream's messages and a binding's roleRef cannot change. Enforcement: auth-reviews.test.ts
+// and impersonation.test.ts.
 import { startTestCluster, type TestCluster } from './apiserver-helpers';
 import { kubectlRunner } from './protobuf-kubectl';
 import { kubectlBinary } from '../kubectl-binary';

@@ -25,7 +25,11 @@ export const startApiserver = async (etcd: RunningEtcd, dir: string): Promise<Ap
   const p = pkiPaths(path.join(dir, 'pki'));
   const creds = { ca: fs.readFileSync(p.caCert), cert: fs.readFileSync(p.adminCert), key: fs.readFileSync(p.adminKey) };
   const port = await freePort();
-  const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  const profile = [
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ...(process.env.BENCH_HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAP_SNAPSHOT}`] : []),
+    ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  ];
   const child = spawn(process.execPath, [...profile, path.join(root, 'dist', 'cmd', 'berth', 'main.js'), 'apiserver',
     '--etcd-servers', etcd.endpoint, '--port', String(port), '--pki-dir', path.join(dir, 'pki')], { stdio: ['ignore', 'ignore', 'inherit'], env: componentEnv() }); // as `berth server` starts it
   const base = `https://127.0.0.1:${port}`;
@@ -66,6 +70,26 @@ export const memory = async (api: Api): Promise<Record<string, number>> => {
     rss: rssMiB(api.child.pid as number).rss, heapUsed: metric('nodejs_heap_size_used_bytes'),
     heapTotal: metric('nodejs_heap_size_total_bytes'), external: metric('nodejs_external_memory_bytes'),
   };
+};
+
+/** Has the apiserver write a heap snapshot into $BENCH_HEAP_SNAPSHOT (it was started with the signal flag), and waits for it. */
+export const heapSnapshot = async (api: Api): Promise<void> => {
+  const dir = process.env.BENCH_HEAP_SNAPSHOT as string;
+  const before = fs.readdirSync(dir).length;
+  api.child.kill('SIGUSR2');
+  await waitFor(() => fs.readdirSync(dir).length > before && settled(dir), { timeoutMs: 120_000, intervalMs: 500, what: 'heap snapshot' });
+};
+
+/** No file in `dir` changed size over the last look (the snapshot is written in one go, then closed). */
+const sizes = new Map<string, number>();
+const settled = (dir: string): boolean => {
+  let same = true;
+  for (const f of fs.readdirSync(dir)) {
+    const n = fs.statSync(path.join(dir, f)).size;
+    if (sizes.get(f) !== n) same = false;
+    sizes.set(f, n);
+  }
+  return same;
 };
 
 /** A load figure with the CPU the apiserver and etcd spent per operation (steadier than rates on a shared machine). */

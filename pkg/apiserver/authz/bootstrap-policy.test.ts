@@ -32,7 +32,7 @@ describe('the default policy', () => {
   test('names upstream\'s roles and bindings', () => {
     expect(names(bootstrapClusterRoles())).toEqual([
       'admin', 'cluster-admin', 'edit', 'system:aggregate-to-admin', 'system:aggregate-to-edit', 'system:aggregate-to-view',
-      'system:basic-user', 'system:discovery', 'system:monitoring', 'system:public-info-viewer', 'view',
+      'system:auth-delegator', 'system:basic-user', 'system:discovery', 'system:monitoring', 'system:public-info-viewer', 'view',
     ]);
     expect(names(bootstrapClusterRoleBindings())).toEqual([
       'cluster-admin', 'system:basic-user', 'system:discovery', 'system:monitoring', 'system:public-info-viewer',

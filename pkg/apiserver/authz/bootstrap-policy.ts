@@ -76,6 +76,11 @@ export const bootstrapClusterRoles = (): ApiObject[] => [
     rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
     rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
   ]),
+  // For delegated authentication and authorization (webhooks, kube-rbac-proxy): ask the apiserver.
+  clusterRole('system:auth-delegator', [
+    rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  ]),
   // What anyone, even anonymous, may read.
   clusterRole('system:public-info-viewer', [urls(['get'], ['/livez', '/readyz', '/healthz', '/version', '/version/'])]),
   // The user-facing roles: their rules are the union of the roles labelled to aggregate into them
