@@ -10,6 +10,7 @@ import { Lease } from './coordination/v1';
 import { EndpointSlice } from './discovery/v1';
 import { Event as EventsV1Event } from './events/v1';
 import { Ingress, IngressClass, NetworkPolicy } from './networking/v1';
+import { StorageClass } from './storage/v1';
 import { Eviction, PodDisruptionBudget } from './policy/v1';
 import { SelfSubjectReview, TokenRequest, TokenReview } from './authentication/v1';
 import { LocalSubjectAccessReview, SelfSubjectAccessReview, SelfSubjectRulesReview, SubjectAccessReview } from './authorization/v1';
@@ -191,12 +192,19 @@ export const resources: readonly ResourceInfo[] = [
   ...entries('events.k8s.io/v1', [
     { kind: 'Event', plural: 'events', namespaced: true, schema: EventsV1Event, columns: eventColumns },
   ]),
-  // Stored and served so manifests carrying them apply; nothing enforces them yet.
+  // Roles and bindings: stored, served and enforced (pkg/apiserver/authz).
   ...entries('rbac.authorization.k8s.io/v1', [
     { kind: 'Role', plural: 'roles', namespaced: true, schema: Role, columns: [name, createdAt] },
     { kind: 'RoleBinding', plural: 'rolebindings', namespaced: true, schema: RoleBinding, columns: bindingColumns },
     { kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, schema: ClusterRole, columns: [name, createdAt] },
     { kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false, schema: ClusterRoleBinding, columns: bindingColumns },
+  ]),
+  // Stored and served so manifests carrying them apply, and the default class is given to claims
+  // that name none; no provisioner creates volumes for them.
+  ...entries('storage.k8s.io/v1', [
+    { kind: 'StorageClass', plural: 'storageclasses', namespaced: false, shortNames: ['sc'], schema: StorageClass,
+      columns: [name, col('Provisioner', 'The volume plugin.'), col('ReclaimPolicy', 'What happens to a released volume.'),
+        col('VolumeBindingMode', 'When claims bind.'), col('AllowVolumeExpansion', 'Whether claims may grow.', 0, 'boolean'), age] },
   ]),
 ];
 

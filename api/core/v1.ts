@@ -1753,6 +1753,17 @@ export const ReplicationController = Obj({
 }, { description: 'The older form of ReplicaSet: keeps a number of pods running (served; not acted on).' });
 export type ReplicationController = Static<typeof ReplicationController>;
 
+export const TopologySelectorLabelRequirement = Obj({
+  key: Str(),
+  values: Type.Array(Str(), { 'x-kubernetes-list-type': 'atomic' }),
+});
+export type TopologySelectorLabelRequirement = Static<typeof TopologySelectorLabelRequirement>;
+
+export const TopologySelectorTerm = Obj({
+  matchLabelExpressions: Opt(Type.Array(TopologySelectorLabelRequirement, { 'x-kubernetes-list-type': 'atomic' })),
+}, { 'x-kubernetes-map-type': 'atomic' });
+export type TopologySelectorTerm = Static<typeof TopologySelectorTerm>;
+
 export type ApiPod = Stored<Pod>;
 export type ApiNode = Stored<Node>;
 export type ApiNamespace = Stored<Namespace>;

@@ -1,11 +1,13 @@
 // Printers of the remaining groups (printers.go: printLease, printEndpointSlice,
 // printPriorityClass, printPodDisruptionBudget, printIngress, printIngressClass,
-// printNetworkPolicy, printHorizontalPodAutoscaler).
+// printNetworkPolicy, printStorageClass, printHorizontalPodAutoscaler).
 import type { Lease } from '../../api/coordination/v1';
 import type { EndpointSlice } from '../../api/discovery/v1';
 import type { PriorityClass } from '../../api/scheduling/v1';
 import type { PodDisruptionBudget } from '../../api/policy/v1';
 import type { Ingress, IngressClass, NetworkPolicy } from '../../api/networking/v1';
+import type { StorageClass } from '../../api/storage/v1';
+import { isDefaultClass } from './admission/default-storage-class';
 import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus, MetricTarget } from '../../api/autoscaling/v2';
 import { hpaFromV1 } from './registry/hpa-v1';
 import { age, formatLabelSelector, listWithMore, type Printer } from './printers-common';
@@ -57,6 +59,13 @@ const printIngressClass: Printer = (obj, now) => {
   return [obj.metadata.name ?? '', ic.spec?.controller ?? '', params, age(obj.metadata.creationTimestamp, now)];
 };
 
+/** printStorageClass: the default class is marked `(default)` after its name. */
+const printStorageClass: Printer = (obj, now) => {
+  const sc = obj as StorageClass;
+  return [`${obj.metadata.name ?? ''}${isDefaultClass(obj) ? ' (default)' : ''}`, sc.provisioner, sc.reclaimPolicy ?? 'Delete',
+    sc.volumeBindingMode ?? 'Immediate', sc.allowVolumeExpansion ?? false, age(obj.metadata.creationTimestamp, now)];
+};
+
 const printNetworkPolicy: Printer = (obj, now) =>
   [obj.metadata.name ?? '', formatLabelSelector((obj as NetworkPolicy).spec?.podSelector), age(obj.metadata.creationTimestamp, now)];
 
@@ -102,6 +111,6 @@ const printHorizontalPodAutoscaler: Printer = (obj, now) => {
 
 export const otherPrinters: Record<string, Printer> = {
   Lease: printLease, EndpointSlice: printEndpointSlice, PriorityClass: printPriorityClass,
-  PodDisruptionBudget: printPodDisruptionBudget, Ingress: printIngress, IngressClass: printIngressClass,
+  PodDisruptionBudget: printPodDisruptionBudget, Ingress: printIngress, IngressClass: printIngressClass, StorageClass: printStorageClass,
   NetworkPolicy: printNetworkPolicy, HorizontalPodAutoscaler: printHorizontalPodAutoscaler,
 };

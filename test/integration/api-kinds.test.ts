@@ -63,6 +63,7 @@ describe('every kind through the real kubectl', () => {
     ['priorityclasses', 'high-priority', /high-priority\s+1000000\s+false\s+\S+\s+PreemptLowerPriority/],
     ['poddisruptionbudgets', 'zk-pdb', /zk-pdb\s+2\s+N\/A\s+0\s/],
     ['ingresses', 'minimal-ingress', /minimal-ingress\s+nginx-example\s+\*\s+80\s/],
+    ['storageclasses', 'low-latency', /low-latency\s+csi-driver\.example-vendor\.example\s+Retain\s+WaitForFirstConsumer\s+true\s+\S+/],
     ['ingressclasses', 'external-lb', /external-lb\s+example.com\/ingress-controller\s+IngressParameters.k8s.example.com\/external-lb/],
     ['networkpolicies', 'test-network-policy', /test-network-policy\s+role=db\s/],
     ['horizontalpodautoscalers', 'php-apache', /php-apache\s+Deployment\/php-apache\s+cpu: <unknown>\/50%\s+1\s+10\s+0\s/],
@@ -98,6 +99,23 @@ describe('every kind through the real kubectl', () => {
       volumeClaimTemplates: [{ spec: { volumeMode: 'Filesystem' }, status: { phase: 'Pending' } }] });
     const cj = await get('cronjob/hello');
     expect(cj.spec).toMatchObject({ concurrencyPolicy: 'Allow', suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1 });
+  });
+
+  it('gives a claim that names no class the default StorageClass, which kubectl marks (default)', async () => {
+    const manifest = path.join(c.dir, 'default-class.yaml');
+    writeFileSync(manifest, [
+      'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: standard\n  annotations: {storageclass.kubernetes.io/is-default-class: "true"}\nprovisioner: rancher.io/local-path',
+      '---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}',
+      '---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: no-class}\nspec:\n  storageClassName: ""\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}',
+    ].join('\n'));
+    expect(await kubectl('apply', '-f', manifest)).toMatchObject({ code: 0, stderr: '' });
+    expect((await kubectl('get', 'sc', 'standard')).stdout).toMatch(/standard \(default\)\s+rancher\.io\/local-path\s+Delete\s+Immediate\s+false\s+\S+/);
+    expect((await kubectl('get', 'pvc', 'data', '-o', 'jsonpath={.spec.storageClassName}')).stdout).toBe('standard');
+    expect((await kubectl('get', 'pvc', 'no-class', '-o', 'jsonpath={.spec.storageClassName}')).stdout).toBe('');
+    // The class came from admission, not the manifest: a second apply leaves it alone.
+    expect((await kubectl('apply', '-f', manifest)).stdout).toContain('persistentvolumeclaim/data unchanged');
+    const immutable = await kubectl('patch', 'sc', 'standard', '-p', '{"provisioner":"other.io/x"}');
+    expect(immutable.stderr).toContain('provisioner: Forbidden: updates to provisioner are forbidden.');
   });
 
   it('refuses invalid manifests with upstream messages', async () => {

@@ -4,3 +4,4 @@ export { admitServiceAccount, defaultServiceAccountName } from './service-accoun
 export { admitLimitRanges, applyLimitRanges, limitRangerAnnotation } from './limit-ranger';
 export { admitServiceAccountToken, tokenMountPath, rootCAConfigMap } from './service-account-token';
 export { admitResourceQuota, type QuotaAdmissionOptions } from './resource-quota';
+export { admitDefaultStorageClass, defaultClass, isDefaultClass, isDefaultClassAnnotation } from './default-storage-class';

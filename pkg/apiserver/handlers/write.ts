@@ -11,7 +11,7 @@ import {
 } from '../../apimachinery';
 import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
-import { admitCreate, admitLimitRanges, admitResourceQuota, admitServiceAccount, admitServiceAccountToken } from '../admission';
+import { admitCreate, admitDefaultStorageClass, admitLimitRanges, admitResourceQuota, admitServiceAccount, admitServiceAccountToken } from '../admission';
 import { strategyFor, type Strategy } from '../registry';
 import type { HandlerContext } from './context';
 import { applyPatchType, asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody, type FieldValidation } from './body';
@@ -74,9 +74,10 @@ export const createObject = async (ctx: HandlerContext, ri: RequestInfo, body: A
   const strategy = strategyFor(info);
   const prepared = strategy.prepareForCreate(obj);
   obj = withManagedFields(prepared, o.track(undefined, prepared, requested));
-  // After managedFields, as upstream's mutating admission: the volume is nobody's applied field,
-  // so a later apply of the same manifest does not try to remove it.
+  // After managedFields, as upstream's mutating admission: the volume (and a claim's default
+  // class) is nobody's applied field, so a later apply of the same manifest does not remove it.
   if (info.namespaced) obj = await admitServiceAccountToken(ctx.store, info, ri.namespace, obj);
+  obj = await admitDefaultStorageClass(ctx.store, info, obj);
   const causes = [...validateName(info, obj.metadata.name), ...strategy.validate(obj)];
   if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? '', causes);
   // Last, as upstream's validating admission: the quota is charged for the object as stored.

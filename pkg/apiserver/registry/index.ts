@@ -22,6 +22,7 @@ import { controllerRevisionStrategy } from './controllerrevisions';
 import { jobStrategy } from './jobs';
 import { cronJobStrategy } from './cronjobs';
 import { ingressClassStrategy, ingressStrategy, networkPolicyStrategy } from './networking';
+import { storageClassStrategy } from './storage';
 import {
   endpointSliceStrategy, horizontalPodAutoscalerStrategy, podDisruptionBudgetStrategy, priorityClassStrategy,
 } from './policy-scheduling';
@@ -41,6 +42,7 @@ export const strategies: Record<string, ResourceStrategy> = {
   poddisruptionbudgets: podDisruptionBudgetStrategy, ingresses: ingressStrategy, ingressclasses: ingressClassStrategy,
   networkpolicies: networkPolicyStrategy, horizontalpodautoscalers: horizontalPodAutoscalerStrategy,
   roles: roleStrategy, clusterroles: clusterRoleStrategy, rolebindings: roleBindingStrategy, clusterrolebindings: clusterRoleBindingStrategy,
+  storageclasses: storageClassStrategy,
 };
 
 /** Strategies of views that share a plural with the stored resource, by `<group>/<version>/<plural>`. */

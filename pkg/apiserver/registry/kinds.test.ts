@@ -86,6 +86,10 @@ describe('validation', () => {
     ['ingresses', obj({ spec: { rules: [{ http: { paths: [{ path: 'x', pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80 } } } }] } }] } }),
       ['spec.rules[0].http.paths[0].path: Invalid value: "x": must be an absolute path']],
     ['ingressclasses', obj({ spec: {} }), ['spec.controller: Required value']],
+    ['storageclasses', obj({}), ['provisioner: Required value']],
+    ['storageclasses', obj({ provisioner: 'p', reclaimPolicy: 'Recycle', volumeBindingMode: 'Later' }), [
+      'reclaimPolicy: Unsupported value: "Recycle": supported values: "Delete", "Retain"',
+      'volumeBindingMode: Unsupported value: "Later": supported values: "Immediate", "WaitForFirstConsumer"']],
     ['endpointslices', obj({ addressType: 'IPv5', endpoints: [] }), ['addressType: Unsupported value: "IPv5": supported values: "IPv4", "IPv6", "FQDN"']],
     ['horizontalpodautoscalers', obj({ spec: { scaleTargetRef: { kind: 'Deployment', name: 'd' }, minReplicas: 5, maxReplicas: 3 } }),
       ['spec.maxReplicas: Invalid value: 3: must be greater than or equal to `minReplicas`']],
@@ -118,6 +122,15 @@ describe('updates', () => {
     expect(upd('rolebindings', binding('view'), binding('view')).causes).toEqual([]);
     expect(upd('rolebindings', binding('view'), binding('edit')).causes)
       .toEqual(['roleRef: Invalid value: {"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"edit"}: cannot change roleRef']);
+  });
+
+  it('a storage class keeps its provisioner, parameters, reclaim policy and binding mode; defaults are filled in', () => {
+    const sc = obj({ provisioner: 'p', parameters: { a: '1' } });
+    expect(create('storageclasses', sc)).toMatchObject({ reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
+    expect(upd('storageclasses', sc, obj({ provisioner: 'p', parameters: { a: '1' }, allowVolumeExpansion: true })).causes).toEqual([]);
+    expect(upd('storageclasses', sc, obj({ provisioner: 'q', parameters: { a: '2' }, reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' })).causes).toEqual([
+      'parameters: Forbidden: updates to parameters are forbidden.', 'provisioner: Forbidden: updates to provisioner are forbidden.',
+      'reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.', 'volumeBindingMode: Invalid value: field is immutable']);
   });
 
   it('deployment selectors are immutable', () => {
