@@ -17,7 +17,9 @@ describe('discovery', () => {
     expect(doc.apiVersion).toBe('apidiscovery.k8s.io/v2');
     const pods = doc.items[0].versions[0].resources.find((r) => r.resource === 'pods');
     expect(pods).toMatchObject({ scope: 'Namespaced', shortNames: ['po'], categories: ['all'], responseKind: { group: '', version: 'v1', kind: 'Pod' } });
-    expect(pods?.subresources.map((s) => s.subresource)).toEqual(['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward']);
+    expect(pods?.subresources.map((s) => s.subresource)).toEqual(['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward', 'proxy']);
+    expect(pods?.subresources.find((s) => s.subresource === 'proxy')).toEqual({ subresource: 'proxy', responseKind: { group: '', version: 'v1', kind: 'PodProxyOptions' },
+      verbs: ['create', 'delete', 'get', 'patch', 'update'] });
     expect(pods?.subresources.find((s) => s.subresource === 'exec')).toEqual({ subresource: 'exec', responseKind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] });
   });
 
@@ -73,6 +75,15 @@ describe('request info', () => {
     const ri = parseRequestInfo(method, path, query);
     expect(ri && { verb: ri.verb, namespace: ri.namespace, name: ri.name, subresource: ri.subresource, plural: ri.resource.plural }).toEqual(want);
   });
-  it.each([['/api/v1/bogus'], ['/api/v1/namespaces/x/nodes'], ['/api/v1/namespaces/d/pods/p/proxy'], ['/api/v1/namespaces/d/pods/p/log/x']])('rejects %s', (path) =>
+  it.each([['/api/v1/bogus'], ['/api/v1/namespaces/x/nodes'], ['/api/v1/namespaces/d/deployments/p/proxy'],
+    ['/api/v1/namespaces/d/pods/p/log/x'], ['/api/v1/namespaces/d/configmaps/c/proxy/x'], ['/api/v1/pods/p/proxy/x']])('rejects %s', (path) =>
     expect(parseRequestInfo('GET', path, {})).toBeUndefined());
+  it.each([
+    ['GET', '/api/v1/namespaces/d/pods/web:8080/proxy/a/b%20c', { verb: 'get', namespace: 'd', name: 'web:8080', proxyPath: '/a/b%20c' }],
+    ['POST', '/api/v1/namespaces/d/services/https:web:443/proxy', { verb: 'create', namespace: 'd', name: 'https:web:443', proxyPath: '' }],
+    ['GET', '/api/v1/nodes/n1/proxy/metrics/resource', { verb: 'get', namespace: '', name: 'n1', proxyPath: '/metrics/resource' }],
+  ])('%s %s is a proxy request: the method is the verb, the rest of the path is kept', (method, path, want) => {
+    const ri = parseRequestInfo(method, path, { watch: 'true' });
+    expect(ri && { verb: ri.verb, namespace: ri.namespace, name: ri.name, proxyPath: ri.proxyPath, subresource: ri.subresource }).toEqual({ ...want, subresource: 'proxy' });
+  });
 });

@@ -25,6 +25,7 @@ const subresourceDoc = (r: ResourceInfo, sub: string): SubresourceDoc => {
     case 'exec': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodExecOptions' } };
     case 'attach': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodAttachOptions' } };
     case 'portforward': return { verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' } };
+    case 'proxy': return { verbs: ['create', 'delete', 'get', 'patch', 'update'], kind: { group: '', version: 'v1', kind: `${r.kind}ProxyOptions` } };
     default: return { verbs: ['get', 'patch', 'update'], kind: self };
   }
 };

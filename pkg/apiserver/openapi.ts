@@ -87,12 +87,14 @@ const subresourceKind = (r: ResourceInfo, sub: string): Gvk => {
   const body = bodyKinds[sub];
   if (body) return body.gvk;
   if (sub === 'exec' || sub === 'attach' || sub === 'portforward') return { group: '', version: 'v1', kind: { exec: 'PodExecOptions', attach: 'PodAttachOptions', portforward: 'PodPortForwardOptions' }[sub] };
+  if (sub === 'proxy') return { group: '', version: 'v1', kind: `${r.kind}ProxyOptions` };
   return { group: r.group, version: r.version, kind: r.kind };
 };
 
 // exec, attach and portforward upgrade the connection (WebSocket on GET, SPDY on POST).
 const connectSubresources = new Set(['exec', 'attach', 'portforward']);
 const connectResponse = { responses: { '101': { description: 'Switching Protocols' } } };
+const proxyResponse = { responses: { '200': { description: 'What the proxied server answered.', content: { '*/*': { schema: { type: 'string' } } } } } };
 
 const resourcePaths = (r: ResourceInfo): Json => {
   const gvk: Gvk = { group: r.group, version: r.version, kind: r.kind };
@@ -124,6 +126,12 @@ const resourcePaths = (r: ResourceInfo): Json => {
     else if (sub === 'log') entry.get = op(sk, 'connect', { responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } } });
     else if (sub === 'finalize') entry.put = op(sk, 'put', { requestBody: { ...jsonBody(sk), required: true } }, writeParams);
     else if (connectSubresources.has(sub)) Object.assign(entry, { get: op(sk, 'connect', connectResponse), post: op(sk, 'connect', connectResponse) });
+    else if (sub === 'proxy') {
+      // Any method goes on to the pod, service or node; the path after /proxy too.
+      const proxied = Object.fromEntries(['get', 'put', 'post', 'delete', 'patch', 'head'].map((m) => [m, op(sk, 'connect', proxyResponse)]));
+      Object.assign(entry, proxied);
+      paths[`${item}/proxy/{path}`] = { parameters: [...pathParams, param('name', 'path', 'The name.'), param('path', 'path', 'The path to send on.')], ...proxied };
+    }
     else Object.assign(entry, { get: op(sk, 'get'), put: op(sk, 'put', { requestBody: { ...jsonBody(sk), required: true } }, writeParams), patch: patchOp(sk) });
     paths[`${item}/${sub}`] = entry;
   }

@@ -13,6 +13,8 @@ export interface RequestInfo {
   namespace: string;
   name: string;
   subresource: string;
+  /** For `proxy`: what follows `/proxy` in the URL, still percent-encoded ('' when nothing does). */
+  proxyPath?: string;
 }
 
 /** Discovery and other non-resource paths under /api and /apis. */
@@ -70,6 +72,7 @@ export const parseRequestInfo = (method: string, path: string, query: Record<str
     if (rest.length > 2 && !namespaceSubresources.has(rest[2])) rest = rest.slice(2);
   }
   const [plural, name = '', subresource = '', ...extra] = rest;
+  if (subresource === 'proxy') return proxyRequest(method, path, split, namespace, plural, name);
   if (extra.length > 0) return undefined;
   const resource = findResource(split.group, split.version, plural);
   if (!resource) return undefined;
@@ -81,6 +84,19 @@ export const parseRequestInfo = (method: string, path: string, query: Record<str
   if (!resource.namespaced && namespace) return undefined;
   if (subresource && !resource.subresources.includes(subresource)) return undefined;
   return finish(method, split, resource, namespace, name, subresource, query);
+};
+
+// /…/<plural>/<name>/proxy[/<path>]: the rest of the raw path goes to the proxied server as it is.
+const proxyTail = /^(?:\/api\/[^/]+|\/apis\/[^/]+\/[^/]+)(?:\/namespaces\/[^/]+)?\/[^/]+\/[^/]+\/proxy(\/.*)?$/;
+const proxyVerbs: Record<string, Verb> = { GET: 'get', HEAD: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+
+/** A proxy request: the HTTP method is the verb (upstream's connect verbs), whatever the query says. */
+const proxyRequest = (method: string, path: string, split: GroupPath, namespace: string, plural: string, name: string): RequestInfo | undefined => {
+  const resource = findResource(split.group, split.version, plural);
+  const verb = proxyVerbs[method];
+  const tail = proxyTail.exec(path);
+  if (!resource?.subresources.includes('proxy') || !verb || !name || !tail || resource.namespaced !== (namespace !== '')) return undefined;
+  return { verb, group: split.group, version: split.version, resource, namespace, name, subresource: 'proxy', proxyPath: tail[1] ?? '' };
 };
 
 const finish = (method: string, split: GroupPath, resource: ResourceInfo, namespace: string, name: string,

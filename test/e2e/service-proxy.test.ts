@@ -35,13 +35,17 @@ const fetchFromPod = async (pod: string, url: string, times: number): Promise<st
   return (await kubectl('exec', pod, '--', 'sh', '-c', script)).trim().split('\n');
 };
 
-const hostGet = (host: string, port: number): Promise<string> => new Promise((resolve, reject) => {
-  http.get({ host, port, path: '/', timeout: 3000 }, (res) => {
-    let body = '';
-    res.on('data', (d: Buffer) => { body += d.toString(); });
-    res.on('end', () => resolve(body.trim()));
-  }).on('error', reject).on('timeout', function (this: http.ClientRequest) { this.destroy(new Error('timeout')); });
-});
+const hostGet = (host: string, port: number): Promise<string> => hostGetPath(host, port, '/');
+
+function hostGetPath(host: string, port: number, urlPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get({ host, port, path: urlPath, timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => { body += d.toString(); });
+      res.on('end', () => resolve(body.trim()));
+    }).on('error', reject).on('timeout', function (this: http.ClientRequest) { this.destroy(new Error('timeout')); });
+  });
+}
 
 const manifest = JSON.stringify({
   apiVersion: 'v1', kind: 'List', items: [
@@ -120,6 +124,37 @@ test('a NodePort answers on the host\'s 127.0.0.1 and on the bridge address', as
     seen.add(await hostGet(gateway, nodePort));
   }
   expect([...seen].sort()).toEqual(backends.map((b) => `hello from ${b}`));
+});
+
+test('the apiserver proxies to a pod, to the service\'s endpoints and to the node\'s agent', async () => {
+  expect((await kubectl('get', '--raw', `/api/v1/namespaces/default/pods/${backends[0]}:8080/proxy/index.html`)).trim()).toBe(`hello from ${backends[0]}`);
+  // No port: the first port the pod declares.
+  expect((await kubectl('get', '--raw', `/api/v1/namespaces/default/pods/${backends[1]}/proxy/`)).trim()).toBe(`hello from ${backends[1]}`);
+  const pages = new Set<string>();
+  for (let i = 0; i < 12; i++) pages.add((await kubectl('get', '--raw', '/api/v1/namespaces/default/services/web:http/proxy/')).trim());
+  expect([...pages].sort()).toEqual(backends.map((b) => `hello from ${b}`));
+  expect((await kubectl('get', '--raw', '/api/v1/namespaces/default/services/web:80/proxy/index.html')).trim()).toMatch(/^hello from web-/);
+  expect((await kubectl('get', '--raw', '/api/v1/nodes/h9-proxy/proxy/healthz')).trim()).toBe('ok');
+  expect(await kubectl('get', '--raw', '/api/v1/nodes/h9-proxy/proxy/metrics/resource')).toContain('container_cpu_usage_seconds_total');
+});
+
+test('kubectl proxy serves a service on the host through the apiserver', async () => {
+  // --port=0: kubectl picks a free port and says which ("Starting to serve on 127.0.0.1:<port>").
+  const proxy = execFile('kubectl', ['--kubeconfig', kubeconfig, 'proxy', '--port=0']);
+  let said = '';
+  proxy.stdout?.on('data', (d: Buffer) => { said += d.toString(); });
+  try {
+    await waitFor(async () => /:(\d+)/.test(said), 'kubectl proxy to start');
+    const port = Number(/:(\d+)/.exec(said)?.[1]);
+    let page = '';
+    await waitFor(async () => {
+      page = await hostGetPath('127.0.0.1', port, '/api/v1/namespaces/default/services/web:http/proxy/index.html').catch(() => '');
+      return page !== '';
+    }, 'kubectl proxy to serve');
+    expect(page).toMatch(/^hello from web-/);
+  } finally {
+    proxy.kill();
+  }
 });
 
 test('a pod reaches itself through its own Service (hairpin)', async () => {

@@ -35,7 +35,9 @@ export const startTestCluster = async (): Promise<TestCluster> => {
 
 export interface Reply { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: unknown }
 
-export interface RequestOpts { body?: unknown; contentType?: string; accept?: string; anonymous?: boolean   /** Extra request headers (impersonation). */
+export interface RequestOpts {
+  body?: unknown; contentType?: string; accept?: string; anonymous?: boolean;
+  /** Extra request headers (impersonation). */
   headers?: Record<string, string>;
 }
 

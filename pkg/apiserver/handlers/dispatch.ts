@@ -17,6 +17,7 @@ import { handleLog } from './log';
 import { handleAttach, handleExec } from './exec';
 import { handlePortForward } from './portforward';
 import { handleEviction } from './eviction';
+import { handleProxy } from './proxy';
 
 type Handler = (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response) => Promise<void>;
 
@@ -33,6 +34,7 @@ const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Ha
   log: { get: handleLog },
   exec: { get: handleExec, create: handleExec }, attach: { get: handleAttach, create: handleAttach }, portforward: { get: handlePortForward, create: handlePortForward },
   scale: { get: handleScale, update: handleScale, patch: handleScale },
+  proxy: { get: handleProxy, create: handleProxy, update: handleProxy, patch: handleProxy, delete: handleProxy },
 };
 
 export const dispatch = async (base: HandlerContext, ri: RequestInfo, req: Request, res: Response, stop: AbortSignal): Promise<void> => {
