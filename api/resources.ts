@@ -11,6 +11,7 @@ import { EndpointSlice } from './discovery/v1';
 import { Event as EventsV1Event } from './events/v1';
 import { Ingress, IngressClass, NetworkPolicy } from './networking/v1';
 import { StorageClass } from './storage/v1';
+import { CertificateSigningRequest } from './certificates/v1';
 import { Eviction, PodDisruptionBudget } from './policy/v1';
 import { SelfSubjectReview, TokenRequest, TokenReview } from './authentication/v1';
 import { LocalSubjectAccessReview, SelfSubjectAccessReview, SelfSubjectRulesReview, SubjectAccessReview } from './authorization/v1';
@@ -198,6 +199,14 @@ export const resources: readonly ResourceInfo[] = [
     { kind: 'RoleBinding', plural: 'rolebindings', namespaced: true, schema: RoleBinding, columns: bindingColumns },
     { kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, schema: ClusterRole, columns: [name, createdAt] },
     { kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false, schema: ClusterRoleBinding, columns: bindingColumns },
+  ]),
+  // Approved or denied through the approval subresource (kubectl certificate approve|deny); the
+  // controller-manager's signer issues kubernetes.io/kube-apiserver-client[-kubelet] certificates.
+  ...entries('certificates.k8s.io/v1', [
+    { kind: 'CertificateSigningRequest', plural: 'certificatesigningrequests', namespaced: false, shortNames: ['csr'], subresources: ['status', 'approval'],
+      schema: CertificateSigningRequest,
+      columns: [name, age, col('SignerName', 'Who is to sign.'), col('Requestor', 'Who asked.'), col('RequestedDuration', 'How long the certificate is asked to last.'),
+        col('Condition', 'Pending, Approved or Denied, then Issued or Failed.')] },
   ]),
   // Stored and served so manifests carrying them apply, and the default class is given to claims
   // that name none; no provisioner creates volumes for them.

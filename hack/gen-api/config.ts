@@ -37,6 +37,7 @@ export const modules: ModuleConfig[] = [
   { prefix: 'authentication.v1', file: 'authentication/v1', title: 'authentication.k8s.io/v1: bodies of serviceaccounts/token and of the create-only TokenReview and SelfSubjectReview', roots: [], extra: ['TokenRequest', 'TokenReview', 'SelfSubjectReview'] },
   { prefix: 'authorization.v1', file: 'authorization/v1', title: 'authorization.k8s.io/v1: the create-only access reviews (SelfSubjectAccessReview, SelfSubjectRulesReview, SubjectAccessReview, LocalSubjectAccessReview)', roots: [], extra: ['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'LocalSubjectAccessReview'] },
   { prefix: 'rbac.v1', file: 'rbac/v1', title: 'rbac.authorization.k8s.io/v1: roles and their bindings (stored, served and enforced)', roots: ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'] },
+  { prefix: 'certificates.v1', file: 'certificates/v1', title: 'certificates.k8s.io/v1: certificate signing requests', roots: ['CertificateSigningRequest'] },
   { prefix: 'storage.v1', file: 'storage/v1', title: 'storage.k8s.io/v1: storage classes (stored and served; no provisioner acts on them)', roots: ['StorageClass'] },
   { prefix: 'events.v1', file: 'events/v1', title: 'events.k8s.io/v1: the newer view of core Events (same storage)', roots: ['Event'] },
 ];

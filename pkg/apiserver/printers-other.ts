@@ -1,16 +1,18 @@
 // Printers of the remaining groups (printers.go: printLease, printEndpointSlice,
 // printPriorityClass, printPodDisruptionBudget, printIngress, printIngressClass,
-// printNetworkPolicy, printStorageClass, printHorizontalPodAutoscaler).
+// printNetworkPolicy, printStorageClass, printCertificateSigningRequest, printHorizontalPodAutoscaler).
 import type { Lease } from '../../api/coordination/v1';
 import type { EndpointSlice } from '../../api/discovery/v1';
 import type { PriorityClass } from '../../api/scheduling/v1';
 import type { PodDisruptionBudget } from '../../api/policy/v1';
 import type { Ingress, IngressClass, NetworkPolicy } from '../../api/networking/v1';
 import type { StorageClass } from '../../api/storage/v1';
+import type { CertificateSigningRequest } from '../../api/certificates/v1';
+import { conditionSummary } from '../certificates/csr';
 import { isDefaultClass } from './admission/default-storage-class';
 import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus, MetricTarget } from '../../api/autoscaling/v2';
 import { hpaFromV1 } from './registry/hpa-v1';
-import { age, formatLabelSelector, listWithMore, type Printer } from './printers-common';
+import { age, formatLabelSelector, humanDuration, listWithMore, type Printer } from './printers-common';
 import { loadBalancerAddresses } from './printers-core';
 
 const printLease: Printer = (obj, now) => [obj.metadata.name ?? '', (obj as Lease).spec?.holderIdentity ?? '', age(obj.metadata.creationTimestamp, now)];
@@ -57,6 +59,14 @@ const printIngressClass: Printer = (obj, now) => {
   const p = ic.spec?.parameters;
   const params = p ? `${p.kind}${p.apiGroup ? `.${p.apiGroup}` : ''}/${p.name}` : '<none>';
   return [obj.metadata.name ?? '', ic.spec?.controller ?? '', params, age(obj.metadata.creationTimestamp, now)];
+};
+
+/** printCertificateSigningRequest: REQUESTEDDURATION is <none> unless spec.expirationSeconds asks. */
+const printCertificateSigningRequest: Printer = (obj, now) => {
+  const csr = obj as unknown as CertificateSigningRequest;
+  const seconds = csr.spec?.expirationSeconds;
+  return [obj.metadata.name ?? '', age(obj.metadata.creationTimestamp, now), csr.spec?.signerName ?? '', csr.spec?.username ?? '',
+    seconds === undefined ? '<none>' : humanDuration(seconds * 1000), conditionSummary(csr)];
 };
 
 /** printStorageClass: the default class is marked `(default)` after its name. */
@@ -111,6 +121,6 @@ const printHorizontalPodAutoscaler: Printer = (obj, now) => {
 
 export const otherPrinters: Record<string, Printer> = {
   Lease: printLease, EndpointSlice: printEndpointSlice, PriorityClass: printPriorityClass,
-  PodDisruptionBudget: printPodDisruptionBudget, Ingress: printIngress, IngressClass: printIngressClass, StorageClass: printStorageClass,
+  PodDisruptionBudget: printPodDisruptionBudget, Ingress: printIngress, IngressClass: printIngressClass, StorageClass: printStorageClass, CertificateSigningRequest: printCertificateSigningRequest,
   NetworkPolicy: printNetworkPolicy, HorizontalPodAutoscaler: printHorizontalPodAutoscaler,
 };

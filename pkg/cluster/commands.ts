@@ -168,9 +168,13 @@ export const berthCommand = (chosen: { run?: Run }): Command => {
   sub('controller-manager', 'run the controllers')
     .requiredOption('--kubeconfig <path>').option('--health-port <n>', '', int, 10257)
     .option('--leader-elect <bool>', 'take the kube-system/kube-controller-manager Lease before running controllers', bool, true)
+    .option('--cluster-signing-cert-file <path>', 'the CA certificate that signs approved CertificateSigningRequests')
+    .option('--cluster-signing-key-file <path>', 'its private key (PKCS#8 PEM)')
     .action((o) => {
+      if (Boolean(o.clusterSigningCertFile) !== Boolean(o.clusterSigningKeyFile)) throw new Error('--cluster-signing-cert-file and --cluster-signing-key-file go together');
+      const clusterSigning = o.clusterSigningCertFile ? { certFile: o.clusterSigningCertFile, keyFile: o.clusterSigningKeyFile } : undefined;
       chosen.run = async (signal) => (await import('../controller')).runControllerManager(
-        { kubeconfig: o.kubeconfig, healthPort: o.healthPort, leaderElection: { enabled: o.leaderElect } }, logger('controller-manager'), signal);
+        { kubeconfig: o.kubeconfig, healthPort: o.healthPort, leaderElection: { enabled: o.leaderElect }, clusterSigning }, logger('controller-manager'), signal);
     });
   return program;
 };

@@ -106,7 +106,8 @@ export const componentSpecs = (cfg: ClusterConfig): ComponentSpec[] => {
     },
     {
       name: 'controller-manager',
-      ...node('controller-manager', ['--kubeconfig', p.kubeconfig, '--health-port', String(ports.controllerManager)]),
+      ...node('controller-manager', ['--kubeconfig', p.kubeconfig, '--health-port', String(ports.controllerManager),
+        '--cluster-signing-cert-file', path.join(p.pki, 'ca.crt'), '--cluster-signing-key-file', path.join(p.pki, 'ca.key')]),
       ready: () => httpOk(`http://127.0.0.1:${ports.controllerManager}/healthz`),
     },
   ];

@@ -32,6 +32,8 @@ import { newServiceAccountController } from './serviceaccount';
 import { newDaemonSetController } from './daemonset';
 import { newStatefulSetController } from './statefulset';
 import { newRootCACertPublisher, rootCACertPublisherName, rootCAFromConfig } from './rootcacert';
+import { newCSRSigningController, csrSigningControllerName } from './csrsigning';
+import { loadSigningCA } from '../certificates/signer';
 import { newClusterRoleAggregationController } from './clusterroleaggregation';
 import { clientListObjects, newResourceQuotaController } from './resourcequota';
 
@@ -44,7 +46,22 @@ export interface ControllerManagerOptions {
   workers?: number;
   /** Address of the health server (default 127.0.0.1). */
   healthHost?: string;
+  /** --cluster-signing-cert-file and --cluster-signing-key-file: without them no CSR is signed. */
+  clusterSigning?: { certFile: string; keyFile: string };
 }
+
+/** The CSR signer, when the manager was given the cluster CA's certificate and key. */
+const csrSigningController = async (opts: ControllerManagerOptions, monitors: Array<Monitor & { informer: Informer<ApiObject> }>, client: Client, log: Logger,
+  metrics: ReturnType<typeof newControllerMetrics>) => {
+  if (!opts.clusterSigning) {
+    log.info('not starting the CSR signer: no --cluster-signing-cert-file and --cluster-signing-key-file', { controller: csrSigningControllerName });
+    return undefined;
+  }
+  const csrs = monitors.find((m) => m.info.group === 'certificates.k8s.io' && m.info.plural === 'certificatesigningrequests')?.informer;
+  if (!csrs) throw new Error('certificatesigningrequests are not watched');
+  const ca = await loadSigningCA(opts.clusterSigning.certFile, opts.clusterSigning.keyFile);
+  return newCSRSigningController({ csrs, csrClient: client.resource(resource('certificates.k8s.io', 'v1', 'certificatesigningrequests')), ca, log, metrics });
+};
 
 const resource = (group: string, version: string, plural: string): ResourceInfo => {
   const info = findResource(group, version, plural);
@@ -191,6 +208,8 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     quotaClient: client.resource(resource('', 'v1', 'resourcequotas')), listFallback: clientListObjects(client), log, metrics, workers: opts.workers ?? 5,
   });
   metrics.watchQueue(resourceQuota);
+  const csrSigning = await csrSigningController(opts, monitors, client, log, metrics);
+  if (csrSigning) metrics.watchQueue(csrSigning);
   const extraInformers = monitors.filter((m) => !Object.values(shared).includes(m.informer));
 
   let failure: unknown;
@@ -199,7 +218,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
     port: opts.healthPort, host: opts.healthHost, registry, log,
     check: () => (failure === undefined ? leaderHealth.check() : `a control loop failed: ${String(failure)}`),
   }, ac.signal);
-  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, statefulSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name, clusterRoleAggregation.name, resourceQuota.name, rootCACertPublisher?.name].filter(Boolean).join(','), leaderElection: opts.leaderElection?.enabled !== false });
+  log.info('controller-manager started', { server: config.server, port, controllers: [replicaSet.name, deployment.name, daemonSet.name, statefulSet.name, endpoints.name, endpointSlice.name, job.name, cronJob.name, disruption.name, garbageCollector.name, namespace.name, serviceAccount.name, clusterRoleAggregation.name, resourceQuota.name, rootCACertPublisher?.name, csrSigning?.name].filter(Boolean).join(','), leaderElection: opts.leaderElection?.enabled !== false });
   const supervise = (name: string, p: Promise<void>) => p.catch((err: unknown) => {
     log.error('loop failed, stopping', { loop: name, error: err });
     failure ??= err;
@@ -238,6 +257,7 @@ export const runControllerManager = async (opts: ControllerManagerOptions, log: 
       supervise(clusterRoleAggregation.name, clusterRoleAggregation.run(ac.signal)),
       supervise(resourceQuota.name, resourceQuota.run(ac.signal)),
       ...(rootCACertPublisher ? [supervise(rootCACertPublisher.name, rootCACertPublisher.run(ac.signal))] : []),
+      ...(csrSigning ? [supervise(csrSigning.name, csrSigning.run(ac.signal))] : []),
     ]);
   };
   try {

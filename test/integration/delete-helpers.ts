@@ -3,16 +3,16 @@
 // controller for suites that must not have pods created behind their back.
 import { findResource, type ResourceInfo } from '../../api/resources';
 import { createClient, createInformer, loadKubeconfig } from '../../pkg/client';
-import { clientNamespaceAccess, newNamespaceController, runControllerManager } from '../../pkg/controller';
+import { clientNamespaceAccess, newNamespaceController, runControllerManager, type ControllerManagerOptions } from '../../pkg/controller';
 import { createLogger, silentLogger, type Logger } from '../../pkg/log';
 
 export interface RunningControllers { stop(): Promise<void> }
 
 const testLog = (name: string): Logger => (process.env.BERTH_TEST_LOG ? createLogger(name) : silentLogger());
 
-export const startControllerManager = (kubeconfig: string): RunningControllers => {
+export const startControllerManager = (kubeconfig: string, extra: Partial<ControllerManagerOptions> = {}): RunningControllers => {
   const ac = new AbortController();
-  const run = runControllerManager({ kubeconfig, healthPort: 0, workers: 2 }, testLog('controller-manager'), ac.signal);
+  const run = runControllerManager({ kubeconfig, healthPort: 0, workers: 2, ...extra }, testLog('controller-manager'), ac.signal);
   return { stop: async () => { ac.abort(); await run; } };
 };
 

@@ -28,6 +28,8 @@ const mainHandlers: Partial<Record<RequestInfo['verb'], Handler>> = {
 
 const subresourceHandlers: Record<string, Partial<Record<RequestInfo['verb'], Handler>>> = {
   status: { get: handleGet, update: handleUpdate, patch: handlePatch },
+  // certificatesigningrequests/approval: kubectl certificate approve|deny.
+  approval: { get: handleGet, update: handleUpdate, patch: handlePatch },
   // namespaces/finalize: PUT only; the namespace strategy keeps status and takes spec.finalizers.
   finalize: { update: handleUpdate },
   binding: { create: handleBinding }, eviction: { create: handleEviction }, token: { create: handleTokenRequest },

@@ -73,10 +73,11 @@ export const managerOf = (req: Request, kind: OptionsKind): string => {
 
 /**
  * Fields an endpoint's strategy resets, which nobody may own through it: `status` through the
- * main resource of kinds with a status subresource, `spec` through the status subresource.
+ * main resource of kinds with a status subresource, `spec` through the status (or a CSR's
+ * approval) subresource.
  */
 export const resetFieldsOf = (ri: RequestInfo): FieldSet => {
-  if (ri.subresource === 'status') return FieldSet.of(['f:spec']);
+  if (ri.subresource === 'status' || ri.subresource === 'approval') return FieldSet.of(['f:spec']);
   if (!ri.subresource && ri.resource.subresources.includes('status')) return FieldSet.of(['f:status']);
   return new FieldSet();
 };

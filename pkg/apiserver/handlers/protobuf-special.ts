@@ -54,6 +54,7 @@ export const decodeSpecial = (type: string, msg: Json): unknown => {
     case 'IntOrString': return num(msg.type) === 1 ? (typeof msg.strVal === 'string' ? msg.strVal : '') : num(msg.intVal);
     case 'RawExtension': return rawJson(msg.raw, 'a RawExtension');
     case 'FieldsV1': return rawJson(msg.Raw, 'fieldsV1');
+    case 'ExtraValue': return Array.isArray(msg.items) ? msg.items : [];
     default: return msg;
   }
 };

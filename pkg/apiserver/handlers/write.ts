@@ -12,7 +12,8 @@ import {
 import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
 import { admitCreate, admitDefaultStorageClass, admitLimitRanges, admitResourceQuota, admitServiceAccount, admitServiceAccountToken } from '../admission';
-import { strategyFor, type Strategy } from '../registry';
+import { strategyFor, withRequester, type Strategy } from '../registry';
+import { requester } from '../authn';
 import type { HandlerContext } from './context';
 import { applyPatchType, asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody, type FieldValidation } from './body';
 import { invalidOptions, updateTracker, type TrackFields } from './field-manager';
@@ -43,7 +44,7 @@ export const placeInNamespace = (ri: RequestInfo, obj: ApiObject): void => {
 const strategyOf = (ri: RequestInfo): Strategy => {
   const s = strategyFor(ri.resource);
   if (ri.subresource === 'status' && s.status) return s.status;
-  return s;
+  return (ri.subresource && s.subresources?.[ri.subresource]) || s;
 };
 
 export interface CreateOptions {
@@ -63,6 +64,7 @@ export const createObject = async (ctx: HandlerContext, ri: RequestInfo, body: A
   placeInNamespace(ri, obj);
   if (info.namespaced) await admitCreate(ctx.store, info, ri.namespace, obj.metadata.name);
   obj = admitServiceAccount(info, checkSchema(ctx, info, obj, o.mode, res));
+  if (info.plural === 'certificatesigningrequests' && info.group === 'certificates.k8s.io') obj = withRequester(obj, requester(res));
   if (info.namespaced) obj = await admitLimitRanges(ctx.store, info, ri.namespace, obj);
   if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
   const requested = obj.metadata.managedFields;

@@ -25,7 +25,7 @@ const scalarTypes = new Set(['string', 'int32', 'int64', 'bool', 'bytes', 'doubl
  * Messages with a JSON form of their own. `Skip` marks fields the server discards on create
  * (status): any content is accepted and dropped, as upstream's strategies reset status.
  */
-export const specialTypes = new Set(['Time', 'MicroTime', 'Duration', 'Quantity', 'IntOrString', 'RawExtension', 'FieldsV1', 'Skip']);
+export const specialTypes = new Set(['Time', 'MicroTime', 'Duration', 'Quantity', 'IntOrString', 'RawExtension', 'FieldsV1', 'ExtraValue', 'Skip']);
 
 /** The messages behind `specialTypes`, for registries of Kubernetes objects. */
 export const kubeBuiltins: MessageSpecs = {
@@ -36,6 +36,8 @@ export const kubeBuiltins: MessageSpecs = {
   IntOrString: { type: '1 int64', intVal: '2 int32', strVal: '3 string' },
   RawExtension: { raw: '1 bytes' },
   FieldsV1: { Raw: '1 bytes' },
+  // A user's extra values (map[string]ExtraValue): a JSON array of strings.
+  ExtraValue: { items: '1 string[]' },
   Skip: {},
 };
 

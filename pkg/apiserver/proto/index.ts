@@ -2,6 +2,7 @@
 import { authenticationV1, authorizationV1 } from './authentication';
 import { autoscalingV1, autoscalingV2 } from './autoscaling';
 import { buildRegistry, kubeBuiltins, type ProtoRegistry } from './dsl';
+import { certificatesV1 } from './certificates-v1';
 import { coreV1 } from './core-v1';
 import { metaV1, runtime } from './meta-v1';
 import { networkingV1 } from './networking-v1';
@@ -19,7 +20,7 @@ let registry: ProtoRegistry | undefined;
 /** Built on first use: most apiservers never see a protobuf body. */
 export const kubeProtoRegistry = (): ProtoRegistry => {
   registry ??= buildRegistry(kubePackage, kubeBuiltins, metaV1, runtime, coreV1, appsV1, batchV1, policyV1, schedulingV1, networkingV1,
-    autoscalingV1, autoscalingV2, authenticationV1, authorizationV1, rbacV1);
+    autoscalingV1, autoscalingV2, authenticationV1, authorizationV1, rbacV1, certificatesV1);
   return registry;
 };
 
@@ -39,6 +40,7 @@ export const protobufKinds: ReadonlyMap<string, string> = new Map([
   ['authentication.k8s.io/v1/TokenReview', 'TokenReview'],
   ['rbac.authorization.k8s.io/v1/Role', 'Role'], ['rbac.authorization.k8s.io/v1/ClusterRole', 'ClusterRole'],
   ['rbac.authorization.k8s.io/v1/RoleBinding', 'RoleBinding'], ['rbac.authorization.k8s.io/v1/ClusterRoleBinding', 'ClusterRoleBinding'],
+  ['certificates.k8s.io/v1/CertificateSigningRequest', 'CertificateSigningRequest'],
 ]);
 
 export const protobufMessageOf = (apiVersion: string, kind: string): string | undefined =>

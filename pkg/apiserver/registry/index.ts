@@ -23,6 +23,8 @@ import { jobStrategy } from './jobs';
 import { cronJobStrategy } from './cronjobs';
 import { ingressClassStrategy, ingressStrategy, networkPolicyStrategy } from './networking';
 import { storageClassStrategy } from './storage';
+import { certificateSigningRequestStrategy } from './certificates';
+export { withRequester } from './certificates';
 import {
   endpointSliceStrategy, horizontalPodAutoscalerStrategy, podDisruptionBudgetStrategy, priorityClassStrategy,
 } from './policy-scheduling';
@@ -42,7 +44,7 @@ export const strategies: Record<string, ResourceStrategy> = {
   poddisruptionbudgets: podDisruptionBudgetStrategy, ingresses: ingressStrategy, ingressclasses: ingressClassStrategy,
   networkpolicies: networkPolicyStrategy, horizontalpodautoscalers: horizontalPodAutoscalerStrategy,
   roles: roleStrategy, clusterroles: clusterRoleStrategy, rolebindings: roleBindingStrategy, clusterrolebindings: clusterRoleBindingStrategy,
-  storageclasses: storageClassStrategy,
+  storageclasses: storageClassStrategy, certificatesigningrequests: certificateSigningRequestStrategy,
 };
 
 /** Strategies of views that share a plural with the stored resource, by `<group>/<version>/<plural>`. */

@@ -17,6 +17,8 @@ export interface ResourceStrategy extends Strategy {
   fieldLabels(obj: ApiObject): Record<string, string>;
   /** The status subresource's strategy, when the resource has one. */
   status?: Strategy;
+  /** Strategies of other subresources that write the object (certificatesigningrequests/approval). */
+  subresources?: Record<string, Strategy>;
 }
 
 export const required = (field: string): StatusCause => ({ reason: 'FieldValueRequired', field, message: 'Required value' });

@@ -1,0 +1,2 @@
+// The CSR signing controller.
+export { newCSRSigningController, reconcileCSR, planSigning, controllerName as csrSigningControllerName, type CSRSigningDeps } from './controller';
