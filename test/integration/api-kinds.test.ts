@@ -63,6 +63,7 @@ describe('every kind through the real kubectl', () => {
     ['priorityclasses', 'high-priority', /high-priority\s+1000000\s+false\s+\S+\s+PreemptLowerPriority/],
     ['poddisruptionbudgets', 'zk-pdb', /zk-pdb\s+2\s+N\/A\s+0\s/],
     ['ingresses', 'minimal-ingress', /minimal-ingress\s+nginx-example\s+\*\s+80\s/],
+    ['certificatesigningrequests', 'myuser', /myuser\s+\S+\s+kubernetes\.io\/kube-apiserver-client\s+admin\s+24h\s+Pending/],
     ['storageclasses', 'low-latency', /low-latency\s+csi-driver\.example-vendor\.example\s+Retain\s+WaitForFirstConsumer\s+true\s+\S+/],
     ['ingressclasses', 'external-lb', /external-lb\s+example.com\/ingress-controller\s+IngressParameters.k8s.example.com\/external-lb/],
     ['networkpolicies', 'test-network-policy', /test-network-policy\s+role=db\s/],

@@ -11,11 +11,12 @@ import {
 } from '../../apimachinery';
 import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
+import { admitPodSecurity } from '../admission/pod-security/admission';
 import { admitCreate, admitDefaultStorageClass, admitLimitRanges, admitResourceQuota, admitServiceAccount, admitServiceAccountToken } from '../admission';
 import { strategyFor, withRequester, type Strategy } from '../registry';
 import { requester } from '../authn';
 import type { HandlerContext } from './context';
-import { applyPatchType, asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody, type FieldValidation } from './body';
+import { applyPatchType, asObjectOf, checkSchema, fieldValidationOf, isDryRun, mediaType, parseBody, warningHeader, type FieldValidation } from './body';
 import { invalidOptions, updateTracker, type TrackFields } from './field-manager';
 import { handleApply } from './apply';
 import { groupResource, keyOf, queryOf, withTypeMeta } from './common';
@@ -82,7 +83,8 @@ export const createObject = async (ctx: HandlerContext, ri: RequestInfo, body: A
   obj = await admitDefaultStorageClass(ctx.store, info, obj);
   const causes = [...validateName(info, obj.metadata.name), ...strategy.validate(obj)];
   if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? '', causes);
-  // Last, as upstream's validating admission: the quota is charged for the object as stored.
+  // Validating admission: Pod Security, then (last) the quota, charged for the object as stored.
+  if (info.namespaced) for (const w of await admitPodSecurity(ctx.store, info, ri.namespace, obj)) res.append('Warning', warningHeader(w));
   if (info.namespaced) await admitResourceQuota(ctx.store, info, ri.namespace, obj, { now: ctx.now(), dryRun: o.dryRun });
   if (o.dryRun) return obj;
   const created = await ctx.store.create(keyOf(ri, obj.metadata.name), obj);

@@ -1,10 +1,11 @@
 // Namespaces: phase Active on create; status kept on updates. spec.finalizers is written by
 // DELETE (`kubernetes` for the namespace controller), by the namespace controller and by PUT
 // namespaces/<name>/finalize (the same update path: status is kept, spec and metadata are the
-// body's), which tools use to unstick a Terminating namespace.
+// body's), which tools use to unstick a Terminating namespace. Pod Security labels are checked.
 import type { StatusCause } from '../../../api/meta/v1';
 import type { Namespace } from '../../../api/core/v1';
 import { fieldsAt, invalidValue, statusOnly, type ResourceStrategy } from './strategy';
+import { policyOf } from '../admission/pod-security/admission';
 
 /** helper.IsStandardFinalizerName: the finalizers that need no domain prefix. */
 const standardFinalizers = new Set(['kubernetes', 'orphan', 'foregroundDeletion']);
@@ -21,8 +22,12 @@ export const validateFinalizerName = (name: string, field: string): StatusCause[
   return [];
 };
 
-const validate = (obj: Parameters<ResourceStrategy['validate']>[0]): StatusCause[] =>
-  ((obj as Namespace).spec?.finalizers ?? []).flatMap((f, i) => validateFinalizerName(f, `spec.finalizers[${i}]`));
+// The pod-security.kubernetes.io labels must name a level and a version (upstream's PodSecurity
+// admission refuses a namespace with invalid ones the same way, as Invalid).
+const validate = (obj: Parameters<ResourceStrategy['validate']>[0]): StatusCause[] => [
+  ...((obj as Namespace).spec?.finalizers ?? []).flatMap((f, i) => validateFinalizerName(f, `spec.finalizers[${i}]`)),
+  ...policyOf(obj.metadata.labels).causes,
+];
 
 export const namespaceStrategy: ResourceStrategy = {
   prepareForCreate: (obj) => ({ ...obj, status: { phase: 'Active' } }),
