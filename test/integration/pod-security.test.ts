@@ -84,3 +84,25 @@ spec:
     expect(version.stderr).toContain('metadata.labels[pod-security.kubernetes.io/enforce-version]: Invalid value: "1.30": must be \'latest\' or of the form \'v1.x\'');
   });
 });
+
+describe('updates', () => {
+  it('tightening enforce warns about the pods already there; their significant updates are then refused', async () => {
+    const run = kubectlRunner(c, kubectlBinary('1.33'));
+    expect(await run(['create', 'namespace', 'pss-later'])).toMatchObject({ code: 0 });
+    for (const p of ['a', 'b', 'c']) expect(await run(['apply', '-f', '-'], plainPod('pss-later', `plain-${p}`))).toMatchObject({ code: 0 });
+    const labelled = await run(['label', 'namespace', 'pss-later', 'pod-security.kubernetes.io/enforce=restricted']);
+    expect(labelled).toMatchObject({ code: 0, stdout: 'namespace/pss-later labeled\n' });
+    expect(labelled.stderr).toBe([
+      'Warning: existing pods in namespace "pss-later" violate the new PodSecurity enforce level "restricted:latest"',
+      'Warning: plain-a (and 2 other pods): allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile', '',
+    ].join('\n'));
+    // Relaxing it says nothing; a label change that leaves enforce alone neither.
+    expect((await run(['label', 'namespace', 'pss-later', 'team=x'])).stderr).toBe('');
+    // A new image is a significant change: checked against restricted, and refused.
+    const image = await run(['set', 'image', 'pod/plain-a', 'c=busybox:1.36', '-n', 'pss-later']);
+    expect(image.code).toBe(1);
+    expect(image.stderr).toContain(`pods "plain-a" is forbidden: violates PodSecurity "restricted:latest": ${restrictedMessage}`);
+    // A label is not.
+    expect(await run(['label', 'pod', 'plain-a', 'x=y', '-n', 'pss-later'])).toMatchObject({ code: 0 });
+  });
+});

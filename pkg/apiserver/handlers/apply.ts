@@ -15,7 +15,7 @@ import { checkSchema, fieldValidationOf, isDryRun, type FieldValidation } from '
 import { groupResource, queryOf, queryString, withTypeMeta } from './common';
 import { fieldManagerCauses, invalidOptions, scopeOf } from './field-manager';
 import { sendJson } from './respond';
-import { createObject, modifiedMessage, placeInNamespace, updateWith } from './write';
+import { createObject, modifiedMessage, placeInNamespace, updateWith, warnInto } from './write';
 
 interface ApplyRequest { manager: string; force: boolean; dryRun: boolean; mode: FieldValidation; config: ApiObject; scope: FieldManagerScope }
 
@@ -77,7 +77,7 @@ const applyToExisting = async (ctx: HandlerContext, ri: RequestInfo, a: ApplyReq
     const obj = checkSchema(ctx, ri.resource, out.object, a.mode, res);
     return { ...obj, metadata: { ...obj.metadata, managedFields: out.managedFields } };
   };
-  return updateWith(ctx, ri, mutate, undefined, a.dryRun, (_cur, _next, requested) => requested);
+  return updateWith(ctx, ri, mutate, undefined, a.dryRun, (_cur, _next, requested) => requested, warnInto(res));
 };
 
 const applyToMissing = async (ctx: HandlerContext, ri: RequestInfo, a: ApplyRequest, res: Response): Promise<ApiObject> => {

@@ -12,6 +12,7 @@ import {
 import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
 import { admitPodSecurity } from '../admission/pod-security/admission';
+import { podSecurityUpdate } from '../admission/pod-security/update';
 import { admitCreate, admitDefaultStorageClass, admitLimitRanges, admitResourceQuota, admitServiceAccount, admitServiceAccountToken } from '../admission';
 import { strategyFor, withRequester, type Strategy } from '../registry';
 import { requester } from '../authn';
@@ -124,26 +125,35 @@ const keepSystemMeta = (next: ApiObject, cur: ApiObject): ApiObject => ({
  * strategy leaves them).
  */
 export const updateWith = async (ctx: HandlerContext, ri: RequestInfo, mutate: (cur: ApiObject) => ApiObject,
-  pre: Preconditions | undefined, dryRun: boolean, track?: TrackFields): Promise<ApiObject> => {
+  pre: Preconditions | undefined, dryRun: boolean, track?: TrackFields, warn?: (text: string) => void): Promise<ApiObject> => {
   const info = ri.resource;
   const strategy = strategyOf(ri);
+  const podSecurity = await podSecurityUpdate(ctx.store, info, ri.namespace, ri.subresource);
   const tryUpdate = (cur: ApiObject): ApiObject => {
     const mutated = mutate(cur);
     let next = strategy.prepareForUpdate(keepSystemMeta(mutated, cur), cur);
     if (track) next = withManagedFields(next, track(cur, next, mutated.metadata.managedFields));
     const causes = [...validateName(info, next.metadata.name), ...strategy.validateUpdate(next, cur)];
     if (causes.length > 0) throw invalid(info.kind, info.group, cur.metadata.name ?? '', causes);
+    podSecurity?.check(next, cur);
     return next;
   };
   const key = keyOf(ri);
-  if (!dryRun) return ctx.store.guaranteedUpdate(key, tryUpdate, pre);
+  const warnAfter = async (obj: ApiObject) => {
+    if (podSecurity && warn) for (const w of await podSecurity.warnings()) warn(w);
+    return obj;
+  };
+  if (!dryRun) return warnAfter(await ctx.store.guaranteedUpdate(key, tryUpdate, pre));
   const cur = await ctx.store.get(key);
   if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
     throw conflict(groupResource(info), ri.name, modifiedMessage);
   }
   const next = tryUpdate(cur);
-  return { ...next, metadata: { ...next.metadata, resourceVersion: cur.metadata.resourceVersion } };
+  return warnAfter({ ...next, metadata: { ...next.metadata, resourceVersion: cur.metadata.resourceVersion } });
 };
+
+/** Where an update's admission warnings go: Warning headers of the response. */
+export const warnInto = (res: Response) => (text: string) => { res.append('Warning', warningHeader(text)); };
 
 export const handleUpdate = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
   const q = queryOf(req);
@@ -154,7 +164,7 @@ export const handleUpdate = async (ctx: HandlerContext, ri: RequestInfo, req: Re
   placeInNamespace(ri, obj);
   obj = checkSchema(ctx, ri.resource, obj, fieldValidationOf(q), res);
   const pre = obj.metadata.resourceVersion ? { resourceVersion: obj.metadata.resourceVersion } : undefined;
-  const updated = await updateWith(ctx, ri, () => obj, pre, isDryRun(q), updateTracker(ctx, ri, req, 'UpdateOptions'));
+  const updated = await updateWith(ctx, ri, () => obj, pre, isDryRun(q), updateTracker(ctx, ri, req, 'UpdateOptions'), warnInto(res));
   sendJson(res, 200, withTypeMeta(ri.resource, updated));
 };
 
@@ -188,6 +198,6 @@ export const handlePatch = async (ctx: HandlerContext, ri: RequestInfo, req: Req
     }
     return obj;
   };
-  const updated = await updateWith(ctx, ri, mutate, undefined, isDryRun(q), track);
+  const updated = await updateWith(ctx, ri, mutate, undefined, isDryRun(q), track, warnInto(res));
   sendJson(res, 200, withTypeMeta(ri.resource, updated));
 };
