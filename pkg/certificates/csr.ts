@@ -27,7 +27,7 @@ export const parseRequest = (requestBase64: string): x509.Pkcs10CertificateReque
   try {
     return new x509.Pkcs10CertificateRequest(pem.slice(block.index));
   } catch (err) {
-    throw new Error(`x509: malformed certificate request: ${(err as Error).message}`);
+    throw new Error(`x509: malformed certificate request: ${(err as Error).message}`, { cause: err });
   }
 };
 

@@ -104,10 +104,9 @@ export const handleWatch = async (ctx: HandlerContext, ri: RequestInfo, req: Req
     res.flushHeaders();
     // The cache calls push() from its dispatch; while the socket is backed up it holds the
     // events (bounded), and the writer resumes it on 'drain'.
-    let piped: WatchPipe | undefined;
-    const writer = new WatchWriter(socketSink(res), () => performance.now(), () => piped?.resume());
+    const writer = new WatchWriter(socketSink(res), () => performance.now(), () => piped.resume());
     out = writer;
-    piped = pipeWatch(ctx.store.watch(prefixOf(ri), wr.resourceVersion, ac.signal, options), {
+    const piped: WatchPipe = pipeWatch(ctx.store.watch(prefixOf(ri), wr.resourceVersion, ac.signal, options), {
       push: (ev) => {
         writer.add(table ? encodeTableEvent(ri, ev, table, ctx.now()) : watchLine(ri.resource, ev));
         return !writer.backedUp;
