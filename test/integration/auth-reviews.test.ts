@@ -1,10 +1,7 @@
 // kubectl auth whoami (SelfSubjectReview) and kubectl auth can-i (SelfSubjectAccessReview) with
 // the real kubectl, for the admin certificate and for a service account token.
-import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
-import { kubectlRunner, type Run } from './protobuf-kubectl';
+import { kubectlAs, kubectlRunner, type Run } from './protobuf-kubectl';
 import { kubectlBinary } from '../kubectl-binary';
 import { waitFor } from './harness';
 
@@ -23,17 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await c?.stop(); });
 
-const withToken = (token: string, args: string[]): Promise<Run> => new Promise((resolve, reject) => {
-  const p = pkiPaths(path.join(c.dir, 'pki'));
-  const child = spawn(kubectlBinary('1.33'), ['--kubeconfig', '/dev/null', `--server=${c.api.url}`, `--certificate-authority=${p.caCert}`, `--token=${token}`,
-    '--cache-dir', path.join(c.dir, 'token-cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  child.on('error', reject);
-  child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-});
+const withToken = (token: string, args: string[]): Promise<Run> => kubectlAs(c, { token }, kubectlBinary('1.33'))(args);
 
 describe('kubectl auth', () => {
   it.each([['1.32'], ['1.33']])('kubectl %s auth whoami and auth can-i for the admin', async (v) => {

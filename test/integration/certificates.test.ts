@@ -3,12 +3,12 @@
 // against a real etcd and the controller-manager's signer: the request is created and listed as
 // Pending, `kubectl certificate approve` approves it, the signer issues the certificate, and the
 // certificate authenticates as the user, with the groups of its O, and RBAC decides what it may do.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
-import { kubectlRunner, type Run } from './protobuf-kubectl';
+import { kubectlAs, kubectlRunner, type Run } from './protobuf-kubectl';
 import { kubectlBinary } from '../kubectl-binary';
 import { waitFor } from './harness';
 import { startControllerManager, type RunningControllers } from './delete-helpers';
@@ -51,17 +51,7 @@ spec:
 `;
 
 /** kubectl with the user's own certificate and key instead of the admin's. */
-const asUser = (certFile: string, keyFile: string, args: string[]): Promise<Run> => new Promise((resolve, reject) => {
-  const p = pkiPaths(path.join(c.dir, 'pki'));
-  const child = spawn(kubectlBinary('1.33'), ['--kubeconfig', '/dev/null', `--server=${c.api.url}`, `--certificate-authority=${p.caCert}`,
-    `--client-certificate=${certFile}`, `--client-key=${keyFile}`, '--cache-dir', path.join(c.dir, 'user-cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  child.on('error', reject);
-  child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-});
+const asUser = (cert: string, key: string, args: string[]): Promise<Run> => kubectlAs(c, { cert, key }, kubectlBinary('1.33'))(args);
 
 describe.each([['1.27'], ['1.33']])('kubectl %s', (v) => {
   const name = `jane-${v.replace('.', '')}`;

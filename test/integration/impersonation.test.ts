@@ -2,11 +2,8 @@
 // users (SubjectAccessReview, LocalSubjectAccessReview), with the real kubectl 1.27 and 1.33
 // against a real etcd: the impersonated user is what RBAC sees, impersonating needs the
 // `impersonate` verb, and a refusal names what could not be impersonated.
-import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, type TestCluster } from './apiserver-helpers';
-import { kubectlRunner, type Run } from './protobuf-kubectl';
+import { kubectlAs, kubectlRunner, type Run } from './protobuf-kubectl';
 import { kubectlBinary } from '../kubectl-binary';
 import { waitFor } from './harness';
 
@@ -56,17 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await c?.stop(); });
 
-const withToken = (token: string, args: string[]): Promise<Run> => new Promise((resolve, reject) => {
-  const p = pkiPaths(path.join(c.dir, 'pki'));
-  const child = spawn(kubectlBinary('1.33'), ['--kubeconfig', '/dev/null', `--server=${c.api.url}`, `--certificate-authority=${p.caCert}`, `--token=${token}`,
-    '--cache-dir', path.join(c.dir, 'token-cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  child.on('error', reject);
-  child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-});
+const withToken = (token: string, args: string[]): Promise<Run> => kubectlAs(c, { token }, kubectlBinary('1.33'))(args);
 
 describe.each([['1.27'], ['1.33']])('kubectl %s --as', (v) => {
   const k = () => kubectlRunner(c, kubectlBinary(v));

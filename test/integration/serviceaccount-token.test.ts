@@ -1,10 +1,7 @@
 // serviceaccounts/token with real kubectl (`create token`: protobuf from 1.32, JSON before) and
 // the bearer-token authentication of what it issues.
-import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { pkiPaths } from '../../pkg/apiserver';
 import { startTestCluster, requester, pod, type TestCluster } from './apiserver-helpers';
-import { kubectlRunner, type Run } from './protobuf-kubectl';
+import { kubectlAs, kubectlRunner, type Run } from './protobuf-kubectl';
 import { waitFor } from './harness';
 import { kubectlBinary } from '../kubectl-binary';
 
@@ -32,17 +29,7 @@ beforeAll(async () => {
 afterAll(async () => { await c?.stop(); });
 
 /** kubectl with only a bearer token: no kubeconfig, so no client certificate. */
-const withToken = (token: string, args: string[], binary = kubectlBinary('1.33')): Promise<Run> => new Promise((resolve, reject) => {
-  const p = pkiPaths(path.join(c.dir, 'pki'));
-  const child = spawn(binary, ['--kubeconfig', '/dev/null', `--server=${c.api.url}`, `--certificate-authority=${p.caCert}`, `--token=${token}`,
-    '--cache-dir', path.join(c.dir, 'token-cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  child.on('error', reject);
-  child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-});
+const withToken = (token: string, args: string[], binary = kubectlBinary('1.33')): Promise<Run> => kubectlAs(c, { token }, binary)(args);
 
 const claimsOf = (token: string): Json => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Json;
 
