@@ -1,5 +1,6 @@
 // The README walk-through, end to end, against a real cluster with the real kubectl: a pod
-// runs isolated in its own namespaces, cgroup and root filesystem, and leaves nothing behind.
+// runs isolated in its own namespaces, cgroup and root filesystem, a teammate gets credentials
+// through a certificate signing request, and the cluster leaves nothing behind.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -162,6 +163,35 @@ describe('bad input is refused with a precise message and nothing is stored', ()
     }
     expect((await c.kubectl(['get', 'pod', 'broken'])).stderr).toContain('pods "broken" not found');
   });
+});
+
+test('a teammate gets credentials through a CertificateSigningRequest; RBAC decides what they may do', async () => {
+  const key = path.join(c.home, 'jane.key');
+  const csr = path.join(c.home, 'jane.csr');
+  execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=jane/O=devs'], { stdio: 'ignore' });
+  const manifest = `apiVersion: certificates.k8s.io/v1
+kind: CertificateSigningRequest
+metadata: {name: jane}
+spec: {request: ${fs.readFileSync(csr).toString('base64')}, signerName: kubernetes.io/kube-apiserver-client, usages: [client auth]}
+`;
+  expect(await c.kubectl(['apply', '-f', '-'], { input: manifest })).toMatchObject({ code: 0 });
+  expect(await c.kubectl(['certificate', 'approve', 'jane'])).toMatchObject({ code: 0, stdout: 'certificatesigningrequest.certificates.k8s.io/jane approved\n' });
+  // The controller-manager `berth up` started signs with the cluster CA.
+  const issued = await waitFor(async () => {
+    const r = await c.kubectl(['get', 'csr', 'jane', '-o', 'jsonpath={.status.certificate}']);
+    return r.stdout !== '' && r.stdout;
+  }, 'the certificate to be issued');
+  const cert = path.join(c.home, 'jane.crt');
+  fs.writeFileSync(cert, Buffer.from(issued, 'base64'));
+  expect(await c.kubectl(['create', 'rolebinding', 'jane-view', '--clusterrole=view', '--user=jane'])).toMatchObject({ code: 0 });
+  await waitFor(async () => (await c.kubectl(['auth', 'can-i', 'list', 'pods', '--as=jane'])).stdout === 'yes\n', 'the aggregated view role to reach jane');
+  expect(await c.kubectl(['config', 'set-credentials', 'jane', `--client-certificate=${cert}`, `--client-key=${key}`, '--embed-certs'])).toMatchObject({ code: 0 });
+  expect(await c.kubectl(['config', 'set-context', 'jane', '--cluster=berth', '--user=jane'])).toMatchObject({ code: 0 });
+  const who = await c.kubectl(['--context=jane', 'auth', 'whoami']);
+  expect(who.stdout).toMatch(/Username +jane\nGroups +\[devs system:authenticated\]\n$/);
+  expect((await c.kubectl(['--context=jane', 'get', 'pods'])).code).toBe(0);
+  const secrets = await c.kubectl(['--context=jane', 'get', 'secrets']);
+  expect(secrets.stderr).toContain('secrets is forbidden: User "jane" cannot list resource "secrets" in API group "" in the namespace "default"');
 });
 
 test('berth down leaves no process, mount, cgroup or bridge behind', async () => {
