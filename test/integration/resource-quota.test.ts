@@ -3,6 +3,7 @@
 // (through the real kubectl), concurrent creates never take more than the quota, and the
 // controller-manager's resource quota controller fills a new quota's status and gives the
 // charge back when a pod is deleted, so `kubectl describe quota` and `get quota` show usage.
+// Updates that grow a service's usage (turning NodePort) are charged too.
 import { startTestCluster, requester, pod, type TestCluster } from './apiserver-helpers';
 import { startControllerManager, type RunningControllers } from './delete-helpers';
 import { kubectlRunner } from './protobuf-kubectl';
@@ -80,6 +81,26 @@ describe('admission', () => {
     expect((await getQuota('quota-b', 'q')).status?.used).toEqual({ pods: '3', 'requests.cpu': '900m' });
     const pods = (await req('GET', '/api/v1/namespaces/quota-b/pods')).json as { items: unknown[] };
     expect(pods.items).toHaveLength(3);
+  });
+});
+
+describe('updates', () => {
+  test('a service turning NodePort is charged its node ports, and refused when they are used up', async () => {
+    await createNamespace('quota-svc');
+    await createQuota('quota-svc', { services: '5', 'services.nodeports': '1' });
+    await setStatus('quota-svc', { services: '5', 'services.nodeports': '1' }, { services: '0', 'services.nodeports': '0' });
+    const k = kubectlRunner(c, kubectlBinary('1.33'));
+    for (const name of ['a', 'b']) expect(await k(['create', 'service', 'clusterip', name, '-n', 'quota-svc', '--tcp=80:8080'])).toMatchObject({ code: 0 });
+    expect((await getQuota('quota-svc', 'q')).status?.used).toEqual({ services: '2', 'services.nodeports': '0' });
+    // A change that uses nothing more is not charged.
+    expect(await k(['label', 'service', 'a', 'x=y', '-n', 'quota-svc'])).toMatchObject({ code: 0 });
+    expect(await k(['patch', 'service', 'a', '-n', 'quota-svc', '-p', '{"spec":{"type":"NodePort"}}'])).toMatchObject({ code: 0 });
+    expect((await getQuota('quota-svc', 'q')).status?.used).toEqual({ services: '2', 'services.nodeports': '1' });
+    const refused = await k(['patch', 'service', 'b', '-n', 'quota-svc', '-p', '{"spec":{"type":"NodePort"}}']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('Error from server (Forbidden): services "b" is forbidden: exceeded quota: q, requested: services.nodeports=1, '
+      + 'used: services.nodeports=1, limited: services.nodeports=1\n');
+    expect((await req('GET', '/api/v1/namespaces/quota-svc/services/b')).json).toMatchObject({ spec: { type: 'ClusterIP' } });
   });
 });
 

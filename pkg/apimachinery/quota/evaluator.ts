@@ -16,6 +16,8 @@ export interface Evaluator {
   constraints(required: readonly string[], obj: ApiObject): string | undefined;
   /** What `obj` uses; `now` decides whether a deleted pod is past its grace period. */
   usage(obj: ApiObject, now: Date): ResourceList;
+  /** Updates are charged their growth too (Handles(Update): services changing type, claims growing). */
+  readonly chargesUpdates?: boolean;
 }
 
 /** `spec.scopes` as Exists requirements, then `spec.scopeSelector` (getScopeSelectorsFromQuota). */

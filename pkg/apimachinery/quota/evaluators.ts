@@ -55,7 +55,7 @@ export const serviceUsage = (svc: Service): ResourceList => {
 };
 
 export const serviceEvaluator: Evaluator = {
-  group: '', resource: 'services', matchesScope: noScope, constraints: noConstraints,
+  group: '', resource: 'services', matchesScope: noScope, constraints: noConstraints, chargesUpdates: true,
   matchingResources: only(serviceResources), usage: (obj) => serviceUsage(obj as Service),
 };
 
@@ -92,7 +92,7 @@ export const pvcUsage = (pvc: PersistentVolumeClaim): ResourceList => {
 };
 
 export const pvcEvaluator: Evaluator = {
-  group: '', resource: 'persistentvolumeclaims', matchesScope: noScope, constraints: noConstraints,
+  group: '', resource: 'persistentvolumeclaims', matchesScope: noScope, constraints: noConstraints, chargesUpdates: true,
   matchingResources: (names) => names.filter((n) => n === 'count/persistentvolumeclaims' || pvcResources.includes(n)
     || pvcResources.some((r) => n.endsWith(`${storageClassSuffix}${r}`))),
   usage: (obj) => pvcUsage(obj as PersistentVolumeClaim),

@@ -5,7 +5,7 @@ export {
   type Quantity, type QuantityFormat,
 } from './quantity';
 export {
-  fromApi, toApi, addLists, mask, lessThanOrEqual, equalLists, isZeroList, prettyPrint, resourceNames,
+  fromApi, toApi, addLists, growth, mask, lessThanOrEqual, equalLists, isZeroList, prettyPrint, resourceNames,
   type ResourceList, type ApiResourceList,
 } from './resources';
 export { quotaMatches, matchesScopes, scopeSelectors, type Evaluator } from './evaluator';
@@ -15,6 +15,6 @@ export {
   legacyObjectCountAliases,
 } from './evaluators';
 export {
-  checkCreate, chargeQuota, evaluatorsNeeded, usageStats, desiredStatus, statusDirty, canonicalList, QuotaRefusal,
+  checkCreate, checkUpdate, chargeQuota, evaluatorsNeeded, usageStats, desiredStatus, statusDirty, canonicalList, QuotaRefusal,
   type Charge, type CreateCheck,
 } from './usage';

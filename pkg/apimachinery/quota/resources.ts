@@ -1,6 +1,6 @@
 // ResourceList arithmetic for quota (k8s apiserver pkg/quota/v1/resources.go): Add, Mask,
-// LessThanOrEqual, Equals and the API conversions. A list maps resource names to exact quantities.
-import { addQuantity, cmpQuantity, formatQuantity, parseExactQuantity, type Quantity } from './quantity';
+// LessThanOrEqual, Equals, growth and the API conversions. A list maps resource names to exact quantities.
+import { addQuantity, cmpQuantity, formatQuantity, parseExactQuantity, subQuantity, type Quantity } from './quantity';
 
 export type ResourceList = Record<string, Quantity>;
 /** A ResourceList as the API carries it (`{ pods: '2', 'requests.cpu': '500m' }`). */
@@ -19,6 +19,16 @@ export const resourceNames = (list: ResourceList | ApiResourceList | undefined):
 export const addLists = (a: ResourceList, b: ResourceList): ResourceList => {
   const out: ResourceList = { ...a };
   for (const [k, v] of Object.entries(b)) out[k] = k in out ? addQuantity(out[k], v) : v;
+  return out;
+};
+
+/** What `a` has more of than `b`, key by key, without the zeros (SubtractWithNonNegativeResult, then RemoveZeros). */
+export const growth = (a: ResourceList, b: ResourceList): ResourceList => {
+  const out: ResourceList = {};
+  for (const [k, v] of Object.entries(a)) {
+    const d = k in b ? subQuantity(v, b[k]) : v;
+    if (d.nano > 0n) out[k] = d;
+  }
   return out;
 };
 

@@ -1,9 +1,9 @@
 import type { ResourceQuota } from '../../../api/core/v1';
 import type { ApiObject } from '../../../api/meta/v1';
-import { objectCountEvaluator } from './evaluators';
+import { objectCountEvaluator, serviceEvaluator } from './evaluators';
 import { podEvaluator } from './pods';
 import { fromApi } from './resources';
-import { QuotaRefusal, checkCreate, desiredStatus, statusDirty } from './usage';
+import { QuotaRefusal, checkCreate, checkUpdate, desiredStatus, statusDirty } from './usage';
 
 const now = new Date('2024-01-01T00:00:00Z');
 const quota = (hard: Record<string, string>, status?: { hard?: Record<string, string>; used?: Record<string, string> }) =>
@@ -21,6 +21,17 @@ describe('checkCreate', () => {
   it('refuses negative usage', () => {
     const q = quota({ 'requests.cpu': '2' }, { hard: { 'requests.cpu': '2' }, used: { 'requests.cpu': '0' } });
     expect(() => checkCreate([q], podEvaluator, pod({ cpu: '-1' }), now)).toThrow(new QuotaRefusal('quota usage is negative for resource(s): cpu,requests.cpu'));
+  });
+});
+
+describe('checkUpdate', () => {
+  const svc = (type: string): ApiObject => ({ metadata: { name: 's' }, spec: { type, ports: [{ port: 80 }, { port: 443 }] } } as ApiObject);
+  const q = { metadata: { name: 'q' }, spec: { hard: { 'services.nodeports': '3' } }, status: { hard: { 'services.nodeports': '3' }, used: { 'services.nodeports': '2' } } } as ResourceQuota;
+  test('charges only the growth, and only for kinds that charge updates', () => {
+    expect(checkUpdate([q], serviceEvaluator, svc('ClusterIP'), svc('NodePort'), now)).toEqual({ delta: {}, matching: [] });
+    expect(() => checkUpdate([q], serviceEvaluator, svc('NodePort'), svc('ClusterIP'), now)).toThrow(new QuotaRefusal(
+      'exceeded quota: q, requested: services.nodeports=2, used: services.nodeports=2, limited: services.nodeports=3'));
+    expect(checkUpdate([q], objectCountEvaluator('', 'secrets'), { metadata: { name: 'x' } }, { metadata: { name: 'x' } }, now)).toEqual({ delta: {}, matching: [] });
   });
 });
 

@@ -6,7 +6,7 @@ import type { ResourceQuota } from '../../../api/core/v1';
 import type { ApiObject } from '../../../api/meta/v1';
 import { canonicalQuantity, zeroQuantity } from './quantity';
 import {
-  addLists, equalLists, fromApi, isZeroList, lessThanOrEqual, mask, negativeNames, prettyPrint, resourceNames, toApi, type ResourceList,
+  growth,  addLists, equalLists, fromApi, isZeroList, lessThanOrEqual, mask, negativeNames, prettyPrint, resourceNames, toApi, type ResourceList,
 } from './resources';
 import { matchesScopes, quotaMatches, type Evaluator } from './evaluator';
 
@@ -47,13 +47,9 @@ export interface CreateCheck {
   matching: ResourceQuota[];
 }
 
-/**
- * CheckRequest for a create against the namespace's quotas (as cached): throws the refusal text
- * of the first quota the object cannot be charged to; otherwise the quotas to charge and how much.
- */
-export const checkCreate = (quotas: readonly ResourceQuota[], evaluator: Evaluator, obj: ApiObject, now: Date): CreateCheck => {
+/** The checks of a create or an update whose usage grows by `delta`. */
+const checkDelta = (quotas: readonly ResourceQuota[], evaluator: Evaluator, obj: ApiObject, delta: ResourceList): CreateCheck => {
   const matching = quotas.filter((q) => quotaMatches(evaluator, q, obj));
-  const delta = evaluator.usage(obj, now);
   for (const q of matching) {
     // Constraints and missing stats come before the usage, as upstream orders its refusals.
     const verdict = chargeQuota(q, evaluator, obj, {});
@@ -68,6 +64,25 @@ export const checkCreate = (quotas: readonly ResourceQuota[], evaluator: Evaluat
   }
   return { delta, matching };
 };
+
+/**
+ * CheckRequest for a create against the namespace's quotas (as cached): throws the refusal text
+ * of the first quota the object cannot be charged to; otherwise the quotas to charge and how much.
+ */
+export const checkCreate = (quotas: readonly ResourceQuota[], evaluator: Evaluator, obj: ApiObject, now: Date): CreateCheck =>
+  checkDelta(quotas, evaluator, obj, evaluator.usage(obj, now));
+
+/**
+ * CheckRequest for an update: only kinds whose evaluator charges updates, and only what the
+ * object grows by (a service turning NodePort, a claim asking for more storage).
+ */
+export const checkUpdate = (quotas: readonly ResourceQuota[], evaluator: Evaluator, obj: ApiObject, old: ApiObject, now: Date): CreateCheck => {
+  if (!evaluator.chargesUpdates) return { delta: {}, matching: [] };
+  const delta = growth(evaluator.usage(obj, now), evaluator.usage(old, now));
+  if (Object.keys(delta).length === 0) return { delta, matching: [] };
+  return checkDelta(quotas, evaluator, obj, delta);
+};
+
 
 /** A create the quotas refuse; the text follows `<resource> "<name>" is forbidden: `. */
 export class QuotaRefusal extends Error {

@@ -13,6 +13,7 @@ import type { Preconditions } from '../../storage';
 import type { RequestInfo } from '../request-info';
 import { admitPodSecurity } from '../admission/pod-security/admission';
 import { podSecurityUpdate } from '../admission/pod-security/update';
+import { evaluatorFor } from '../../apimachinery/quota';
 import { admitCreate, admitDefaultStorageClass, admitLimitRanges, admitResourceQuota, admitServiceAccount, admitServiceAccountToken } from '../admission';
 import { strategyFor, withRequester, type Strategy } from '../registry';
 import { requester } from '../authn';
@@ -139,6 +140,12 @@ export const updateWith = async (ctx: HandlerContext, ri: RequestInfo, mutate: (
     return next;
   };
   const key = keyOf(ri);
+  // Quota admission of an update needs the change before it is stored (the charge is a write of
+  // its own): the update is previewed on the object as it is now.
+  if (info.namespaced && !ri.subresource && evaluatorFor(info.group, info.plural).chargesUpdates) {
+    const cur = await ctx.store.get(key);
+    await admitResourceQuota(ctx.store, info, ri.namespace, tryUpdate(structuredClone(cur)), { now: ctx.now(), dryRun }, cur);
+  }
   const warnAfter = async (obj: ApiObject) => {
     if (podSecurity && warn) for (const w of await podSecurity.warnings()) warn(w);
     return obj;
