@@ -1,4 +1,5 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Endpoints, Service } from '../../../api/core/v1';
@@ -47,8 +48,19 @@ describe('forward', () => {
       let body = '';
       r.on('data', (d: Buffer) => { body += d.toString(); });
       r.on('end', () => {
-        w.writeHead(r.url?.startsWith('/missing') ? 404 : 200, { 'Content-Type': 'text/plain', 'X-Backend': 'yes' });
-        w.end(`${r.method} ${r.url} ${body} auth=${r.headers.authorization ?? '-'}`);
+        if (r.url === '/page') {
+          w.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+          w.end('<a href="/next">next</a>');
+        } else if (r.url === '/gz') {
+          w.writeHead(200, { 'Content-Type': 'text/html', 'Content-Encoding': 'gzip' });
+          w.end(zlib.gzipSync('<img src="/i.png">'));
+        } else if (r.url === '/moved') {
+          w.writeHead(302, { Location: '/elsewhere' });
+          w.end();
+        } else {
+          w.writeHead(r.url?.startsWith('/missing') ? 404 : 200, { 'Content-Type': 'text/plain', 'X-Backend': 'yes' });
+          w.end(`${r.method} ${r.url} ${body} auth=${r.headers.authorization ?? '-'}`);
+        }
       });
     });
     await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
@@ -57,7 +69,8 @@ describe('forward', () => {
     app.use(express.raw({ type: () => true }));
     app.use((req, res) => {
       const proxyPath = req.path.replace(/^\/proxy/, '');
-      void forward({ scheme: 'http', host: '127.0.0.1', port: req.path.includes('closed') ? '1' : port }, 'pod', proxyPath, req, res, silentLogger());
+      const links = { pathPrepend: '/proxy', backendHost: `127.0.0.1:${port}`, requestHost: 'example' };
+      void forward({ scheme: 'http', host: '127.0.0.1', port: req.path.includes('closed') ? '1' : port }, 'pod', proxyPath, req, res, silentLogger(), links);
     });
     front = http.createServer(app);
     await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
@@ -83,6 +96,17 @@ describe('forward', () => {
     expect(await call('POST', '/proxy/submit', 'payload')).toMatchObject({ status: 200, text: 'POST /submit payload auth=-' });
     expect(await call('GET', '/proxy')).toMatchObject({ text: 'GET /  auth=-' });
     expect(await call('DELETE', '/proxy/missing')).toMatchObject({ status: 404, text: 'DELETE /missing  auth=-' });
+  });
+
+  test('HTML pages (compressed too) and redirects keep their same-host links under the proxy path', async () => {
+    expect(await call('GET', '/proxy/page')).toMatchObject({ status: 200, text: '<a href="/proxy/next">next</a>' });
+    const gz = await new Promise<Buffer>((resolve, reject) => {
+      http.get(`${base}/proxy/gz`, (res) => { const cs: Buffer[] = []; res.on('data', (d: Buffer) => cs.push(d)); res.on('end', () => resolve(Buffer.concat(cs))); }).on('error', reject);
+    });
+    expect(zlib.gunzipSync(gz).toString()).toBe('<img src="/proxy/i.png">');
+    expect(await call('GET', '/proxy/moved')).toMatchObject({ status: 302, headers: { location: '/proxy/elsewhere' } });
+    // Not HTML: as it came.
+    expect((await call('GET', '/proxy/hello')).text).toBe('GET /hello  auth=-');
   });
 
   test('a backend that cannot be reached is a 503 Status', async () => {

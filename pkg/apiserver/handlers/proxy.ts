@@ -5,9 +5,11 @@
 // As upstream, a pod or endpoint address must be a global unicast one: a pod's status cannot
 // point the apiserver at its own loopback (etcd listens there). Nodes are reached through their
 // agent with the cluster's certificates, so a loopback node (the one-machine default) is fine.
-// Not done: rewriting links in HTML answers, and upgrades (WebSockets) through the proxy.
+// Links in HTML answers and redirects are rewritten to stay under the proxy path (proxy-links.ts).
+// Not done: upgrades (WebSockets) through the proxy.
 import http from 'node:http';
 import { isIP } from 'node:net';
+import zlib from 'node:zlib';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
@@ -21,6 +23,7 @@ import type { Logger } from '../../log';
 import type { HandlerContext } from './context';
 import { agentEndpoint } from './log';
 import { sendError } from './respond';
+import { rewriteHtml, rewriteLink, type LinkContext } from './proxy-links';
 
 /** `[scheme:]name[:port]` (net.SplitSchemeNamePort); undefined when malformed. */
 export const splitSchemeNamePort = (id: string): { scheme: string; name: string; port: string } | undefined => {
@@ -131,11 +134,62 @@ export const proxyTarget = async (ctx: HandlerContext, ri: RequestInfo): Promise
   return nodeTarget(ctx, id);
 };
 
-export const handleProxy = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> =>
-  forward(await proxyTarget(ctx, ri), ri.resource.kind.toLowerCase(), ri.proxyPath ?? '', req, res, ctx.log);
+export const handleProxy = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
+  const target = await proxyTarget(ctx, ri);
+  const proxyPath = ri.proxyPath ?? '';
+  // Nodes' agents serve no pages to browse; pods and services may.
+  const links = ri.resource.plural === 'nodes' ? undefined
+    : { pathPrepend: req.path.slice(0, req.path.length - proxyPath.length), backendHost: hostPort(target.host, target.port), requestHost: req.headers.host ?? '' };
+  return forward(target, ri.resource.kind.toLowerCase(), proxyPath, req, res, ctx.log, links);
+};
 
-/** Sends the request on to `target` (its path after /proxy, its query and body) and streams the answer back. */
-export const forward = (target: ProxyTarget, what: string, proxyPath: string, req: Request, res: Response, log: Logger): Promise<void> => {
+/** Pages larger than this go through as they are, links and all. */
+const maxRewrittenBytes = 16 * 1024 * 1024;
+const codecs: Record<string, [(b: Buffer) => Buffer, (b: Buffer) => Buffer]> = {
+  gzip: [zlib.gunzipSync, zlib.gzipSync], deflate: [zlib.inflateSync, zlib.deflateSync], br: [zlib.brotliDecompressSync, zlib.brotliCompressSync],
+};
+
+/** Sends an HTML answer with its links rewritten (decoded and encoded again when compressed); a page too big or undecodable goes as it came. */
+const sendRewritten = (up: http.IncomingMessage, res: Response, headers: http.OutgoingHttpHeaders, links: LinkContext, done: () => void): void => {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let passing = false;
+  const pass = () => {
+    passing = true;
+    res.writeHead(up.statusCode ?? 502, headers);
+    for (const c of chunks) res.write(c);
+    up.pipe(res);
+  };
+  up.on('data', (d: Buffer) => {
+    if (passing) return;
+    chunks.push(d);
+    bytes += d.length;
+    if (bytes > maxRewrittenBytes) { up.pause(); up.removeAllListeners('data'); pass(); up.resume(); }
+  });
+  up.on('end', () => {
+    if (!passing) {
+      const raw = Buffer.concat(chunks);
+      const codec = codecs[String(headers['content-encoding'] ?? '').toLowerCase()];
+      let body: Buffer;
+      try {
+        const page = (codec ? codec[0](raw) : raw).toString('utf8');
+        const rewritten = Buffer.from(rewriteHtml(page, links));
+        body = codec ? codec[1](rewritten) : rewritten;
+      } catch {
+        body = raw; // not what it says it is: as it came
+      }
+      res.writeHead(up.statusCode ?? 502, { ...headers, 'content-length': body.length });
+      res.end(body);
+    }
+    done();
+  });
+};
+
+/**
+ * Sends the request on to `target` (its path after /proxy, its query and body) and streams the
+ * answer back; with `links`, HTML pages and redirects get their same-host links rewritten.
+ */
+export const forward = (target: ProxyTarget, what: string, proxyPath: string, req: Request, res: Response, log: Logger, links?: LinkContext): Promise<void> => {
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
   const body = Buffer.isBuffer(req.body) ? req.body : undefined;
   const client = target.scheme === 'https' ? https : http;
@@ -146,11 +200,17 @@ export const forward = (target: ProxyTarget, what: string, proxyPath: string, re
       // A pod's or service's own certificate is not the cluster's to vouch for (upstream skips verification too).
       ...(target.scheme === 'https' ? (target.tls ?? { rejectUnauthorized: false }) : {}),
     }, (up) => {
-      const headers = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !dropped.has(k) || k === 'content-length'));
-      res.writeHead(up.statusCode ?? 502, headers as http.OutgoingHttpHeaders);
+      const headers = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !dropped.has(k) || k === 'content-length')) as http.OutgoingHttpHeaders;
+      if (links && typeof up.headers.location === 'string') headers.location = rewriteLink(up.headers.location, links);
+      up.on('error', () => { res.destroy(); resolve(); });
+      const type = String(up.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (links && type === 'text/html' && req.method !== 'HEAD') {
+        sendRewritten(up, res, headers, links, resolve);
+        return;
+      }
+      res.writeHead(up.statusCode ?? 502, headers);
       up.pipe(res);
       up.on('end', resolve);
-      up.on('error', () => { res.destroy(); resolve(); });
     });
     res.on('close', () => { upstream.destroy(); resolve(); });
     upstream.on('error', (err) => {
