@@ -36,6 +36,19 @@ export const agentEndpoint = (node: Node): { host: string; port: number } => {
   return { host, port: node.status?.daemonEndpoints?.kubeletEndpoint?.Port || 10250 };
 };
 
+/**
+ * How the apiserver reaches a node's agent: the admin certificate, trusting the cluster CA. The
+ * agent's certificate names the node (CN=system:node:<name>); its IP may not be a SAN.
+ */
+export const agentTLS = (pkiDir: string, nodeName: string) => {
+  const p = pkiPaths(pkiDir);
+  return {
+    ca: readFileSync(p.caCert), cert: readFileSync(p.adminCert), key: readFileSync(p.adminKey),
+    checkServerIdentity: (h: string, cert: PeerCertificate): Error | undefined =>
+      (cert.subject?.CN === `system:node:${nodeName}` ? undefined : checkServerIdentity(h, cert)),
+  };
+};
+
 export const handleLog = async (ctx: HandlerContext, ri: RequestInfo, req: Request, res: Response): Promise<void> => {
   const q = queryOf(req);
   const pod = (await ctx.store.get(keyOf(ri))) as Pod;
@@ -50,15 +63,8 @@ export const handleLog = async (ctx: HandlerContext, ri: RequestInfo, req: Reque
     if (v !== undefined) params.set(k, v);
   }
   const path = `/containerLogs/${encodeURIComponent(ri.namespace)}/${encodeURIComponent(ri.name)}/${encodeURIComponent(container)}?${params}`;
-  const p = pkiPaths(ctx.pkiDir);
   await new Promise<void>((resolve) => {
-    const upstream = https.request({
-      host, port, path, method: 'GET',
-      ca: readFileSync(p.caCert), cert: readFileSync(p.adminCert), key: readFileSync(p.adminKey),
-      // The agent's certificate names the node (CN=system:node:<name>); its IP may not be a SAN.
-      checkServerIdentity: (h: string, cert: PeerCertificate) =>
-        (cert.subject?.CN === `system:node:${nodeName}` ? undefined : checkServerIdentity(h, cert)),
-    }, (up) => {
+    const upstream = https.request({ host, port, path, method: 'GET', ...agentTLS(ctx.pkiDir, nodeName) }, (up) => {
       res.status(up.statusCode ?? 502);
       res.set('Content-Type', up.headers['content-type'] ?? 'text/plain');
       res.flushHeaders();

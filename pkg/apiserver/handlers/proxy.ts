@@ -11,17 +11,14 @@ import http from 'node:http';
 import { isIP } from 'node:net';
 import zlib from 'node:zlib';
 import https from 'node:https';
-import { readFileSync } from 'node:fs';
-import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { Request, Response } from 'express';
 import type { Endpoints, Node, Pod, Service } from '../../../api/core/v1';
 import { badRequest, isNotFound, serviceUnavailable } from '../../apimachinery/errors';
 import { objectKey } from '../../storage';
-import { pkiPaths } from '../pki';
 import type { RequestInfo } from '../request-info';
 import type { Logger } from '../../log';
 import type { HandlerContext } from './context';
-import { agentEndpoint } from './log';
+import { agentEndpoint, agentTLS } from './log';
 import { sendError } from './respond';
 import { rewriteHtml, rewriteLink, type LinkContext } from './proxy-links';
 
@@ -108,15 +105,7 @@ const nodeTarget = async (ctx: HandlerContext, id: { scheme: string; name: strin
   const node = (await ctx.store.get(objectKey('nodes', undefined, id.name))) as Node;
   const agent = agentEndpoint(node);
   if (id.port && id.port !== String(agent.port)) return { scheme: id.scheme === 'https' ? 'https' : 'http', host: agent.host, port: id.port };
-  const p = pkiPaths(ctx.pkiDir);
-  return {
-    scheme: 'https', host: agent.host, port: String(agent.port),
-    tls: {
-      ca: readFileSync(p.caCert), cert: readFileSync(p.adminCert), key: readFileSync(p.adminKey),
-      // The agent's certificate names the node (CN=system:node:<name>); its IP may not be a SAN.
-      checkServerIdentity: (h: string, cert: PeerCertificate) => (cert.subject?.CN === `system:node:${id.name}` ? undefined : checkServerIdentity(h, cert)),
-    },
-  };
+  return { scheme: 'https', host: agent.host, port: String(agent.port), tls: agentTLS(ctx.pkiDir, id.name) };
 };
 
 // Hop-by-hop headers and the caller's credentials stay here.

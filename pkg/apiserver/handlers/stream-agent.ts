@@ -1,20 +1,17 @@
 // What exec, attach and port-forward share: the pod's node and agent, a WebSocket to the agent's
 // streaming endpoints over mutual TLS (the admin certificate, trusting the cluster CA, as pods/log
 // does), refusals before an upgrade, and the message relay between two WebSockets.
-import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { PeerCertificate } from 'node:tls';
-import { checkServerIdentity } from 'node:tls';
 import type { Response } from 'express';
 import { WebSocket, type RawData } from 'ws';
 import type { Node, Pod } from '../../../api/core/v1';
 import { badRequest, fromStatusBody, serviceUnavailable, StatusError } from '../../apimachinery/errors';
 import { objectKey } from '../../storage';
-import { pkiPaths } from '../pki';
 import type { RequestInfo } from '../request-info';
 import type { HandlerContext } from './context';
 import { keyOf } from './common';
-import { agentEndpoint } from './log';
+import { agentEndpoint, agentTLS } from './log';
 
 export interface AgentTarget { pod: Pod; nodeName: string; base: string; tls: AgentTLS }
 
@@ -30,15 +27,7 @@ export const agentTarget = async (ctx: HandlerContext, ri: RequestInfo): Promise
   if (!nodeName) throw badRequest(`pod ${ri.name} does not have a host assigned`);
   const node = (await ctx.store.get(objectKey('nodes', undefined, nodeName))) as Node;
   const { host, port } = agentEndpoint(node);
-  const p = pkiPaths(ctx.pkiDir);
-  return {
-    pod, nodeName, base: `wss://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    tls: {
-      ca: readFileSync(p.caCert), cert: readFileSync(p.adminCert), key: readFileSync(p.adminKey),
-      // The agent's certificate names the node (CN=system:node:<name>); its IP may not be a SAN.
-      checkServerIdentity: (h, cert) => (cert.subject?.CN === `system:node:${nodeName}` ? undefined : checkServerIdentity(h, cert)),
-    },
-  };
+  return { pod, nodeName, base: `wss://${host.includes(':') ? `[${host}]` : host}:${port}`, tls: agentTLS(ctx.pkiDir, nodeName) };
 };
 
 type MessageHandler = (data: Buffer, isBinary: boolean) => void;
